@@ -1,0 +1,1 @@
+"""Deadlines, reminders, escalations, inbox, e-mail and calendar feeds."""

@@ -1,0 +1,564 @@
+"""Read a catalog file, validate it completely and report every problem with file and line."""
+
+from __future__ import annotations
+
+import types
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated, Any, Union, get_args, get_origin
+
+import yaml
+from django.utils.translation import gettext as _
+from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
+
+from .schema import (
+    PHASES,
+    CatalogSpec,
+    IndicatorSpec,
+    OperativeGoalSpec,
+)
+
+Loc = tuple[str | int, ...]
+
+
+def format_path(loc: Iterable[str | int]) -> str:
+    """Return a location as `policy_fields[1].strategic_goals[0].number`."""
+    text = ""
+    for part in loc:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            text += f".{part}" if text else str(part)
+    return text
+
+
+@dataclass(frozen=True)
+class CatalogMessage:
+    """A message about one place in a catalog file."""
+
+    file: str
+    line: int | None
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        """Return `file, Zeile n, path: message`."""
+        parts = [self.file]
+        if self.line is not None:
+            parts.append(_("Zeile %(line)d") % {"line": self.line})
+        if self.path:
+            parts.append(self.path)
+        return f"{', '.join(parts)}: {self.message}"
+
+
+class CatalogProblem(CatalogMessage):
+    """A reason to reject a catalog file."""
+
+
+class CatalogWarning(CatalogMessage):
+    """A finding the importer can handle but the author should know about."""
+
+
+class CatalogError(Exception):
+    """A catalog cannot be imported; `problems` lists every reason."""
+
+    def __init__(self, problems: Sequence[CatalogProblem]) -> None:
+        """Keep the problems, ordered by file and line."""
+        self.problems = sorted(problems, key=lambda p: (p.file, p.line or 0))
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        """Return a German headline followed by one problem per line."""
+        count = len(self.problems)
+        files = sorted({p.file for p in self.problems})
+        headline = _("Der Katalog %(files)s enthält %(count)d Fehler:") % {
+            "files": ", ".join(files),
+            "count": count,
+        }
+        if len(files) > 1:
+            headline = _("Die Kataloge %(files)s enthalten %(count)d Fehler:") % {
+                "files": ", ".join(files),
+                "count": count,
+            }
+        return "\n".join([headline, *(f"  {p}" for p in self.problems)])
+
+
+@dataclass
+class LoadedCatalog:
+    """A validated catalog: its content, warnings and the line of every element."""
+
+    path: Path
+    spec: CatalogSpec
+    warnings: list[CatalogWarning] = field(default_factory=list)
+    lines: dict[Loc, int] = field(default_factory=dict)
+
+    @property
+    def file(self) -> str:
+        """Return the file name used in messages."""
+        return self.path.name
+
+    def line_of(self, loc: Loc) -> int | None:
+        """Return the line of an element, or of its closest enclosing element."""
+        return _line_of(self.lines, loc)
+
+
+def load_catalog(path: Path) -> LoadedCatalog:
+    """Parse and validate a catalog file; raise CatalogError listing all problems."""
+    checker = _Checker(path.name)
+    text = _read(path, checker)
+    if text is None:
+        raise CatalogError(checker.problems)
+    parsed, data = _parse(text, checker)
+    if not parsed:
+        raise CatalogError(checker.problems)
+    if data is None:
+        checker.problem((), _("Die Datei ist leer."))
+        raise CatalogError(checker.problems)
+    try:
+        spec = CatalogSpec.model_validate(data)
+    except ValidationError as exc:
+        for error in exc.errors(include_url=False):
+            checker.problem(tuple(error["loc"]), _error_message(error))
+        raise CatalogError(checker.problems) from None
+    _check_references(spec, checker)
+    if checker.problems:
+        raise CatalogError(checker.problems)
+    _assign_operative_keys(spec, checker)
+    return LoadedCatalog(path=path, spec=spec, warnings=checker.warnings, lines=checker.lines)
+
+
+def load_catalogs(paths: Iterable[Path]) -> list[LoadedCatalog]:
+    """Load several catalog files; raise one CatalogError with the problems of all of them."""
+    loaded: list[LoadedCatalog] = []
+    problems: list[CatalogProblem] = []
+    for path in paths:
+        try:
+            loaded.append(load_catalog(path))
+        except CatalogError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise CatalogError(problems)
+    return loaded
+
+
+# --- reading and parsing -----------------------------------------------------------------
+
+
+class _Checker:
+    """Collects problems and warnings for one file and knows the line of every element."""
+
+    def __init__(self, file: str) -> None:
+        """Start with no findings."""
+        self.file = file
+        self.lines: dict[Loc, int] = {}
+        self.problems: list[CatalogProblem] = []
+        self.warnings: list[CatalogWarning] = []
+
+    def line(self, loc: Loc) -> int | None:
+        """Return the line of an element, or of its closest enclosing element."""
+        return _line_of(self.lines, loc)
+
+    def problem(self, loc: Loc, message: str, line: int | None = None) -> None:
+        """Record a problem at an element."""
+        self.problems.append(
+            CatalogProblem(self.file, line or self.line(loc), format_path(loc), message)
+        )
+
+    def warning(self, loc: Loc, message: str) -> None:
+        """Record a warning at an element."""
+        self.warnings.append(CatalogWarning(self.file, self.line(loc), format_path(loc), message))
+
+
+def _line_of(lines: dict[Loc, int], loc: Loc) -> int | None:
+    """Return the line of loc or of its longest known prefix."""
+    while loc not in lines and loc:
+        loc = loc[:-1]
+    return lines.get(loc)
+
+
+def _read(path: Path, checker: _Checker) -> str | None:
+    """Return the file's text, or record why it cannot be read."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        checker.problem((), _("Datei nicht gefunden."))
+    except UnicodeDecodeError:
+        checker.problem((), _("Die Datei ist nicht UTF-8-kodiert."))
+    except OSError as exc:
+        checker.problem((), _("Datei kann nicht gelesen werden: %(error)s") % {"error": exc})
+    return None
+
+
+def _parse(text: str, checker: _Checker) -> tuple[bool, Any]:
+    """Return whether the YAML parsed and its data; record the line of every element."""
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return True, None
+        _index(node, (), checker, set())
+        return True, loader.construct_document(node)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        detail = " ".join(part for part in (exc.context, exc.problem) if part)
+        checker.problem(
+            (),
+            _("YAML-Syntaxfehler: %(detail)s") % {"detail": detail},
+            line=mark.line + 1 if mark else None,
+        )
+    except yaml.YAMLError as exc:
+        checker.problem((), _("YAML-Syntaxfehler: %(detail)s") % {"detail": exc})
+    finally:
+        loader.dispose()
+    return False, None
+
+
+def _index(node: yaml.Node, loc: Loc, checker: _Checker, active: set[int]) -> None:
+    """Record the line of every mapping key and sequence item below node."""
+    if id(node) in active:  # a recursive alias; the constructor reports or accepts it
+        return
+    active.add(id(node))
+    if isinstance(node, yaml.MappingNode):
+        seen: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            key = str(key_node.value) if isinstance(key_node, yaml.ScalarNode) else "?"
+            line = key_node.start_mark.line + 1
+            child = (*loc, key)
+            if key in seen and key != "<<":
+                checker.problem(
+                    child,
+                    _("Der Schlüssel „%(key)s“ steht doppelt (zuerst in Zeile %(first)d).")
+                    % {"key": key, "first": seen[key]},
+                    line=line,
+                )
+            else:
+                seen[key] = line
+                checker.lines[child] = line
+            _index(value_node, child, checker, active)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            child = (*loc, index)
+            checker.lines[child] = item.start_mark.line + 1
+            _index(item, child, checker, active)
+    if not loc:
+        checker.lines[()] = node.start_mark.line + 1
+    active.discard(id(node))
+
+
+# --- schema errors in German -----------------------------------------------------------
+
+
+def _describe(value: Any) -> str:
+    """Return a short German description of a YAML value."""
+    if value is None:
+        return _("nichts (leer)")
+    if isinstance(value, bool):
+        return _("Wahrheitswert %(value)s") % {"value": "true" if value else "false"}
+    if isinstance(value, int | float):
+        return _("Zahl %(value)s") % {"value": value}
+    if isinstance(value, str):
+        short = value if len(value) <= 40 else value[:39] + "…"
+        return _("Text „%(value)s“") % {"value": short}
+    if isinstance(value, dict):
+        return _("eine Zuordnung (Schlüssel: Wert)")
+    if isinstance(value, list):
+        return _("eine Liste")
+    return type(value).__name__
+
+
+def _fields_at(loc: Loc) -> list[str]:
+    """Return the field names of the schema element at loc, if it is a model."""
+    model: type[BaseModel] | None = CatalogSpec
+    for part in loc:
+        if model is None:
+            return []
+        if isinstance(part, int):
+            continue
+        info = model.model_fields.get(part)
+        model = _model_in(info.annotation) if info else None
+    return list(model.model_fields) if model else []
+
+
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    """Return the model class inside an annotation such as `list[X] | None`."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    origin = get_origin(annotation)
+    if origin in (list, Union, types.UnionType, Annotated):
+        for arg in get_args(annotation):
+            found = _model_in(arg)
+            if found is not None:
+                return found
+    return None
+
+
+def _error_message(error: ErrorDetails) -> str:
+    """Translate a pydantic error into a German message for the catalog author."""
+    kind = error["type"]
+    ctx = error.get("ctx") or {}
+    found = _describe(error.get("input"))
+    if kind == "missing":
+        return _("Pflichtfeld fehlt.")
+    if kind == "extra_forbidden":
+        allowed = _fields_at(tuple(error["loc"])[:-1])
+        return _("Unbekanntes Feld (erlaubt sind: %(allowed)s).") % {"allowed": ", ".join(allowed)}
+    if kind == "string_type":
+        return _(
+            "Text erwartet, gefunden: %(found)s. Nummern und Kürzel in Anführungszeichen "
+            'setzen, z. B. "8.1".'
+        ) % {"found": found}
+    if kind == "string_too_short":
+        return _("Darf nicht leer sein.")
+    if kind == "string_too_long":
+        return _("Zu lang: höchstens %(max)s Zeichen.") % {"max": ctx.get("max_length")}
+    if kind == "string_pattern_mismatch":
+        return _(
+            "Ungültige Kennung: nur Kleinbuchstaben, Ziffern und Bindestriche, "
+            "z. B. landkreis-peine."
+        )
+    if kind in ("int_type", "int_parsing", "int_from_float"):
+        return _("Ganze Zahl erwartet, gefunden: %(found)s.") % {"found": found}
+    if kind in ("bool_type", "bool_parsing"):
+        return _("true oder false erwartet, gefunden: %(found)s.") % {"found": found}
+    if kind in ("decimal_type", "decimal_parsing", "finite_number"):
+        return _("Zahl erwartet, gefunden: %(found)s.") % {"found": found}
+    if kind == "decimal_max_places":
+        return _("Höchstens %(places)s Nachkommastellen erlaubt.") % {
+            "places": ctx.get("decimal_places")
+        }
+    if kind in ("decimal_max_digits", "decimal_whole_digits"):
+        return _("Die Zahl ist zu groß.")
+    if kind in ("greater_than_equal", "greater_than"):
+        return _("Muss mindestens %(limit)s sein.") % {"limit": ctx.get("ge", ctx.get("gt"))}
+    if kind in ("less_than_equal", "less_than"):
+        return _("Darf höchstens %(limit)s sein.") % {"limit": ctx.get("le", ctx.get("lt"))}
+    if kind.startswith("date_"):
+        return _("Datum im Format JJJJ-MM-TT erwartet, gefunden: %(found)s.") % {"found": found}
+    if kind == "literal_error":
+        expected = str(ctx.get("expected", "")).replace(" or ", " oder ")
+        return _("Ungültiger Wert %(found)s; erlaubt: %(expected)s.") % {
+            "found": found,
+            "expected": expected,
+        }
+    if kind == "list_type":
+        return _("Liste erwartet, gefunden: %(found)s.") % {"found": found}
+    if kind in ("model_type", "model_attributes_type", "dict_type"):
+        return _("Zuordnung (Schlüssel: Wert) erwartet, gefunden: %(found)s.") % {"found": found}
+    if kind == "catalog_rule":
+        return str(error["msg"])
+    return _("Ungültiger Wert: %(detail)s") % {"detail": error["msg"]}
+
+
+# --- references and uniqueness --------------------------------------------------------
+
+
+def _indicators(spec: CatalogSpec) -> Iterator[tuple[Loc, IndicatorSpec]]:
+    """Yield every indicator of the catalog with its location."""
+    for f, policy_field in enumerate(spec.policy_fields):
+        for s, goal in enumerate(policy_field.strategic_goals):
+            base: Loc = ("policy_fields", f, "strategic_goals", s)
+            for i, indicator in enumerate(goal.indicators):
+                yield (*base, "indicators", i), indicator
+            for o, operative in enumerate(goal.operative_goals):
+                for i, indicator in enumerate(operative.indicators):
+                    yield (*base, "operative_goals", o, "indicators", i), indicator
+    for p, product in enumerate(spec.products):
+        for i, indicator in enumerate(product.indicators):
+            yield ("products", p, "indicators", i), indicator
+
+
+def _operative_goals(spec: CatalogSpec) -> Iterator[tuple[Loc, OperativeGoalSpec]]:
+    """Yield every operative goal of the catalog with its location, in file order."""
+    for f, policy_field in enumerate(spec.policy_fields):
+        for s, goal in enumerate(policy_field.strategic_goals):
+            for o, operative in enumerate(goal.operative_goals):
+                yield ("policy_fields", f, "strategic_goals", s, "operative_goals", o), operative
+
+
+class _Unique:
+    """Reports the second occurrence of a value that must be unique."""
+
+    def __init__(self, checker: _Checker, label: str) -> None:
+        """Remember what is counted, e.g. 'Kürzel'."""
+        self.checker = checker
+        self.label = label
+        self.seen: dict[str, Loc] = {}
+
+    def add(self, value: str, loc: Loc) -> None:
+        """Register a value; record a problem when it occurred before."""
+        if value in self.seen:
+            self.checker.problem(
+                loc,
+                _("%(label)s „%(value)s“ ist doppelt (zuerst in Zeile %(line)s).")
+                % {
+                    "label": self.label,
+                    "value": value,
+                    "line": self.checker.line(self.seen[value]),
+                },
+            )
+        else:
+            self.seen[value] = loc
+
+
+def _check_list(
+    checker: _Checker, values: list[str], loc: Loc, known: dict[str, Loc], what: str
+) -> None:
+    """Check that every entry of a reference list resolves and occurs once."""
+    unique = _Unique(checker, _("Eintrag"))
+    for index, value in enumerate(values):
+        _check_ref(checker, value, (*loc, index), known, what)
+        unique.add(value, (*loc, index))
+
+
+def _check_ref(
+    checker: _Checker, value: str | None, loc: Loc, known: dict[str, Loc], what: str
+) -> None:
+    """Check that a reference resolves within the file."""
+    if value is not None and value not in known:
+        checker.problem(
+            loc,
+            _("Unbekannte %(what)s „%(value)s“: nicht in dieser Datei definiert.")
+            % {"what": what, "value": value},
+        )
+
+
+def _check_references(spec: CatalogSpec, checker: _Checker) -> None:
+    """Check uniqueness and that every reference resolves within the same file."""
+    department_ref = _("Organisationseinheit")
+    product_ref = _("Produktnummer")
+
+    departments = _Unique(checker, _("Kürzel"))
+    for d, department in enumerate(spec.departments):
+        departments.add(department.code, ("departments", d, "code"))
+    codes = departments.seen
+    for d, department in enumerate(spec.departments):
+        loc: Loc = ("departments", d, "parent")
+        if department.parent == department.code:
+            checker.problem(loc, _("Eine Einheit kann nicht sich selbst übergeordnet sein."))
+        else:
+            _check_ref(checker, department.parent, loc, codes, department_ref)
+    _check_department_cycles(spec, checker)
+
+    if spec.calendar is not None:
+        phases = _Unique(checker, _("Phase"))
+        for c, entry in enumerate(spec.calendar):
+            phases.add(entry.phase, ("calendar", c, "phase"))
+        missing = [phase for phase in PHASES if phase not in phases.seen]
+        if missing:
+            checker.problem(
+                ("calendar",),
+                _("Der Kalender muss alle acht Phasen enthalten; es fehlen: %(missing)s.")
+                % {"missing": ", ".join(missing)},
+            )
+
+    visions = _Unique(checker, _("Leitbild-Kennung"))
+    for v, vision in enumerate(spec.visions):
+        visions.add(vision.key, ("visions", v, "key"))
+
+    products = _Unique(checker, _("Produktnummer"))
+    for p, product in enumerate(spec.products):
+        products.add(product.code, ("products", p, "code"))
+        _check_ref(
+            checker, product.department, ("products", p, "department"), codes, department_ref
+        )
+        years = _Unique(checker, _("Jahr"))
+        for b, budget in enumerate(product.budgets):
+            years.add(str(budget.year), ("products", p, "budgets", b, "year"))
+    product_codes = products.seen
+
+    fields = _Unique(checker, _("Politikfeld-Kennung"))
+    numbers = _Unique(checker, _("Nummer des strategischen Ziels"))
+    for f, policy_field in enumerate(spec.policy_fields):
+        base: Loc = ("policy_fields", f)
+        fields.add(policy_field.key, (*base, "key"))
+        _check_ref(checker, policy_field.vision, (*base, "vision"), visions.seen, _("Leitbild"))
+        for s, goal in enumerate(policy_field.strategic_goals):
+            goal_loc: Loc = (*base, "strategic_goals", s)
+            numbers.add(goal.number, (*goal_loc, "number"))
+            _check_list(checker, goal.products, (*goal_loc, "products"), product_codes, product_ref)
+
+    explicit_keys = _Unique(checker, _("Kennung des operativen Ziels"))
+    for loc, operative in _operative_goals(spec):
+        if "key" in operative.model_fields_set:
+            explicit_keys.add(operative.key, (*loc, "key"))
+        _check_list(checker, operative.departments, (*loc, "departments"), codes, department_ref)
+        _check_list(checker, operative.products, (*loc, "products"), product_codes, product_ref)
+        measure_keys = _Unique(checker, _("Kennung der Maßnahme"))
+        for m, measure in enumerate(operative.measures):
+            measure_loc: Loc = (*loc, "measures", m)
+            key_loc = (*measure_loc, "key" if "key" in measure.model_fields_set else "title")
+            measure_keys.add(measure.key, key_loc)
+            _check_ref(checker, measure.owner, (*measure_loc, "owner"), codes, department_ref)
+
+    indicators = _Unique(checker, _("Kennung der Kennzahl"))
+    for loc, indicator in _indicators(spec):
+        indicators.add(indicator.key, (*loc, "key"))
+        for kind in ("targets", "actuals"):
+            years = _Unique(checker, _("Jahr"))
+            for v, value in enumerate(getattr(indicator, kind)):
+                years.add(str(value.year), (*loc, kind, v, "year"))
+
+
+def _check_department_cycles(spec: CatalogSpec, checker: _Checker) -> None:
+    """Report departments whose parent chain leads back to themselves."""
+    parents = {d.code: d.parent for d in spec.departments}
+    reported: set[str] = set()
+    for d, department in enumerate(spec.departments):
+        chain: list[str] = []
+        code: str | None = department.code
+        while code is not None and code in parents and code not in chain:
+            chain.append(code)
+            code = parents[code]
+        if code == department.code and len(chain) > 1 and department.code not in reported:
+            reported.update(chain)
+            checker.problem(
+                ("departments", d, "parent"),
+                _("Zirkuläre Zuordnung: %(chain)s.") % {"chain": " → ".join([*chain, code])},
+            )
+
+
+def _shorten(text: str, limit: int = 70) -> str:
+    """Return text cut to limit characters."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _assign_operative_keys(spec: CatalogSpec, checker: _Checker) -> None:
+    """Give every operative goal its key; a repeated number gets `<number> (2)` and a warning."""
+    taken: dict[str, tuple[Loc, OperativeGoalSpec]] = {}
+    for loc, operative in _operative_goals(spec):
+        if "key" in operative.model_fields_set:
+            taken[operative.key] = (loc, operative)
+    for loc, operative in _operative_goals(spec):
+        if "key" in operative.model_fields_set:
+            continue
+        if operative.number not in taken:
+            operative.key = operative.number
+            taken[operative.key] = (loc, operative)
+            continue
+        suffix = 2
+        while f"{operative.number} ({suffix})" in taken:
+            suffix += 1
+        operative.key = f"{operative.number} ({suffix})"
+        first_loc, first = taken[operative.number]
+        taken[operative.key] = (loc, operative)
+        values = {
+            "number": operative.number,
+            "first": _shorten(first.title),
+            "first_line": checker.line(first_loc),
+            "second": _shorten(operative.title),
+            "key": operative.key,
+        }
+        if first.number == operative.number:
+            message = _(
+                "Die Nummer „%(number)s“ kommt mehrfach vor: „%(first)s“ (Zeile %(first_line)s) "
+                "und „%(second)s“. Beide werden importiert; dieses Ziel erhält die Kennung "
+                "„%(key)s“."
+            )
+        else:
+            message = _(
+                "Die Kennung „%(number)s“ ist bereits vergeben an „%(first)s“ "
+                "(Zeile %(first_line)s); „%(second)s“ erhält die Kennung „%(key)s“."
+            )
+        checker.warning((*loc, "number"), message % values)

@@ -1,0 +1,69 @@
+"""The workflow permissions and which role holds which, on the body or its department."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+# Declared on Body and on Department: body-wide roles hold them on the body,
+# department roles on their department; a check looks at the department, then the body.
+WORKFLOW_PERMISSIONS = [
+    ("cycle_advance", _("Planungszyklus in die nächste Phase bringen")),
+    ("cycle_override", _("Phase trotz offener Punkte mit Begründung abschließen")),
+    ("review_edit", _("Zielbilanzierung bearbeiten")),
+    ("review_submit", _("Zielbilanzierung einreichen")),
+    ("review_decide", _("Zielbilanzierung annehmen oder zurückgeben")),
+    ("plan_edit", _("Ziel- und Haushaltsplanung bearbeiten")),
+    ("plan_submit", _("Ziel- und Haushaltsplanung einreichen")),
+    ("plan_decide", _("Ziel- und Haushaltsplanung genehmigen oder zurückgeben")),
+    ("agreement_edit", _("Zielvereinbarung bearbeiten")),
+    ("agreement_submit", _("Zielvereinbarung einreichen")),
+    ("agreement_decide", _("Zielvereinbarung genehmigen oder zurückgeben")),
+    ("agreement_prioritise", _("Ergebnis der Strategieklausur erfassen")),
+    ("agreement_resolve", _("Beschluss des Kreistags/Rats erfassen")),
+    ("agreement_implement", _("Umsetzung und Zielerreichung melden")),
+    ("agreement_close", _("Zielvereinbarung abschließen")),
+    ("agreement_withdraw", _("Zielvereinbarung zurückziehen")),
+    ("view_drafts", _("Entwürfe einsehen")),
+]
+
+BODY_ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
+    "management": frozenset(
+        {
+            "cycle_advance",
+            "cycle_override",
+            "review_decide",
+            "plan_decide",
+            "agreement_decide",
+            "agreement_prioritise",
+            "agreement_close",
+            "agreement_withdraw",
+            "view_drafts",
+        }
+    ),
+    "strategy_unit": frozenset({"agreement_prioritise", "agreement_close", "view_drafts"}),
+    "committee_secretary": frozenset({"agreement_resolve"}),
+    "council_member": frozenset(),
+    "external_stakeholder": frozenset(),
+}
+
+DEPARTMENT_ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
+    "department_head": frozenset(
+        {
+            "review_edit",
+            "review_submit",
+            "plan_edit",
+            "plan_submit",
+            "agreement_edit",
+            "agreement_submit",
+            "agreement_implement",
+            "agreement_withdraw",
+            "view_drafts",
+        }
+    ),
+    "department_editor": frozenset({"review_edit", "plan_edit", "agreement_edit", "view_drafts"}),
+}
+
+
+def permissions_of_role(role: str) -> frozenset[str]:
+    """Return the permission codenames a role grants."""
+    return BODY_ROLE_PERMISSIONS.get(role) or DEPARTMENT_ROLE_PERMISSIONS.get(role, frozenset())

@@ -1,0 +1,79 @@
+"""Create planning cycles with their calendar and department submissions."""
+
+from __future__ import annotations
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from planning_cycle.models import (
+    DEFAULT_CALENDAR,
+    Body,
+    PhaseDeadline,
+    PlanningCycle,
+    User,
+    calendar_date,
+)
+from workflows.models import DepartmentPlan, DepartmentReview
+
+
+class CycleError(Exception):
+    """A cycle could not be created; the message tells why."""
+
+
+def body_calendar(body: Body) -> dict[str, tuple[int, int, int]]:
+    """Return the body's phase calendar, falling back to Kreis Soest's for missing phases."""
+    calendar = {str(k): v for k, v in DEFAULT_CALENDAR.items()}
+    for entry in body.calendar.all():
+        calendar[entry.phase] = (entry.month, entry.day, entry.year_offset)
+    return calendar
+
+
+def cycle_create(
+    *, acting_user: User | None, body: Body, year: int, title: str = ""
+) -> PlanningCycle:
+    """Create a body's cycle for a year with its phase deadlines, reviews and plans."""
+    try:
+        with transaction.atomic():
+            cycle = PlanningCycle.objects.create(
+                body=body, year=year, title=title or _("Planungszyklus %(year)d") % {"year": year}
+            )
+            _populate(cycle)
+    except IntegrityError as exc:
+        raise CycleError(
+            _("Für %(body)s gibt es bereits einen Planungszyklus %(year)d.")
+            % {"body": body, "year": year}
+        ) from exc
+    return cycle
+
+
+def cycle_get_or_create_next(*, cycle: PlanningCycle) -> PlanningCycle:
+    """Return the cycle of the following year, creating it when missing."""
+    nxt = PlanningCycle.objects.filter(body_id=cycle.body_id, year=cycle.year + 1).first()
+    if nxt is None:
+        nxt = PlanningCycle.objects.create(
+            body_id=cycle.body_id,
+            year=cycle.year + 1,
+            title=_("Planungszyklus %(year)d") % {"year": cycle.year + 1},
+        )
+        _populate(nxt)
+    return nxt
+
+
+def _populate(cycle: PlanningCycle) -> None:
+    body = cycle.body
+    PhaseDeadline.objects.bulk_create(
+        PhaseDeadline(
+            body=body,
+            cycle=cycle,
+            phase=phase,
+            due_date=calendar_date(cycle.year, month, day, offset),
+        )
+        for phase, (month, day, offset) in body_calendar(body).items()
+    )
+    departments = list(body.departments.filter(takes_part=True))
+    DepartmentReview.objects.bulk_create(
+        DepartmentReview(body=body, cycle=cycle, department=d) for d in departments
+    )
+    DepartmentPlan.objects.bulk_create(
+        DepartmentPlan(body=body, cycle=cycle, department=d) for d in departments
+    )

@@ -1,0 +1,1 @@
+"""State machines, the transition service, history and outbox."""

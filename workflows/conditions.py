@@ -1,0 +1,51 @@
+"""Transition conditions that explain why they fail."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from planning_cycle.models import Phase
+
+
+class Condition:
+    """A pure check on an instance with a message saying why it fails."""
+
+    def __init__(self, check: Callable[[Any], bool], message: Callable[[Any], str]) -> None:
+        self.check = check
+        self.message = message
+        self.__name__ = getattr(check, "__name__", "condition")
+
+    def __call__(self, instance: Any) -> bool:
+        return bool(self.check(instance))
+
+    def explain(self, instance: Any) -> str:
+        """Return why the condition fails for this instance."""
+        return self.message(instance)
+
+
+def in_phase(phase: Phase) -> Condition:
+    """Require the object's cycle to be in the given phase."""
+
+    def check(instance: Any) -> bool:
+        return bool(instance.cycle.phase == phase)
+
+    def message(instance: Any) -> str:
+        return _("Nur in der Phase „%(phase)s“ möglich; der Zyklus ist in „%(current)s“.") % {
+            "phase": phase.label,
+            "current": Phase(instance.cycle.phase).label,
+        }
+
+    check.__name__ = f"in_phase_{phase.value}"
+    return Condition(check, message)
+
+
+def explain_failure(condition: Any, instance: Any) -> str:
+    """Return the reason a condition fails, also for plain callables."""
+    if isinstance(condition, Condition):
+        return condition.explain(instance)
+    return _("Bedingung „%(name)s“ ist nicht erfüllt.") % {
+        "name": getattr(condition, "__name__", "?")
+    }

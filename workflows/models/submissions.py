@@ -1,0 +1,149 @@
+"""Per department and cycle: the goal review and the goal and budget plan."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+
+from planning_cycle.models import Body, Department, Phase, PlanningCycle
+from workflows.conditions import in_phase
+
+from .states import PlanState, ReviewState
+
+IN_GOAL_REVIEW = in_phase(Phase.GOAL_REVIEW)
+IN_PLANNING = in_phase(Phase.PLANNING)
+
+
+class DepartmentReview(ConcurrentTransitionMixin, models.Model):
+    """A department's goal review (Zielbilanzierung) of the past year."""
+
+    body = models.ForeignKey(Body, verbose_name=_("Kommune"), on_delete=models.CASCADE)
+    cycle = models.ForeignKey(
+        PlanningCycle,
+        verbose_name=_("Planungszyklus"),
+        on_delete=models.CASCADE,
+        related_name="reviews",
+    )
+    department = models.ForeignKey(
+        Department,
+        verbose_name=_("Organisationseinheit"),
+        on_delete=models.PROTECT,
+        related_name="reviews",
+    )
+    state = FSMField(
+        _("Status"), default=ReviewState.DRAFT, choices=ReviewState.choices, protected=True
+    )
+    summary = models.TextField(_("Bilanz"), blank=True)
+    updated_at = models.DateTimeField(_("geändert am"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("Zielbilanzierung")
+        verbose_name_plural = _("Zielbilanzierungen")
+        ordering = ["cycle", "department__code"]
+        constraints = [
+            models.UniqueConstraint(fields=["cycle", "department"], name="review_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{_('Zielbilanzierung')} {self.department.code} {self.cycle.year}"
+
+    @transition(
+        field=state,
+        source=[ReviewState.DRAFT, ReviewState.RETURNED],
+        target=ReviewState.SUBMITTED,
+        permission="planning_cycle.review_submit",
+        conditions=[IN_GOAL_REVIEW],
+        custom={"label": _("Einreichen")},
+    )
+    def submit(self) -> None:
+        """Submit the review to management."""
+
+    @transition(
+        field=state,
+        source=ReviewState.SUBMITTED,
+        target=ReviewState.RETURNED,
+        permission="planning_cycle.review_decide",
+        conditions=[IN_GOAL_REVIEW],
+        custom={"label": _("Zurückgeben"), "comment_required": True},
+    )
+    def return_(self) -> None:
+        """Return the review to the department for rework."""
+
+    @transition(
+        field=state,
+        source=ReviewState.SUBMITTED,
+        target=ReviewState.ACCEPTED,
+        permission="planning_cycle.review_decide",
+        conditions=[IN_GOAL_REVIEW],
+        custom={"label": _("Annehmen")},
+    )
+    def accept(self) -> None:
+        """Accept the review."""
+
+
+class DepartmentPlan(ConcurrentTransitionMixin, models.Model):
+    """A department's goal and budget plan for the coming year."""
+
+    body = models.ForeignKey(Body, verbose_name=_("Kommune"), on_delete=models.CASCADE)
+    cycle = models.ForeignKey(
+        PlanningCycle,
+        verbose_name=_("Planungszyklus"),
+        on_delete=models.CASCADE,
+        related_name="plans",
+    )
+    department = models.ForeignKey(
+        Department,
+        verbose_name=_("Organisationseinheit"),
+        on_delete=models.PROTECT,
+        related_name="plans",
+    )
+    state = FSMField(
+        _("Status"), default=PlanState.DRAFT, choices=PlanState.choices, protected=True
+    )
+    summary = models.TextField(_("Planung"), blank=True)
+    updated_at = models.DateTimeField(_("geändert am"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("Ziel- und Haushaltsplanung")
+        verbose_name_plural = _("Ziel- und Haushaltsplanungen")
+        ordering = ["cycle", "department__code"]
+        constraints = [
+            models.UniqueConstraint(fields=["cycle", "department"], name="plan_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{_('Planung')} {self.department.code} {self.cycle.year}"
+
+    @transition(
+        field=state,
+        source=[PlanState.DRAFT, PlanState.RETURNED],
+        target=PlanState.SUBMITTED,
+        permission="planning_cycle.plan_submit",
+        conditions=[IN_PLANNING],
+        custom={"label": _("Einreichen")},
+    )
+    def submit(self) -> None:
+        """Submit the plan to management."""
+
+    @transition(
+        field=state,
+        source=PlanState.SUBMITTED,
+        target=PlanState.RETURNED,
+        permission="planning_cycle.plan_decide",
+        conditions=[IN_PLANNING],
+        custom={"label": _("Zurückgeben"), "comment_required": True},
+    )
+    def return_(self) -> None:
+        """Return the plan to the department for rework."""
+
+    @transition(
+        field=state,
+        source=PlanState.SUBMITTED,
+        target=PlanState.APPROVED,
+        permission="planning_cycle.plan_decide",
+        conditions=[IN_PLANNING],
+        custom={"label": _("Genehmigen")},
+    )
+    def approve(self) -> None:
+        """Approve the plan."""

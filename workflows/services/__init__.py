@@ -1,0 +1,1 @@
+"""Services of the workflows: the one transition service and what it calls."""

@@ -1,0 +1,44 @@
+"""When a cycle closes, goal agreements not achieved carry over to the next cycle."""
+
+from __future__ import annotations
+
+from django.db import models
+
+from planning_cycle.models import PlanningCycle, User
+from planning_cycle.services.cycles import cycle_get_or_create_next
+from workflows.models import AgreementState, GoalAgreement, Outcome, TransitionLog
+from workflows.services.transitions import register_after_hook
+
+NOT_CARRIED = (AgreementState.WITHDRAWN, AgreementState.DROPPED)
+
+
+@register_after_hook(PlanningCycle, "close")
+def agreements_carry_over(cycle: models.Model, acting_user: User, log: TransitionLog) -> None:
+    """Copy every agreement not achieved, dropped or withdrawn into the next cycle."""
+    assert isinstance(cycle, PlanningCycle)
+    carried = (
+        GoalAgreement.objects.filter(cycle=cycle)
+        .exclude(state__in=NOT_CARRIED)
+        .exclude(outcome=Outcome.ACHIEVED)
+    )
+    nxt = cycle_get_or_create_next(cycle=cycle)
+    # The unique constraints (cycle, goal, department) and carried_over_from make a
+    # repeated carry-over a no-op.
+    GoalAgreement.objects.bulk_create(
+        [
+            GoalAgreement(
+                body_id=a.body_id,
+                cycle=nxt,
+                operative_goal_id=a.operative_goal_id,
+                department_id=a.department_id,
+                carried_over_from=a,
+                balance=a.balance,
+                effects=a.effects,
+                programmes=a.programmes,
+                processes=a.processes,
+                resources=a.resources,
+            )
+            for a in carried
+        ],
+        ignore_conflicts=True,
+    )

@@ -1,0 +1,321 @@
+"""The one service that fires every state transition, and what it offers a user."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models, transaction
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
+from django.utils.translation import gettext as _
+from django_fsm import ConcurrentTransition, FSMFieldMixin, Transition
+from guardian.core import ObjectPermissionChecker
+
+from planning_cycle.models import Body, PlanningCycle, User
+from workflows.conditions import explain_failure
+from workflows.guards import GUARDS
+from workflows.models import (
+    DepartmentPlan,
+    DepartmentReview,
+    GoalAgreement,
+    OutboxMessage,
+    TransitionLog,
+)
+
+WORKFLOW_MODELS: tuple[type[models.Model], ...] = (
+    PlanningCycle,
+    DepartmentReview,
+    DepartmentPlan,
+    GoalAgreement,
+)
+# Related rows read by conditions and messages; loaded with the locked row.
+RELATED: dict[type[models.Model], tuple[str, ...]] = {
+    PlanningCycle: (),
+    DepartmentReview: ("cycle", "department"),
+    DepartmentPlan: ("cycle", "department"),
+    GoalAgreement: ("cycle", "department", "operative_goal"),
+}
+OVERRIDE_PERMISSION = "planning_cycle.cycle_override"
+OUTBOX_TOPIC = "workflow.transition"
+
+
+class TransitionError(Exception):
+    """A transition was refused; the message tells the user why."""
+
+    status = 400
+
+    def __init__(self, message: str, *, reasons: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.message = message
+        self.reasons = reasons
+
+
+class TransitionNotPermitted(TransitionError):
+    status = 403
+
+
+class TransitionConflict(TransitionError):
+    status = 409
+
+
+class TransitionBlocked(TransitionError):
+    """A condition or guard fails; `overridable` tells whether a reason may override it."""
+
+    status = 422
+
+    def __init__(self, message: str, *, reasons: tuple[str, ...], overridable: bool) -> None:
+        super().__init__(message, reasons=reasons)
+        self.overridable = overridable
+
+
+class CommentRequired(TransitionError):
+    status = 400
+
+
+class UnknownTransition(TransitionError):
+    status = 404
+
+
+@dataclass(frozen=True)
+class TransitionOption:
+    """A transition the user may fire now, or why it is blocked."""
+
+    name: str
+    label: str
+    target: str
+    target_label: str
+    comment_required: bool
+    blocked_by: tuple[str, ...] = ()
+    overridable: bool = False
+
+    @property
+    def enabled(self) -> bool:
+        return not self.blocked_by or self.overridable
+
+
+@dataclass
+class TransitionResult:
+    obj: models.Model
+    log: TransitionLog
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+AfterHook = Callable[[models.Model, User, TransitionLog], None]
+AFTER_HOOKS: dict[tuple[type[models.Model], str], AfterHook] = {}
+
+
+def register_after_hook(model: type[models.Model], name: str) -> Callable[[AfterHook], AfterHook]:
+    """Register work that must happen in the same transaction after a transition."""
+
+    def decorator(hook: AfterHook) -> AfterHook:
+        AFTER_HOOKS[(model, name)] = hook
+        return hook
+
+    return decorator
+
+
+def state_field(model: type[models.Model]) -> FSMFieldMixin:
+    """Return the model's state field."""
+    for f in model._meta.concrete_fields:
+        if isinstance(f, FSMFieldMixin):
+            return f
+    raise TypeError(f"{model.__name__} has no state field")
+
+
+def _transitions_from(obj: models.Model, state: str) -> dict[str, Transition]:
+    result: dict[str, Transition] = {}
+    for t in state_field(type(obj)).get_all_transitions(type(obj)):
+        if t.source in (state, "*", "+") and t.name not in result:
+            result[t.name] = t
+    return result
+
+
+def _state_label(model: type[models.Model], state: str) -> str:
+    choices = dict(state_field(model).choices or [])
+    return str(choices.get(state, state))
+
+
+def permission_checker(user: User) -> ObjectPermissionChecker:
+    """Return a checker with the user's permissions on their body and departments prefetched."""
+    checker = ObjectPermissionChecker(user)
+    if user.body_id is not None and not user.is_superuser:
+        checker.prefetch_perms(Body.objects.filter(pk=user.body_id))
+        checker.prefetch_perms(user.body.departments.all())
+    return checker
+
+
+def user_may(checker: ObjectPermissionChecker, user: User, perm: str, obj: models.Model) -> bool:
+    """Tell whether the user holds a workflow permission for the object."""
+    if not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    if user.body_id != obj.body_id:  # type: ignore[attr-defined]
+        return False
+    department = getattr(obj, "department", None)
+    if department is not None and checker.has_perm(perm, department):
+        return True
+    return checker.has_perm(perm, Body(pk=obj.body_id))  # type: ignore[attr-defined]
+
+
+def _failed_guards(obj: models.Model, t: Transition) -> tuple[str, ...]:
+    reasons = (GUARDS[name](obj) for name in t.custom.get("guards", ()))  # type: ignore[arg-type]
+    return tuple(r for r in reasons if r)
+
+
+def _failed_conditions(obj: models.Model, t: Transition) -> tuple[str, ...]:
+    return tuple(explain_failure(c, obj) for c in t.conditions if not c(obj))
+
+
+def transitions_available(
+    *, user: User, obj: models.Model, checker: ObjectPermissionChecker
+) -> list[TransitionOption]:
+    """List the transitions this user holds the permission for, with what blocks them."""
+    model = type(obj)
+    state = state_field(model).value_from_object(obj)
+    options = []
+    for name, t in _transitions_from(obj, state).items():
+        if not user_may(checker, user, str(t.permission), obj):
+            continue
+        blocked = _failed_conditions(obj, t)
+        guard_reasons = () if blocked else _failed_guards(obj, t)
+        overridable = bool(guard_reasons) and user_may(checker, user, OVERRIDE_PERMISSION, obj)
+        options.append(
+            TransitionOption(
+                name=name,
+                label=str(t.custom.get("label", name)),
+                target=str(t.target),
+                target_label=_state_label(model, str(t.target)),
+                comment_required=bool(t.custom.get("comment_required")),
+                blocked_by=blocked + guard_reasons,
+                overridable=overridable,
+            )
+        )
+    return options
+
+
+def _conflict(obj: models.Model, state: str, label: str) -> TransitionConflict:
+    ctype = ContentType.objects.get_for_model(type(obj))
+    last = (
+        TransitionLog.objects.filter(content_type=ctype, object_id=obj.pk)
+        .select_related("actor")
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    message = _(
+        "„%(action)s“ ist nicht mehr möglich: der Vorgang steht inzwischen auf „%(state)s“."
+    ) % {"action": label, "state": _state_label(type(obj), state)}
+    if last is not None:
+        message += " " + _("Zuletzt geändert von %(actor)s am %(when)s.") % {
+            "actor": last.actor,
+            "when": date_format(localtime(last.created_at), "DATETIME_FORMAT"),
+        }
+    message += " " + _("Bitte laden Sie die Seite neu.")
+    return TransitionConflict(message)
+
+
+def transition_fire(
+    *,
+    acting_user: User,
+    obj: models.Model,
+    transition: str,
+    comment: str = "",
+    override_reason: str = "",
+    expected_state: str | None = None,
+    checker: ObjectPermissionChecker | None = None,
+) -> TransitionResult:
+    """Fire a transition: lock, check permission and guards, change, log and record the outbox."""
+    model = type(obj)
+    if model not in WORKFLOW_MODELS:
+        raise TypeError(f"{model.__name__} is not a workflow model")
+    fsm_field = state_field(model)
+    all_names = {t.name: t for t in fsm_field.get_all_transitions(model)}
+    if transition not in all_names:
+        raise UnknownTransition(_("Unbekannter Schritt „%(name)s“.") % {"name": transition})
+    comment = comment.strip()
+    override_reason = override_reason.strip()
+    checker = checker or ObjectPermissionChecker(acting_user)
+
+    with transaction.atomic():
+        locked = (
+            model._default_manager.select_for_update(of=("self",))
+            .select_related(*RELATED[model])
+            .get(pk=obj.pk)
+        )
+        state = fsm_field.value_from_object(locked)
+        t = _transitions_from(locked, state).get(transition)
+        label = str(all_names[transition].custom.get("label", transition))
+        if expected_state is not None and state != expected_state or t is None:
+            raise _conflict(locked, state, label)
+        if not user_may(checker, acting_user, str(t.permission), locked):
+            raise TransitionNotPermitted(
+                _("Sie dürfen „%(action)s“ hier nicht ausführen.") % {"action": label}
+            )
+        failed = _failed_conditions(locked, t)
+        if failed:
+            raise TransitionBlocked(" ".join(failed), reasons=failed, overridable=False)
+        guard_reasons = _failed_guards(locked, t)
+        if guard_reasons:
+            may_override = user_may(checker, acting_user, OVERRIDE_PERMISSION, locked)
+            if not (override_reason and may_override):
+                hint = (
+                    " " + _("Sie können mit Begründung trotzdem abschließen.")
+                    if may_override
+                    else ""
+                )
+                raise TransitionBlocked(
+                    " ".join(guard_reasons) + hint,
+                    reasons=guard_reasons,
+                    overridable=may_override,
+                )
+        else:
+            override_reason = ""
+        if t.custom.get("comment_required") and not comment:
+            raise CommentRequired(
+                _("Für „%(action)s“ ist ein Kommentar erforderlich.") % {"action": label}
+            )
+
+        getattr(locked, transition)()
+        update_fields = [fsm_field.attname]
+        update_fields += [
+            f.attname
+            for f in model._meta.concrete_fields
+            if f.attname in ("updated_at", "outcome")
+        ]
+        try:
+            locked.save(update_fields=update_fields)
+        except ConcurrentTransition as exc:
+            raise _conflict(locked, state, label) from exc
+        target = fsm_field.value_from_object(locked)
+        log = TransitionLog.objects.create(
+            body_id=locked.body_id,  # type: ignore[attr-defined]
+            content_type=ContentType.objects.get_for_model(model),
+            object_id=locked.pk,
+            transition=transition,
+            source_state=state,
+            target_state=target,
+            actor=acting_user,
+            comment=comment,
+            override_reason=override_reason,
+        )
+        OutboxMessage.objects.create(
+            body_id=locked.body_id,  # type: ignore[attr-defined]
+            topic=OUTBOX_TOPIC,
+            payload={
+                "log_id": log.pk,
+                "model": model._meta.label_lower,
+                "object_id": locked.pk,
+                "transition": transition,
+                "source": state,
+                "target": target,
+                "actor_id": acting_user.pk,
+            },
+        )
+        result = TransitionResult(obj=locked, log=log)
+        hook = AFTER_HOOKS.get((model, transition))
+        if hook is not None:
+            hook(locked, acting_user, log)
+    return result
