@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
 from django.utils.translation import gettext_lazy as _
 
 # Declared on Body and on Department: body-wide roles hold them on the body,
 # department roles on their department; a check looks at the department, then the body.
-WORKFLOW_PERMISSIONS = [
+WORKFLOW_PERMISSIONS: list[tuple[str, str | StrPromise]] = [
     ("cycle_advance", _("Planungszyklus in die nächste Phase bringen")),
     ("cycle_override", _("Phase trotz offener Punkte mit Begründung abschließen")),
     ("review_edit", _("Zielbilanzierung bearbeiten")),

@@ -9,6 +9,5 @@ class WorkflowsConfig(AppConfig):
     name = "workflows"
     verbose_name = _("Abläufe")
 
-
     def ready(self) -> None:
         from workflows.services import carry_over  # noqa: F401  (registers its hook)

@@ -23,9 +23,7 @@ def _listing(items: list[str]) -> str:
     return shown + (" …" if len(items) > LISTED else "")
 
 
-def _missing_departments(
-    rows: Iterable[tuple[str, str]], done: str, what: str
-) -> str | None:
+def _missing_departments(rows: Iterable[tuple[str, str]], done: str, what: str) -> str | None:
     rows = list(rows)
     missing = [code for code, state in rows if state != done]
     if not missing:
@@ -57,9 +55,7 @@ def all_plans_approved(cycle: PlanningCycle) -> str | None:
     )
 
 
-def _agreements_in(
-    cycle: PlanningCycle, states: Iterable[str], message: str
-) -> str | None:
+def _agreements_in(cycle: PlanningCycle, states: Iterable[str], message: str) -> str | None:
     rows = list(
         GoalAgreement.objects.filter(cycle=cycle, state__in=list(states))
         .order_by("operative_goal__position", "department__code")

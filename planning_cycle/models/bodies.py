@@ -52,8 +52,8 @@ class User(AbstractUser):
     )
 
     class Meta(AbstractUser.Meta):
-        verbose_name = _("Benutzer")
-        verbose_name_plural = _("Benutzer")
+        verbose_name = _("Benutzer")  # type: ignore[assignment]
+        verbose_name_plural = _("Benutzer")  # type: ignore[assignment]
         swappable = "AUTH_USER_MODEL"
 
     def __str__(self) -> str:
@@ -137,8 +137,8 @@ class RoleAssignment(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=(
-                    Q(role__in=list(DEPARTMENT_ROLES), department__isnull=False)
-                    | (~Q(role__in=list(DEPARTMENT_ROLES)) & Q(department__isnull=True))
+                    Q(role__in=sorted(DEPARTMENT_ROLES), department__isnull=False)
+                    | (~Q(role__in=sorted(DEPARTMENT_ROLES)) & Q(department__isnull=True))
                 ),
                 name="role_department_matches_role",
             ),
@@ -155,7 +155,7 @@ class RoleAssignment(models.Model):
         ]
 
     def __str__(self) -> str:
-        suffix = f" ({self.department.code})" if self.department_id else ""
+        suffix = f" ({self.department.code})" if self.department is not None else ""
         return f"{self.user}: {self.get_role_display()}{suffix}"
 
 

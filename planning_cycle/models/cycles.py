@@ -78,9 +78,7 @@ class PlanningCycle(ConcurrentTransitionMixin, models.Model):
     )
     year = models.PositiveSmallIntegerField(_("Jahr"))
     title = models.CharField(_("Titel"), max_length=200, blank=True)
-    phase = FSMField(
-        _("Phase"), default=Phase.GOAL_REVIEW, choices=Phase.choices, protected=True
-    )
+    phase = FSMField(_("Phase"), default=Phase.GOAL_REVIEW, choices=Phase.choices, protected=True)
     created_at = models.DateTimeField(_("angelegt am"), auto_now_add=True)
     updated_at = models.DateTimeField(_("geändert am"), auto_now=True)
 

@@ -81,9 +81,7 @@ class Product(models.Model):
         verbose_name = _("Produkt")
         verbose_name_plural = _("Produkte")
         ordering = ["body", "code"]
-        constraints = [
-            models.UniqueConstraint(fields=["body", "code"], name="product_code_unique")
-        ]
+        constraints = [models.UniqueConstraint(fields=["body", "code"], name="product_code_unique")]
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
@@ -287,12 +285,24 @@ class Indicator(models.Model):
         ordering = ["body", "key"]
         constraints = [
             models.UniqueConstraint(fields=["body", "key"], name="indicator_key_unique"),
-            # An indicator measures exactly one thing: a strategic goal, an operative goal or a product.
+            # An indicator measures exactly one subject: a goal of either level or a product.
             models.CheckConstraint(
                 condition=(
-                    Q(strategic_goal__isnull=False, operative_goal__isnull=True, product__isnull=True)
-                    | Q(strategic_goal__isnull=True, operative_goal__isnull=False, product__isnull=True)
-                    | Q(strategic_goal__isnull=True, operative_goal__isnull=True, product__isnull=False)
+                    Q(
+                        strategic_goal__isnull=False,
+                        operative_goal__isnull=True,
+                        product__isnull=True,
+                    )
+                    | Q(
+                        strategic_goal__isnull=True,
+                        operative_goal__isnull=False,
+                        product__isnull=True,
+                    )
+                    | Q(
+                        strategic_goal__isnull=True,
+                        operative_goal__isnull=True,
+                        product__isnull=False,
+                    )
                 ),
                 name="indicator_has_one_subject",
             ),

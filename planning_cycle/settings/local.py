@@ -5,4 +5,4 @@ from .base import SECRET_KEY, env
 
 DEBUG = env.bool("DEBUG", default=True)
 # A fixed development key is acceptable here only; production refuses to start without one.
-SECRET_KEY = SECRET_KEY or "local-development-only-not-secret"  # noqa: S105
+SECRET_KEY = SECRET_KEY or "local-development-only-not-secret"

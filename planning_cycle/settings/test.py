@@ -3,7 +3,7 @@
 from .base import *  # noqa: F403
 from .base import DATABASES
 
-SECRET_KEY = "test-only-not-secret"  # noqa: S105
+SECRET_KEY = "test-only-not-secret"
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

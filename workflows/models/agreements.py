@@ -42,13 +42,9 @@ class GoalAgreement(ConcurrentTransitionMixin, models.Model):
     # The five questions of a goal agreement (Kreis Soest).
     balance = models.TextField(_("Was war bisher? (Bilanz)"), blank=True)
     effects = models.TextField(_("Was wollen wir erreichen? (Wirkungen)"), blank=True)
-    programmes = models.TextField(
-        _("Was müssen wir dafür tun? (Programme, Produkte)"), blank=True
-    )
+    programmes = models.TextField(_("Was müssen wir dafür tun? (Programme, Produkte)"), blank=True)
     processes = models.TextField(_("Wie müssen wir es tun? (Prozesse, Strukturen)"), blank=True)
-    resources = models.TextField(
-        _("Was müssen wir dafür einsetzen? (Geld, Personal)"), blank=True
-    )
+    resources = models.TextField(_("Was müssen wir dafür einsetzen? (Geld, Personal)"), blank=True)
     carried_over_from = models.OneToOneField(
         "self",
         verbose_name=_("übertragen aus"),

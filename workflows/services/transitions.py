@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition, FSMFieldMixin, Transition
 from guardian.core import ObjectPermissionChecker
 
-from planning_cycle.models import Body, PlanningCycle, User
+from planning_cycle.models import Body, Department, PlanningCycle, User
 from workflows.conditions import explain_failure
 from workflows.guards import GUARDS
 from workflows.models import (
@@ -143,7 +143,7 @@ def permission_checker(user: User) -> ObjectPermissionChecker:
     checker = ObjectPermissionChecker(user)
     if user.body_id is not None and not user.is_superuser:
         checker.prefetch_perms(Body.objects.filter(pk=user.body_id))
-        checker.prefetch_perms(user.body.departments.all())
+        checker.prefetch_perms(Department.objects.filter(body_id=user.body_id))
     return checker
 
 
@@ -248,7 +248,7 @@ def transition_fire(
         state = fsm_field.value_from_object(locked)
         t = _transitions_from(locked, state).get(transition)
         label = str(all_names[transition].custom.get("label", transition))
-        if expected_state is not None and state != expected_state or t is None:
+        if (expected_state is not None and state != expected_state) or t is None:
             raise _conflict(locked, state, label)
         if not user_may(checker, acting_user, str(t.permission), locked):
             raise TransitionNotPermitted(
@@ -281,9 +281,7 @@ def transition_fire(
         getattr(locked, transition)()
         update_fields = [fsm_field.attname]
         update_fields += [
-            f.attname
-            for f in model._meta.concrete_fields
-            if f.attname in ("updated_at", "outcome")
+            f.attname for f in model._meta.concrete_fields if f.attname in ("updated_at", "outcome")
         ]
         try:
             locked.save(update_fields=update_fields)
