@@ -1,0 +1,62 @@
+"""Fire one workflow transition from the command line, through the transition service."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
+
+from planning_cycle.models import User
+from workflows.services.transitions import WORKFLOW_MODELS, TransitionError, transition_fire
+
+MODELS = {m._meta.model_name: m for m in WORKFLOW_MODELS}
+
+
+class Command(BaseCommand):
+    help = "Fire a transition as a user, e.g. departmentreview 12 accept --user leitung"
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("model", choices=sorted(MODELS))
+        parser.add_argument("id", type=int)
+        parser.add_argument("transition")
+        parser.add_argument("--user", required=True, help="username of the acting user")
+        parser.add_argument("--comment", default="")
+        parser.add_argument("--override-reason", default="")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        model = MODELS[options["model"]]
+        try:
+            user = User.objects.get(username=options["user"])
+        except User.DoesNotExist as exc:
+            raise CommandError(_("Benutzer „%s“ gibt es nicht.") % options["user"]) from exc
+        # Scope the lookup to the acting user's body, as every other caller does.
+        queryset = model._default_manager.all()
+        if not user.is_superuser:
+            queryset = queryset.filter(body_id=user.body_id)
+        obj = queryset.filter(pk=options["id"]).first()
+        if obj is None:
+            raise CommandError(
+                _("%(model)s %(id)d gibt es nicht.")
+                % {"model": model._meta.verbose_name, "id": options["id"]}
+            )
+        try:
+            result = transition_fire(
+                acting_user=user,
+                obj=obj,
+                transition=options["transition"],
+                comment=options["comment"],
+                override_reason=options["override_reason"],
+            )
+        except TransitionError as exc:
+            raise CommandError(exc.message) from exc
+        log = result.log
+        self.stdout.write(
+            _("%(obj)s: %(source)s → %(target)s (Verlaufseintrag %(log)d)")
+            % {
+                "obj": result.obj,
+                "source": log.source_state,
+                "target": log.target_state,
+                "log": log.pk,
+            }
+        )
