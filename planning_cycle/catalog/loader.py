@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import types
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -16,7 +17,6 @@ from pydantic_core import ErrorDetails
 from .schema import (
     PHASES,
     CatalogSpec,
-    IndicatorSpec,
     OperativeGoalSpec,
 )
 
@@ -65,14 +65,15 @@ class CatalogError(Exception):
     """A catalog cannot be imported; `problems` lists every reason."""
 
     def __init__(self, problems: Sequence[CatalogProblem]) -> None:
-        """Keep the problems, ordered by file and line."""
-        self.problems = sorted(problems, key=lambda p: (p.file, p.line or 0))
+        """Keep the problems, grouped by file in the given order and ordered by line."""
+        files = list(dict.fromkeys(p.file for p in problems))
+        self.problems = sorted(problems, key=lambda p: (files.index(p.file), p.line or 0))
         super().__init__(str(self))
 
     def __str__(self) -> str:
         """Return a German headline followed by one problem per line."""
         count = len(self.problems)
-        files = sorted({p.file for p in self.problems})
+        files = list(dict.fromkeys(p.file for p in self.problems))
         headline = _("Der Katalog %(files)s enthält %(count)d Fehler:") % {
             "files": ", ".join(files),
             "count": count,
@@ -116,14 +117,15 @@ def load_catalog(path: Path) -> LoadedCatalog:
     if data is None:
         checker.problem((), _("Die Datei ist leer."))
         raise CatalogError(checker.problems)
+    spec: CatalogSpec | None = None
     try:
         spec = CatalogSpec.model_validate(data)
     except ValidationError as exc:
         for error in exc.errors(include_url=False):
             checker.problem(tuple(error["loc"]), _error_message(error))
-        raise CatalogError(checker.problems) from None
-    _check_references(spec, checker)
-    if checker.problems:
+    if isinstance(data, dict):
+        _References(data, checker).check()
+    if spec is None or checker.problems:
         raise CatalogError(checker.problems)
     _assign_operative_keys(spec, checker)
     return LoadedCatalog(path=path, spec=spec, warnings=checker.warnings, lines=checker.lines)
@@ -191,9 +193,23 @@ def _read(path: Path, checker: _Checker) -> str | None:
     return None
 
 
+class _SafeLoader(yaml.SafeLoader):
+    """The safe loader, leaving impossible dates such as 2015-13-01 as text for the schema."""
+
+    def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> Any:
+        """Return a date or datetime, or the plain text when it is no real date."""
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError:
+            return self.construct_scalar(node)
+
+
+_SafeLoader.add_constructor("tag:yaml.org,2002:timestamp", _SafeLoader.construct_yaml_timestamp)
+
+
 def _parse(text: str, checker: _Checker) -> tuple[bool, Any]:
     """Return whether the YAML parsed and its data; record the line of every element."""
-    loader = yaml.SafeLoader(text)
+    loader = _SafeLoader(text)
     try:
         node = loader.get_single_node()
         if node is None:
@@ -205,11 +221,13 @@ def _parse(text: str, checker: _Checker) -> tuple[bool, Any]:
         detail = " ".join(part for part in (exc.context, exc.problem) if part)
         checker.problem(
             (),
-            _("YAML-Syntaxfehler: %(detail)s") % {"detail": detail},
+            _("YAML-Syntaxfehler (Meldung des Parsers: %(detail)s).") % {"detail": detail},
             line=mark.line + 1 if mark else None,
         )
     except yaml.YAMLError as exc:
-        checker.problem((), _("YAML-Syntaxfehler: %(detail)s") % {"detail": exc})
+        checker.problem(
+            (), _("YAML-Syntaxfehler (Meldung des Parsers: %(detail)s).") % {"detail": exc}
+        )
     finally:
         loader.dispose()
     return False, None
@@ -235,7 +253,7 @@ def _index(node: yaml.Node, loc: Loc, checker: _Checker, active: set[int]) -> No
                 )
             else:
                 seen[key] = line
-                checker.lines[child] = line
+            checker.lines[child] = line  # the last occurrence wins, as in the loaded data
             _index(value_node, child, checker, active)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
@@ -261,6 +279,8 @@ def _describe(value: Any) -> str:
     if isinstance(value, str):
         short = value if len(value) <= 40 else value[:39] + "…"
         return _("Text „%(value)s“") % {"value": short}
+    if isinstance(value, dt.date):
+        return _("Datum %(value)s") % {"value": value.isoformat()}
     if isinstance(value, dict):
         return _("eine Zuordnung (Schlüssel: Wert)")
     if isinstance(value, list):
@@ -337,9 +357,10 @@ def _error_message(error: ErrorDetails) -> str:
     if kind.startswith("date_"):
         return _("Datum im Format JJJJ-MM-TT erwartet, gefunden: %(found)s.") % {"found": found}
     if kind == "literal_error":
-        expected = str(ctx.get("expected", "")).replace(" or ", " oder ")
+        expected = str(ctx.get("expected", "")).replace("'", "").replace(" or ", " oder ")
+        value = error.get("input")
         return _("Ungültiger Wert %(found)s; erlaubt: %(expected)s.") % {
-            "found": found,
+            "found": f"„{value}“" if isinstance(value, str) else found,
             "expected": expected,
         }
     if kind == "list_type":
@@ -352,29 +373,62 @@ def _error_message(error: ErrorDetails) -> str:
 
 
 # --- references and uniqueness --------------------------------------------------------
+#
+# These checks read the raw YAML data, not the validated model, so that they also run when
+# the schema has found problems: the author gets every problem of the file at once.
+
+Raw = dict[str, Any]
 
 
-def _indicators(spec: CatalogSpec) -> Iterator[tuple[Loc, IndicatorSpec]]:
-    """Yield every indicator of the catalog with its location."""
-    for f, policy_field in enumerate(spec.policy_fields):
-        for s, goal in enumerate(policy_field.strategic_goals):
-            base: Loc = ("policy_fields", f, "strategic_goals", s)
-            for i, indicator in enumerate(goal.indicators):
-                yield (*base, "indicators", i), indicator
-            for o, operative in enumerate(goal.operative_goals):
-                for i, indicator in enumerate(operative.indicators):
-                    yield (*base, "operative_goals", o, "indicators", i), indicator
-    for p, product in enumerate(spec.products):
-        for i, indicator in enumerate(product.indicators):
-            yield ("products", p, "indicators", i), indicator
+def _items(node: Raw, key: str) -> list[tuple[int, Raw]]:
+    """Return the mapping entries of a list field with their indexes; skip anything else."""
+    value = node.get(key)
+    if not isinstance(value, list):
+        return []
+    return [(index, item) for index, item in enumerate(value) if isinstance(item, dict)]
 
 
-def _operative_goals(spec: CatalogSpec) -> Iterator[tuple[Loc, OperativeGoalSpec]]:
-    """Yield every operative goal of the catalog with its location, in file order."""
-    for f, policy_field in enumerate(spec.policy_fields):
-        for s, goal in enumerate(policy_field.strategic_goals):
-            for o, operative in enumerate(goal.operative_goals):
+def _text(node: Raw, key: str) -> str | None:
+    """Return a text field, stripped as the schema strips it, or None."""
+    value = node.get(key)
+    return value.strip() if isinstance(value, str) else None
+
+
+def _texts(node: Raw, key: str) -> list[tuple[int, str]]:
+    """Return the text entries of a list field with their indexes."""
+    value = node.get(key)
+    if not isinstance(value, list):
+        return []
+    return [(index, item.strip()) for index, item in enumerate(value) if isinstance(item, str)]
+
+
+def _year(node: Raw) -> int | None:
+    """Return the year of a value entry, or None."""
+    value = node.get("year")
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _raw_operative_goals(data: Raw) -> Iterator[tuple[Loc, Raw]]:
+    """Yield every operative goal of the raw data with its location, in file order."""
+    for f, policy_field in _items(data, "policy_fields"):
+        for s, goal in _items(policy_field, "strategic_goals"):
+            for o, operative in _items(goal, "operative_goals"):
                 yield ("policy_fields", f, "strategic_goals", s, "operative_goals", o), operative
+
+
+def _raw_indicators(data: Raw) -> Iterator[tuple[Loc, Raw]]:
+    """Yield every indicator of the raw data with its location."""
+    for f, policy_field in _items(data, "policy_fields"):
+        for s, goal in _items(policy_field, "strategic_goals"):
+            base: Loc = ("policy_fields", f, "strategic_goals", s)
+            for i, indicator in _items(goal, "indicators"):
+                yield (*base, "indicators", i), indicator
+            for o, operative in _items(goal, "operative_goals"):
+                for i, indicator in _items(operative, "indicators"):
+                    yield (*base, "operative_goals", o, "indicators", i), indicator
+    for p, product in _items(data, "products"):
+        for i, indicator in _items(product, "indicators"):
+            yield ("products", p, "indicators", i), indicator
 
 
 class _Unique:
@@ -386,8 +440,10 @@ class _Unique:
         self.label = label
         self.seen: dict[str, Loc] = {}
 
-    def add(self, value: str, loc: Loc) -> None:
+    def add(self, value: str | None, loc: Loc) -> None:
         """Register a value; record a problem when it occurred before."""
+        if value is None:
+            return
         if value in self.seen:
             self.checker.problem(
                 loc,
@@ -402,121 +458,162 @@ class _Unique:
             self.seen[value] = loc
 
 
-def _check_list(
-    checker: _Checker, values: list[str], loc: Loc, known: dict[str, Loc], what: str
-) -> None:
-    """Check that every entry of a reference list resolves and occurs once."""
-    unique = _Unique(checker, _("Eintrag"))
-    for index, value in enumerate(values):
-        _check_ref(checker, value, (*loc, index), known, what)
-        unique.add(value, (*loc, index))
+class _References:
+    """Checks uniqueness and that every reference resolves within the same file."""
 
+    def __init__(self, data: Raw, checker: _Checker) -> None:
+        """Collect the departments, visions and products the file defines."""
+        self.data = data
+        self.checker = checker
+        self.departments = self._unique("departments", "code", _("Kürzel"))
+        self.visions = self._unique("visions", "key", _("Leitbild-Kennung"))
+        self.products = self._unique("products", "code", _("Produktnummer"))
 
-def _check_ref(
-    checker: _Checker, value: str | None, loc: Loc, known: dict[str, Loc], what: str
-) -> None:
-    """Check that a reference resolves within the file."""
-    if value is not None and value not in known:
-        checker.problem(
+    def _unique(self, section: str, key: str, label: str) -> dict[str, Loc]:
+        """Check that a section's keys are unique and return them."""
+        unique = _Unique(self.checker, label)
+        for index, item in _items(self.data, section):
+            unique.add(_text(item, key), (section, index, key))
+        return unique.seen
+
+    def ref(self, node: Raw, key: str, loc: Loc, known: dict[str, Loc], what: str) -> None:
+        """Check that a single reference resolves."""
+        value = _text(node, key)
+        if value is not None and value not in known:
+            self._unknown(value, (*loc, key), what)
+
+    def refs(self, node: Raw, key: str, loc: Loc, known: dict[str, Loc], what: str) -> None:
+        """Check that every entry of a reference list resolves and occurs once."""
+        unique = _Unique(self.checker, _("Eintrag"))
+        for index, value in _texts(node, key):
+            if value not in known:
+                self._unknown(value, (*loc, key, index), what)
+            unique.add(value, (*loc, key, index))
+
+    def _unknown(self, value: str, loc: Loc, what: str) -> None:
+        """Record a reference that does not resolve."""
+        self.checker.problem(
             loc,
-            _("Unbekannte %(what)s „%(value)s“: nicht in dieser Datei definiert.")
+            _("Unbekannter Verweis: %(what)s „%(value)s“ ist in dieser Datei nicht definiert.")
             % {"what": what, "value": value},
         )
 
+    def check(self) -> None:
+        """Run every check."""
+        self.check_departments()
+        self.check_calendar()
+        self.check_products()
+        self.check_goals()
+        self.check_indicators()
 
-def _check_references(spec: CatalogSpec, checker: _Checker) -> None:
-    """Check uniqueness and that every reference resolves within the same file."""
-    department_ref = _("Organisationseinheit")
-    product_ref = _("Produktnummer")
+    def check_departments(self) -> None:
+        """Check parents: known, not the department itself, no cycles."""
+        parents: dict[str, str | None] = {}
+        for d, department in _items(self.data, "departments"):
+            code, parent = _text(department, "code"), _text(department, "parent")
+            if code is not None:
+                parents.setdefault(code, parent)
+            if parent is not None and parent == code:
+                self.checker.problem(
+                    ("departments", d, "parent"),
+                    _("Eine Einheit kann nicht sich selbst übergeordnet sein."),
+                )
+            else:
+                self.ref(
+                    department,
+                    "parent",
+                    ("departments", d),
+                    self.departments,
+                    _("Organisationseinheit"),
+                )
+        reported: set[str] = set()
+        for d, department in _items(self.data, "departments"):
+            start = _text(department, "code")
+            if start is None:
+                continue
+            chain: list[str] = []
+            current: str | None = start
+            while current is not None and current in parents and current not in chain:
+                chain.append(current)
+                current = parents[current]
+            if current == start and len(chain) > 1 and start not in reported:
+                reported.update(chain)
+                self.checker.problem(
+                    ("departments", d, "parent"),
+                    _("Zirkuläre Zuordnung: %(chain)s.") % {"chain": " → ".join([*chain, start])},
+                )
 
-    departments = _Unique(checker, _("Kürzel"))
-    for d, department in enumerate(spec.departments):
-        departments.add(department.code, ("departments", d, "code"))
-    codes = departments.seen
-    for d, department in enumerate(spec.departments):
-        loc: Loc = ("departments", d, "parent")
-        if department.parent == department.code:
-            checker.problem(loc, _("Eine Einheit kann nicht sich selbst übergeordnet sein."))
-        else:
-            _check_ref(checker, department.parent, loc, codes, department_ref)
-    _check_department_cycles(spec, checker)
-
-    if spec.calendar is not None:
-        phases = _Unique(checker, _("Phase"))
-        for c, entry in enumerate(spec.calendar):
-            phases.add(entry.phase, ("calendar", c, "phase"))
+    def check_calendar(self) -> None:
+        """Check that a given calendar names every phase exactly once."""
+        if not isinstance(self.data.get("calendar"), list):
+            return
+        phases = _Unique(self.checker, _("Phase"))
+        for c, entry in _items(self.data, "calendar"):
+            phases.add(_text(entry, "phase"), ("calendar", c, "phase"))
         missing = [phase for phase in PHASES if phase not in phases.seen]
         if missing:
-            checker.problem(
+            self.checker.problem(
                 ("calendar",),
                 _("Der Kalender muss alle acht Phasen enthalten; es fehlen: %(missing)s.")
                 % {"missing": ", ".join(missing)},
             )
 
-    visions = _Unique(checker, _("Leitbild-Kennung"))
-    for v, vision in enumerate(spec.visions):
-        visions.add(vision.key, ("visions", v, "key"))
-
-    products = _Unique(checker, _("Produktnummer"))
-    for p, product in enumerate(spec.products):
-        products.add(product.code, ("products", p, "code"))
-        _check_ref(
-            checker, product.department, ("products", p, "department"), codes, department_ref
-        )
-        years = _Unique(checker, _("Jahr"))
-        for b, budget in enumerate(product.budgets):
-            years.add(str(budget.year), ("products", p, "budgets", b, "year"))
-    product_codes = products.seen
-
-    fields = _Unique(checker, _("Politikfeld-Kennung"))
-    numbers = _Unique(checker, _("Nummer des strategischen Ziels"))
-    for f, policy_field in enumerate(spec.policy_fields):
-        base: Loc = ("policy_fields", f)
-        fields.add(policy_field.key, (*base, "key"))
-        _check_ref(checker, policy_field.vision, (*base, "vision"), visions.seen, _("Leitbild"))
-        for s, goal in enumerate(policy_field.strategic_goals):
-            goal_loc: Loc = (*base, "strategic_goals", s)
-            numbers.add(goal.number, (*goal_loc, "number"))
-            _check_list(checker, goal.products, (*goal_loc, "products"), product_codes, product_ref)
-
-    explicit_keys = _Unique(checker, _("Kennung des operativen Ziels"))
-    for loc, operative in _operative_goals(spec):
-        if "key" in operative.model_fields_set:
-            explicit_keys.add(operative.key, (*loc, "key"))
-        _check_list(checker, operative.departments, (*loc, "departments"), codes, department_ref)
-        _check_list(checker, operative.products, (*loc, "products"), product_codes, product_ref)
-        measure_keys = _Unique(checker, _("Kennung der Maßnahme"))
-        for m, measure in enumerate(operative.measures):
-            measure_loc: Loc = (*loc, "measures", m)
-            key_loc = (*measure_loc, "key" if "key" in measure.model_fields_set else "title")
-            measure_keys.add(measure.key, key_loc)
-            _check_ref(checker, measure.owner, (*measure_loc, "owner"), codes, department_ref)
-
-    indicators = _Unique(checker, _("Kennung der Kennzahl"))
-    for loc, indicator in _indicators(spec):
-        indicators.add(indicator.key, (*loc, "key"))
-        for kind in ("targets", "actuals"):
-            years = _Unique(checker, _("Jahr"))
-            for v, value in enumerate(getattr(indicator, kind)):
-                years.add(str(value.year), (*loc, kind, v, "year"))
-
-
-def _check_department_cycles(spec: CatalogSpec, checker: _Checker) -> None:
-    """Report departments whose parent chain leads back to themselves."""
-    parents = {d.code: d.parent for d in spec.departments}
-    reported: set[str] = set()
-    for d, department in enumerate(spec.departments):
-        chain: list[str] = []
-        code: str | None = department.code
-        while code is not None and code in parents and code not in chain:
-            chain.append(code)
-            code = parents[code]
-        if code == department.code and len(chain) > 1 and department.code not in reported:
-            reported.update(chain)
-            checker.problem(
-                ("departments", d, "parent"),
-                _("Zirkuläre Zuordnung: %(chain)s.") % {"chain": " → ".join([*chain, code])},
+    def check_products(self) -> None:
+        """Check product departments and budget years."""
+        for p, product in _items(self.data, "products"):
+            self.ref(
+                product, "department", ("products", p), self.departments, _("Organisationseinheit")
             )
+            years = _Unique(self.checker, _("Jahr"))
+            for b, budget in _items(product, "budgets"):
+                year = _year(budget)
+                years.add(
+                    None if year is None else str(year), ("products", p, "budgets", b, "year")
+                )
+
+    def check_goals(self) -> None:
+        """Check policy fields, strategic and operative goals and measures."""
+        department, product = _("Organisationseinheit"), _("Produktnummer")
+        fields = _Unique(self.checker, _("Politikfeld-Kennung"))
+        numbers = _Unique(self.checker, _("Nummer des strategischen Ziels"))
+        for f, policy_field in _items(self.data, "policy_fields"):
+            base: Loc = ("policy_fields", f)
+            fields.add(_text(policy_field, "key"), (*base, "key"))
+            self.ref(policy_field, "vision", base, self.visions, _("Leitbild"))
+            for s, goal in _items(policy_field, "strategic_goals"):
+                goal_loc: Loc = (*base, "strategic_goals", s)
+                numbers.add(_text(goal, "number"), (*goal_loc, "number"))
+                self.refs(goal, "products", goal_loc, self.products, product)
+        keys = _Unique(self.checker, _("Kennung des operativen Ziels"))
+        for loc, operative in _raw_operative_goals(self.data):
+            keys.add(_text(operative, "key"), (*loc, "key"))
+            self.refs(operative, "departments", loc, self.departments, department)
+            self.refs(operative, "products", loc, self.products, product)
+            measure_keys = _Unique(self.checker, _("Kennung der Maßnahme"))
+            for m, measure in _items(operative, "measures"):
+                measure_loc: Loc = (*loc, "measures", m)
+                key_field = "key" if "key" in measure else "title"
+                measure_keys.add(_text(measure, key_field), (*measure_loc, key_field))
+                self.ref(measure, "owner", measure_loc, self.departments, department)
+
+    def check_indicators(self) -> None:
+        """Check that indicator keys are unique and each year has one target and one actual."""
+        keys = _Unique(self.checker, _("Kennung der Kennzahl"))
+        for loc, indicator in _raw_indicators(self.data):
+            keys.add(_text(indicator, "key"), (*loc, "key"))
+            for kind in ("targets", "actuals"):
+                years = _Unique(self.checker, _("Jahr"))
+                for v, value in _items(indicator, kind):
+                    year = _year(value)
+                    years.add(None if year is None else str(year), (*loc, kind, v, "year"))
+
+
+def _operative_goals(spec: CatalogSpec) -> Iterator[tuple[Loc, OperativeGoalSpec]]:
+    """Yield every operative goal of the catalog with its location, in file order."""
+    for f, policy_field in enumerate(spec.policy_fields):
+        for s, goal in enumerate(policy_field.strategic_goals):
+            for o, operative in enumerate(goal.operative_goals):
+                yield ("policy_fields", f, "strategic_goals", s, "operative_goals", o), operative
 
 
 def _shorten(text: str, limit: int = 70) -> str:
@@ -526,12 +623,10 @@ def _shorten(text: str, limit: int = 70) -> str:
 
 def _assign_operative_keys(spec: CatalogSpec, checker: _Checker) -> None:
     """Give every operative goal its key; a repeated number gets `<number> (2)` and a warning."""
-    taken: dict[str, tuple[Loc, OperativeGoalSpec]] = {}
-    for loc, operative in _operative_goals(spec):
-        if "key" in operative.model_fields_set:
-            taken[operative.key] = (loc, operative)
-    for loc, operative in _operative_goals(spec):
-        if "key" in operative.model_fields_set:
+    goals = list(_operative_goals(spec))
+    taken = {operative.key: (loc, operative) for loc, operative in goals if operative.key}
+    for loc, operative in goals:
+        if operative.key:
             continue
         if operative.number not in taken:
             operative.key = operative.number

@@ -11,6 +11,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    PrivateAttr,
     StrictBool,
     StrictInt,
     StringConstraints,
@@ -24,7 +25,7 @@ FORMAT_VERSION = 1
 
 # Field lengths follow the model fields in planning_cycle.models.
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
-Slug = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)]
+Key = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)]
 BodyKey = Annotated[
     str, StringConstraints(strip_whitespace=True, max_length=80, pattern=SLUG_PATTERN)
 ]
@@ -115,7 +116,7 @@ class DepartmentSpec(Spec):
 class VisionSpec(Spec):
     """A long-term guiding vision (Leitbild)."""
 
-    key: Slug
+    key: Key
     title: Name300
     text: OptionalText = ""
 
@@ -137,7 +138,7 @@ class BudgetSpec(Spec):
 class IndicatorSpec(Spec):
     """A key figure with unit, direction, baseline, targets and actual values."""
 
-    key: Slug
+    key: Key
     name: Name300
     unit: Unit
     direction: Direction = "higher"
@@ -156,11 +157,18 @@ class MeasureSpec(Spec):
     partners: list[Name300] = []
     due: dt.date | None = None
     cost: Annotated[Money, Field(ge=0)] | None = None
+    _key_from_title: bool = PrivateAttr(default=False)
+
+    @property
+    def key_from_title(self) -> bool:
+        """Return whether the key was taken from the title."""
+        return self._key_from_title
 
     @model_validator(mode="after")
     def _default_key(self) -> MeasureSpec:
         """Use the title as key when none is given."""
         if not self.key:
+            self._key_from_title = True
             if len(self.title) > 200:
                 raise _rule(
                     _("Der Titel ist als Kennung zu lang (über 200 Zeichen); bitte key angeben.")
@@ -215,9 +223,9 @@ class StrategicGoalSpec(_Validity):
 class PolicyFieldSpec(Spec):
     """A policy field or field of action (Politikfeld, Handlungsfeld)."""
 
-    key: Slug
+    key: Key
     name: Name300
-    vision: Slug | None = None
+    vision: Key | None = None
     baseline: OptionalText = ""
     objective: OptionalText = ""
     strategic_goals: list[StrategicGoalSpec] = []
