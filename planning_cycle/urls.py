@@ -3,7 +3,20 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from planning_cycle.views import auth, cycles, departments, goals, submissions, transitions
+
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("anmelden/", auth.LoginView.as_view(), name="login"),
+    path("abmelden/", auth.LogoutView.as_view(), name="logout"),
+    path("", cycles.home, name="home"),
+    path("zyklen/<int:pk>/", cycles.cycle_overview, name="cycle_overview"),
+    path("einheiten/<int:pk>/", departments.department_detail, name="department_detail"),
+    path("zielbilanzierungen/<int:pk>/", submissions.review_detail, name="review_detail"),
+    path("planungen/<int:pk>/", submissions.plan_detail, name="plan_detail"),
+    path("zielvereinbarungen/<int:pk>/", submissions.agreement_detail, name="agreement_detail"),
+    path("ziele/", goals.catalog, name="goal_catalog"),
+    path("ziele/operativ/<int:pk>/", goals.operative_goal_detail, name="operative_goal_detail"),
+    path("uebergang/<slug:model>/<int:pk>/", transitions.transition, name="transition"),
 ]

@@ -1,0 +1,22 @@
+"""Template context of every page: the user's body and roles for the page header."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
+
+from planning_cycle.selectors.users import is_external_only, role_labels
+from planning_cycle.views.common import request_roles
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    """Expose the roles (read lazily, once per request) to the base template."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return {
+        "nav_roles": SimpleLazyObject(lambda: role_labels(request_roles(request))),
+        "nav_external": SimpleLazyObject(lambda: is_external_only(request_roles(request))),
+    }

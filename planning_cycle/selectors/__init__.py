@@ -1,0 +1,1 @@
+"""Read-only queries of the core domain (selectors); views call these, never the ORM chains."""

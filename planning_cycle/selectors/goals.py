@@ -1,0 +1,95 @@
+"""A body's goal catalog: policy fields, strategic and operative goals and what hangs on them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, QuerySet
+
+from planning_cycle.models import (
+    Indicator,
+    IndicatorValue,
+    Measure,
+    OperativeGoal,
+    PlanningCycle,
+    PolicyField,
+    Product,
+    StrategicGoal,
+    Vision,
+)
+from workflows.models import GoalAgreement
+
+
+def _indicators() -> Prefetch:
+    return Prefetch(
+        "indicators",
+        queryset=Indicator.objects.order_by("key").prefetch_related(
+            Prefetch("values", queryset=IndicatorValue.objects.order_by("year", "kind"))
+        ),
+    )
+
+
+def _operative_goals() -> QuerySet[OperativeGoal]:
+    return OperativeGoal.objects.order_by("position", "number").prefetch_related(
+        Prefetch("measures", queryset=Measure.objects.select_related("owner").order_by("position")),
+        _indicators(),
+        Prefetch("products", queryset=Product.objects.order_by("code")),
+        "departments",
+    )
+
+
+def goal_catalog(body_id: int | None) -> list[PolicyField]:
+    """Return the body's policy fields with goals, measures, indicators and products.
+
+    The number of queries does not depend on the catalog's size.
+    """
+    strategic = StrategicGoal.objects.order_by("position", "number").prefetch_related(
+        Prefetch("operative_goals", queryset=_operative_goals()),
+        _indicators(),
+        Prefetch("products", queryset=Product.objects.order_by("code")),
+    )
+    return list(
+        PolicyField.objects.filter(body_id=body_id)
+        .select_related("vision")
+        .order_by("position", "key")
+        .prefetch_related(Prefetch("strategic_goals", queryset=strategic))
+    )
+
+
+def visions_of_body(body_id: int | None) -> list[Vision]:
+    """Return the body's visions (Leitbilder)."""
+    return list(Vision.objects.filter(body_id=body_id).order_by("key"))
+
+
+def operative_goals_of_body(body_id: int | None) -> QuerySet[OperativeGoal]:
+    """Return the body's operative goals with everything their page shows."""
+    return (
+        _operative_goals()
+        .filter(body_id=body_id)
+        .select_related("strategic_goal__policy_field")
+        .prefetch_related("products__budgets")
+    )
+
+
+@dataclass
+class CycleAgreements:
+    """A cycle and the goal agreements on one operative goal in it."""
+
+    cycle: PlanningCycle
+    agreements: list[GoalAgreement]
+
+
+def operative_goal_agreements(goal: OperativeGoal) -> list[CycleAgreements]:
+    """Return the goal's agreements grouped by cycle, newest cycle first."""
+    agreements = (
+        GoalAgreement.objects.filter(operative_goal=goal, body_id=goal.body_id)
+        .select_related("cycle", "department", "operative_goal")
+        .order_by("-cycle__year", "department__code")
+    )
+    groups: dict[int, CycleAgreements] = {}
+    for agreement in agreements:
+        group = groups.setdefault(
+            agreement.cycle_id, CycleAgreements(cycle=agreement.cycle, agreements=[])
+        )
+        group.agreements.append(agreement)
+    return list(groups.values())

@@ -1,0 +1,100 @@
+"""What every page needs: the request's permission checker, roles, body scoping and links."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.db import models
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from guardian.core import ObjectPermissionChecker
+
+from planning_cycle.models import PlanningCycle
+from planning_cycle.selectors.users import is_external_only, user_roles
+from workflows.models import DepartmentPlan, DepartmentReview, GoalAgreement
+from workflows.services.transitions import RELATED, permission_checker
+
+View = Callable[..., HttpResponse]
+
+# URL segment of each workflow model in /uebergang/<model>/<id>/.
+WORKFLOW_SLUGS: dict[str, type[models.Model]] = {
+    "zyklus": PlanningCycle,
+    "zielbilanzierung": DepartmentReview,
+    "planung": DepartmentPlan,
+    "zielvereinbarung": GoalAgreement,
+}
+SLUG_OF_MODEL = {model: slug for slug, model in WORKFLOW_SLUGS.items()}
+DETAIL_URL_NAMES: dict[type[models.Model], str] = {
+    PlanningCycle: "cycle_overview",
+    DepartmentReview: "review_detail",
+    DepartmentPlan: "plan_detail",
+    GoalAgreement: "agreement_detail",
+}
+
+
+def request_checker(request: HttpRequest) -> ObjectPermissionChecker:
+    """Return the request's one permission checker (prefetched on first use)."""
+    checker = getattr(request, "_permission_checker", None)
+    if checker is None:
+        checker = permission_checker(request.user)  # type: ignore[arg-type]
+        request._permission_checker = checker  # type: ignore[attr-defined]
+    return checker
+
+
+def request_roles(request: HttpRequest) -> frozenset[str]:
+    """Return the roles of the request's user (read once per request)."""
+    roles = getattr(request, "_user_roles", None)
+    if roles is None:
+        roles = user_roles(request.user)  # type: ignore[arg-type]
+        request._user_roles = roles  # type: ignore[attr-defined]
+    return roles
+
+
+def body_id(request: HttpRequest) -> int | None:
+    """Return the id of the body the request's user acts for."""
+    return getattr(request.user, "body_id", None)
+
+
+def member_view(view: View) -> View:
+    """Require a logged-in member of a body; external stakeholders only get a notice."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if body_id(request) is None:
+            return render(request, "notices/no_body.html", status=403)
+        if is_external_only(request_roles(request)):
+            status = 403 if request.method == "POST" else 200
+            return render(request, "notices/external.html", status=status)
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def workflow_queryset(model: type[models.Model], body: int | None) -> models.QuerySet[Any]:
+    """Return a body's rows of a workflow model, loaded for permission checks."""
+    return model._default_manager.filter(body_id=body).select_related(*RELATED[model])
+
+
+def object_url(obj: models.Model) -> str:
+    """Return the page of a workflow object."""
+    return reverse(DETAIL_URL_NAMES[type(obj)], args=[obj.pk])
+
+
+def transition_url(obj: models.Model) -> str:
+    """Return the endpoint that fires the object's transitions."""
+    return reverse("transition", args=[SLUG_OF_MODEL[type(obj)], obj.pk])
+
+
+def safe_next(request: HttpRequest, value: str | None, default: str) -> str:
+    """Return value when it is a local URL, else default."""
+    if value and url_has_allowed_host_and_scheme(
+        value, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return value
+    return default

@@ -1,0 +1,88 @@
+"""Home and the cycle overview: phase, calendar, departments' states and what blocks."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+
+from planning_cycle.models import PlanningCycle
+from planning_cycle.selectors.cycles import (
+    cycle_calendar,
+    cycle_current,
+    cycle_department_rows,
+    cycle_phase_due,
+    cycles_of_body,
+)
+from workflows.selectors import NextPhase, cycle_next_phase, state_view
+from workflows.services.transitions import TransitionOption
+
+from .common import body_id, member_view, request_checker
+from .panels import panel_for
+
+
+@member_view
+def home(request: HttpRequest) -> HttpResponse:
+    """Show the body's current cycle (its newest cycle that is not closed)."""
+    cycle = cycle_current(body_id(request))
+    if cycle is None:
+        return render(
+            request,
+            "cycles/none.html",
+            {"cycles": list(cycles_of_body(body_id(request))), "nav_section": "cycles"},
+        )
+    return _overview(request, cycle)
+
+
+@member_view
+def cycle_overview(request: HttpRequest, pk: int) -> HttpResponse:
+    """Show one cycle of the user's body."""
+    cycle = get_object_or_404(cycles_of_body(body_id(request)), pk=pk)
+    return _overview(request, cycle)
+
+
+def _overview(request: HttpRequest, cycle: PlanningCycle) -> HttpResponse:
+    checker = request_checker(request)
+    user = request.user
+    calendar = cycle_calendar(cycle)
+    rows = [
+        {
+            "department": row.department,
+            "review": state_view(user, checker, row.review) if row.review else None,  # type: ignore[arg-type]
+            "plan": state_view(user, checker, row.plan) if row.plan else None,  # type: ignore[arg-type]
+        }
+        for row in cycle_department_rows(cycle)
+    ]
+    panel = panel_for(request, cycle, next_url=request.get_full_path())
+    next_phase = _next_phase(cycle, panel.item.options)
+    return render(
+        request,
+        "cycles/overview.html",
+        {
+            "cycle": cycle,
+            "cycles": list(cycles_of_body(body_id(request))),
+            "calendar": calendar,
+            "phase_due": cycle_phase_due(cycle, calendar),
+            "rows": rows,
+            "panel": panel,
+            "next_phase": next_phase,
+            "nav_section": "cycles",
+        },
+    )
+
+
+def _next_phase(cycle: PlanningCycle, options: list[TransitionOption]) -> NextPhase | None:
+    """What blocks the next phase.
+
+    For management the transition service already evaluated the guards of the
+    transitions it offers; everyone else gets them from the guard selector.
+    """
+    if options:
+        option = options[0]  # a cycle phase has exactly one way on
+        return NextPhase(
+            transition=option.name,
+            label=option.label,
+            target=option.target,
+            target_label=option.target_label,
+            blockers=option.blocked_by,
+        )
+    return cycle_next_phase(cycle)

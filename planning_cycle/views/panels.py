@@ -1,0 +1,72 @@
+"""The workflow panel: an object's state, the steps the user may take and its history."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.db import models
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+
+from planning_cycle.models import PlanningCycle
+from workflows.selectors import WorkflowItem, workflow_items
+
+from .common import SLUG_OF_MODEL, request_checker, transition_url
+
+HEADING_LEVELS = (2, 3, 4)
+
+
+@dataclass
+class Panel:
+    """What templates/workflows/_panel.html renders for one object."""
+
+    item: WorkflowItem
+    next: str
+    heading_level: int = 2
+    message: str = ""
+    level: str = ""
+    comment: str = ""
+    override_reason: str = ""
+
+    @property
+    def heading(self) -> str:
+        return _("Bearbeitungsstand")
+
+    @property
+    def is_cycle(self) -> bool:
+        """The cycle's overview shows the blockers itself; its state is a phase."""
+        return isinstance(self.item.obj, PlanningCycle)
+
+    @property
+    def id(self) -> str:
+        return f"ablauf-{SLUG_OF_MODEL[type(self.item.obj)]}-{self.item.obj.pk}"
+
+    @property
+    def action(self) -> str:
+        return transition_url(self.item.obj)
+
+
+def panels_for(
+    request: HttpRequest,
+    objs: Sequence[models.Model],
+    *,
+    next_url: str,
+    heading_level: int = 2,
+) -> list[Panel]:
+    """Build the panels of several objects (their history is read with one query)."""
+    if heading_level not in HEADING_LEVELS:
+        heading_level = 2
+    items = workflow_items(
+        user=request.user,  # type: ignore[arg-type]
+        checker=request_checker(request),
+        objs=objs,
+    )
+    return [Panel(item=item, next=next_url, heading_level=heading_level) for item in items]
+
+
+def panel_for(
+    request: HttpRequest, obj: models.Model, *, next_url: str, heading_level: int = 2
+) -> Panel:
+    """Build the panel of one object."""
+    return panels_for(request, [obj], next_url=next_url, heading_level=heading_level)[0]

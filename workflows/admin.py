@@ -1,0 +1,164 @@
+"""Django admin of the workflows.
+
+States are read-only: they change only through `transition_fire`, which the admin
+actions call (one action per transition that needs no comment). The history and the
+outbox are read-only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import admin, messages
+from django.db import models
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+
+from planning_cycle.admin import BODY_FILTER, BodyScopedAdmin, ReadOnlyAdmin
+from workflows.models import (
+    DepartmentPlan,
+    DepartmentReview,
+    GoalAgreement,
+    OutboxMessage,
+    TransitionLog,
+)
+from workflows.services.transitions import (
+    RELATED,
+    TransitionError,
+    permission_checker,
+    state_field,
+    transition_fire,
+)
+
+AdminAction = Callable[[admin.ModelAdmin, HttpRequest, models.QuerySet[Any]], None]
+
+
+def transition_action(name: str, label: str) -> AdminAction:
+    """Return an admin action firing one transition on each selected object."""
+
+    def action(
+        modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: models.QuerySet[Any]
+    ) -> None:
+        checker = permission_checker(request.user)  # type: ignore[arg-type]
+        done, failed = 0, []
+        for obj in queryset.select_related(*RELATED[queryset.model]):
+            try:
+                transition_fire(
+                    acting_user=request.user,  # type: ignore[arg-type]
+                    obj=obj,
+                    transition=name,
+                    checker=checker,
+                )
+            except TransitionError as exc:
+                failed.append(f"{obj}: {exc.message}")
+            else:
+                done += 1
+        if done:
+            modeladmin.message_user(
+                request,
+                _("„%(action)s“ für %(count)d Einträge ausgeführt.")
+                % {"action": label, "count": done},
+                messages.SUCCESS,
+            )
+        for message in failed:
+            modeladmin.message_user(request, message, messages.ERROR)
+
+    action.__name__ = f"fire_{name}"
+    return admin.action(description=_("Schritt: %s") % label)(action)  # type: ignore[return-value]
+
+
+def transition_actions(model: type[models.Model]) -> list[AdminAction]:
+    """Admin actions for the model's transitions that need neither comment nor reason."""
+    actions = []
+    seen: set[str] = set()
+    for t in state_field(model).get_all_transitions(model):
+        if t.name in seen or t.custom.get("comment_required"):
+            continue
+        seen.add(t.name)
+        actions.append(transition_action(t.name, str(t.custom.get("label", t.name))))
+    return actions
+
+
+class WorkflowAdmin(BodyScopedAdmin):
+    """A workflow object: its state is read-only and moves only through admin actions."""
+
+    list_filter = (BODY_FILTER, "cycle__year", "state")
+    list_select_related = ("body", "cycle", "department")
+    search_fields = ("department__code", "department__name")
+    readonly_fields = ("state", "updated_at")
+
+    def get_actions(self, request: HttpRequest) -> dict[str, Any]:
+        result = super().get_actions(request)
+        for action in transition_actions(self.model):
+            result[action.__name__] = (action, action.__name__, action.short_description)  # type: ignore[attr-defined]
+        return result
+
+
+@admin.register(DepartmentReview)
+class DepartmentReviewAdmin(WorkflowAdmin):
+    list_display = ("department", "cycle", "state", "updated_at")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # created with the cycle (planning_cycle.services.cycles)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
+        return ("body", "cycle", "department", "state", "updated_at")
+
+
+@admin.register(DepartmentPlan)
+class DepartmentPlanAdmin(DepartmentReviewAdmin):
+    pass
+
+
+@admin.register(GoalAgreement)
+class GoalAgreementAdmin(WorkflowAdmin):
+    list_display = ("operative_goal", "department", "cycle", "state", "outcome", "updated_at")
+    list_select_related = ("body", "cycle", "department", "operative_goal")
+    search_fields = (
+        "operative_goal__number",
+        "operative_goal__title",
+        "department__code",
+        "department__name",
+    )
+    raw_id_fields = ("operative_goal", "carried_over_from")
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
+        if obj is None:
+            return ("state", "outcome", "updated_at")
+        return ("body", "cycle", "operative_goal", "department", "state", "outcome", "updated_at")
+
+
+@admin.register(TransitionLog)
+class TransitionLogAdmin(ReadOnlyAdmin):
+    """The append-only history: nothing to add, change or delete."""
+
+    list_display = (
+        "created_at",
+        "body",
+        "content_type",
+        "object_id",
+        "transition",
+        "source_state",
+        "target_state",
+        "actor",
+    )
+    list_filter = (BODY_FILTER, "content_type", "transition")
+    search_fields = ("comment", "override_reason", "actor__username", "actor__last_name")
+    list_select_related = ("body", "content_type", "actor")
+    date_hierarchy = "created_at"
+
+    def get_actions(self, request: HttpRequest) -> dict[str, Any]:
+        return {}
+
+
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(ReadOnlyAdmin):
+    list_display = ("created_at", "topic", "body", "processed_at", "attempts")
+    list_filter = (BODY_FILTER, "topic", ("processed_at", admin.EmptyFieldListFilter))
+    search_fields = ("topic", "last_error")
+    list_select_related = ("body",)
+    date_hierarchy = "created_at"
+
+    def get_actions(self, request: HttpRequest) -> dict[str, Any]:
+        return {}
