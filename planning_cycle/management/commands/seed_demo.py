@@ -1,0 +1,232 @@
+"""Seed the demo: Landkreis Peine's 2026 cycle in goal review, Stadt Laatzen, demo logins.
+
+Idempotent: a second run creates and changes nothing and prints the same logins. Every
+state comes from a real transition fired through the transition service; nothing writes a
+state field.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.db.models import Count
+
+from planning_cycle.catalog.importer import catalog_import
+from planning_cycle.catalog.loader import load_catalog
+from planning_cycle.models import Body, Department, OperativeGoal, PlanningCycle, Role, User
+from planning_cycle.services.cycles import cycle_create
+from planning_cycle.services.roles import role_assign
+from workflows.models import DepartmentReview, GoalAgreement
+from workflows.services.transitions import transition_fire
+
+PASSWORD = "demo-planung"
+CATALOG_DIR = Path(settings.BASE_DIR) / "catalogs"
+PEINE, LAATZEN = "landkreis-peine", "stadt-laatzen"
+GOAL_CATALOG = "landkreis-peine.yaml"  # the 2009/2010 goals: source of the 2026 agreements
+CATALOGS = (GOAL_CATALOG, "landkreis-peine-sozialpolitik.yaml", "stadt-laatzen.yaml")
+YEAR = 2026
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    """A demo login: its body (None for the platform admin), role and department."""
+
+    username: str
+    first_name: str
+    last_name: str
+    body: str | None
+    role: Role | None = None
+    department: str | None = None
+
+
+ADMIN = DemoUser("admin", "Plattform", "Administration", None)
+PEINE_USERS = (
+    DemoUser("leitung", "Martina", "Brandes", PEINE, Role.MANAGEMENT),
+    DemoUser("steuerung", "Jonas", "Petersen", PEINE, Role.STRATEGY_UNIT),
+    DemoUser("fdleitung", "Sabine", "Krüger", PEINE, Role.DEPARTMENT_HEAD, "FD 67"),
+    DemoUser("sachbearbeitung", "Tobias", "Wendt", PEINE, Role.DEPARTMENT_EDITOR, "FD 67"),
+    DemoUser("schriftfuehrung", "Anke", "Vogt", PEINE, Role.COMMITTEE_SECRETARY),
+    DemoUser("kreistag", "Heinrich", "Lüders", PEINE, Role.COUNCIL_MEMBER),
+    DemoUser("extern", "Leyla", "Demir", PEINE, Role.EXTERNAL_STAKEHOLDER),
+)
+# The heads of Peine's other Fachdienste: they submit their own reviews and proposals.
+PEINE_HEADS = tuple(
+    DemoUser(f"fd{code[3:]}", first, last, PEINE, Role.DEPARTMENT_HEAD, code)
+    for code, first, last in (
+        ("FD 10", "Stefan", "Hartmann"),
+        ("FD 20", "Birgit", "Lange"),
+        ("FD 32", "Markus", "Behrens"),
+        ("FD 37", "Claudia", "Meyer"),
+        ("FD 40", "Andreas", "Schröder"),
+        ("FD 41", "Nicole", "Hoffmann"),
+        ("FD 50", "Petra", "Wolters"),
+        ("FD 51", "Kerstin", "Bode"),
+        ("FD 53", "Frank", "Ahrens"),
+        ("FD 60", "Jan", "Hinrichs"),
+        ("FD 65", "Thomas", "Kruse"),
+        ("FD 66", "Ralf", "Dierks"),
+    )
+)
+LAATZEN_USERS = (
+    DemoUser("laatzen-leitung", "Katrin", "Sommer", LAATZEN, Role.MANAGEMENT),
+    DemoUser("laatzen-steuerung", "Oliver", "Brandt", LAATZEN, Role.STRATEGY_UNIT),
+    DemoUser("laatzen-fdleitung", "Miriam", "Engel", LAATZEN, Role.DEPARTMENT_HEAD, "FD 30"),
+)
+DEMO_USERS = (*PEINE_USERS, *PEINE_HEADS, *LAATZEN_USERS, ADMIN)
+
+# The goal review of Peine's 2026 cycle; departments not listed stay drafts.
+REVIEWS_ACCEPTED = ("FD 10", "FD 20", "FD 32")
+REVIEWS_SUBMITTED = ("FD 37", "FD 40", "FD 65")
+REVIEW_RETURNED = "FD 67"
+RETURN_COMMENT = (
+    "Bitte ergänzen Sie die Istwerte 2025 der Kennzahlen und begründen Sie, warum sich die "
+    "Ausweisung der Schutzgebiete verzögert."
+)
+# Departments whose goal agreements (proposals) are already submitted.
+AGREEMENTS_SUBMITTED = ("FD 10", "FD 20", "FD 37", "FD 65")
+
+
+class Command(BaseCommand):
+    help = "Legt die Demo-Daten an (Landkreis Peine 2026, Stadt Laatzen) und zeigt die Logins."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        with transaction.atomic():
+            password = make_password(PASSWORD)  # hashed once: all demo users share it
+            admin = _user(ADMIN, password, None)
+            for name in CATALOGS:
+                report = catalog_import(acting_user=admin, path=CATALOG_DIR / name)
+                self.stdout.write(report.summary_lines()[0])
+                for warning in report.warnings:
+                    self.stdout.write(f"  Hinweis: {warning}")
+            bodies = {b.key: b for b in Body.objects.filter(key__in=[PEINE, LAATZEN])}
+            users = {u.username: _user(u, password, bodies[u.body]) for u in DEMO_USERS if u.body}
+            peine_cycle = PlanningCycle.objects.filter(body=bodies[PEINE], year=YEAR).first()
+            if peine_cycle is None:
+                peine_cycle = _peine_cycle(bodies[PEINE], users)
+                self.stdout.write(f"{bodies[PEINE]}: {peine_cycle} angelegt.")
+            if not PlanningCycle.objects.filter(body=bodies[LAATZEN], year=YEAR).exists():
+                laatzen_cycle = cycle_create(
+                    acting_user=users["laatzen-leitung"], body=bodies[LAATZEN], year=YEAR
+                )
+                self.stdout.write(f"{bodies[LAATZEN]}: {laatzen_cycle} angelegt.")
+        self._print_states(peine_cycle)
+        self._print_logins()
+
+    def _print_states(self, cycle: PlanningCycle) -> None:
+        for label, rows in (
+            ("Zielbilanzierungen", DepartmentReview.objects.filter(cycle=cycle)),
+            ("Zielvereinbarungen", GoalAgreement.objects.filter(cycle=cycle)),
+        ):
+            choices = dict(rows.model._meta.get_field("state").choices or [])
+            counts = rows.values_list("state").annotate(n=Count("id")).order_by("state")
+            states = ", ".join(f"{n} {choices[state]}" for state, n in counts)
+            self.stdout.write(
+                f"{cycle.body} {cycle.year}, Phase {cycle.get_phase_display()}: {label}: {states}"
+            )
+
+    def _print_logins(self) -> None:
+        roles = dict(Role.choices)
+        rows = [("Kommune", "Name", "Rolle", "Benutzername", "Passwort")]
+        bodies = dict(Body.objects.values_list("key", "name"))
+        for u in DEMO_USERS:
+            role = str(roles[u.role]) if u.role else "Administration (alle Kommunen)"
+            if u.department:
+                role += f", {u.department}"
+            rows.append(
+                (
+                    bodies.get(u.body or "", "(alle)"),
+                    f"{u.first_name} {u.last_name}",
+                    role,
+                    u.username,
+                    PASSWORD,
+                )
+            )
+        widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+        lines = [
+            " | ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
+            for row in rows
+        ]
+        lines.insert(1, "-+-".join("-" * w for w in widths))
+        self.stdout.write("\nDemo-Zugänge (http://127.0.0.1:8000/):\n" + "\n".join(lines))
+
+
+def _user(spec: DemoUser, password: str, body: Body | None) -> User:
+    """Return the demo user, creating it with its role when missing; never change it."""
+    user, created = User.objects.get_or_create(
+        username=spec.username,
+        defaults={
+            "first_name": spec.first_name,
+            "last_name": spec.last_name,
+            "body": body,
+            "password": password,
+            "is_staff": spec.body is None,
+            "is_superuser": spec.body is None,
+        },
+    )
+    if created and spec.role is not None:
+        department = (
+            Department.objects.get(body=body, code=spec.department) if spec.department else None
+        )
+        role_assign(acting_user=None, user=user, role=spec.role, department=department)
+    return user
+
+
+def _peine_cycle(body: Body, users: dict[str, User]) -> PlanningCycle:
+    """Create the 2026 cycle and bring it into a realistic goal review by real transitions."""
+    management = users["leitung"]
+    heads = {
+        u.department: users[u.username]
+        for u in (*PEINE_USERS, *PEINE_HEADS)
+        if u.role == Role.DEPARTMENT_HEAD
+    }
+    cycle = cycle_create(acting_user=management, body=body, year=YEAR)
+    reviews = {r.department.code: r for r in cycle.reviews.select_related("department")}
+
+    for code in (*REVIEWS_ACCEPTED, *REVIEWS_SUBMITTED, REVIEW_RETURNED):
+        review = reviews[code]
+        review.summary = (
+            f"Bilanz {YEAR - 1} des {review.department.name}: Die vereinbarten "
+            "Handlungsschwerpunkte wurden überwiegend umgesetzt; Abweichungen sind bei den "
+            "einzelnen Zielen begründet."
+        )
+        review.save(update_fields=["summary", "updated_at"])
+        transition_fire(acting_user=heads[code], obj=review, transition="submit")
+    for code in REVIEWS_ACCEPTED:
+        transition_fire(acting_user=management, obj=reviews[code], transition="accept")
+    transition_fire(
+        acting_user=management,
+        obj=reviews[REVIEW_RETURNED],
+        transition="return_",
+        comment=RETURN_COMMENT,
+    )
+
+    # One agreement per action priority of the 2009/2010 catalog and lead department.
+    keys = {
+        og.key
+        for pf in load_catalog(CATALOG_DIR / GOAL_CATALOG).spec.policy_fields
+        for sg in pf.strategic_goals
+        for og in sg.operative_goals
+    }
+    goals = OperativeGoal.objects.filter(body=body, key__in=keys).prefetch_related("departments")
+    agreements = GoalAgreement.objects.bulk_create(
+        GoalAgreement(
+            body=body,
+            cycle=cycle,
+            operative_goal=goal,
+            department=department,
+            effects=goal.title if department.code in AGREEMENTS_SUBMITTED else "",
+        )
+        for goal in goals
+        for department in goal.departments.all()
+    )
+    for agreement in agreements:
+        code = agreement.department.code
+        if code in AGREEMENTS_SUBMITTED:
+            transition_fire(acting_user=heads[code], obj=agreement, transition="submit")
+    return cycle
