@@ -106,3 +106,25 @@ def catalog(world: World) -> dict[str, object]:
 def review_of(world: World, index: int = 0) -> DepartmentReview:
     """Return the review of the world's department at index in its cycle."""
     return DepartmentReview.objects.get(cycle=world.cycle, department=world.departments[index])
+
+
+@pytest.fixture(scope="session")
+def english_messages() -> None:
+    """Compile locale/en when its .mo is missing or older than the .po (needs GNU gettext)."""
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.utils.translation import trans_real
+
+    po = settings.BASE_DIR / "locale" / "en" / "LC_MESSAGES" / "django.po"
+    mo = po.with_suffix(".mo")
+    if mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime:
+        return
+    call_command(
+        "compilemessages",
+        locale=["en"],
+        ignore_patterns=[".venv", "var", "node_modules", "static", "staticfiles"],
+        verbosity=0,
+    )
+    # Forget catalogs loaded before the compilation.
+    trans_real._translations = {}
+    trans_real._default = None
