@@ -64,9 +64,15 @@ install:
 		uv=($(PYTHON) -m uv)
 	else
 		say "uv is missing: installing it with $(PYTHON) -m pip install --user uv"
-		$(PYTHON) -m pip install --user --quiet uv \
-			|| $(PYTHON) -m pip install --user --quiet --break-system-packages uv \
-			|| die "could not install uv with pip; install it (https://docs.astral.sh/uv/) and retry."
+		# --user; on an "externally managed" Debian Python also --break-system-packages
+		# (it only adds uv to ~/.local); inside a virtual environment without --user.
+		log=$$(mktemp)
+		$(PYTHON) -m pip install --user --quiet uv >"$$log" 2>&1 \
+			|| $(PYTHON) -m pip install --user --quiet --break-system-packages uv >>"$$log" 2>&1 \
+			|| $(PYTHON) -m pip install --quiet uv >>"$$log" 2>&1 \
+			|| { cat "$$log"; die "could not install uv with pip; install it (https://docs.astral.sh/uv/) and retry."; }
+		rm -f "$$log"
+		$(PYTHON) -m uv --version >/dev/null || die "uv was installed but '$(PYTHON) -m uv' does not run."
 		uv=($(PYTHON) -m uv)
 	fi
 	say "Installing the locked dependencies into $(VENV) ($${uv[*]} sync --frozen)"
