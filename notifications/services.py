@@ -56,10 +56,12 @@ def outbox_process(*, batch_size: int = 100) -> int:
         )
         for message in messages:
             message.attempts += 1
+            handlers = HANDLERS.get(message.topic, ())
             try:
-                with transaction.atomic():
-                    for handler in HANDLERS.get(message.topic, ()):
-                        handler(message)
+                if handlers:
+                    with transaction.atomic():
+                        for handler in handlers:
+                            handler(message)
             except Exception as exc:
                 message.last_error = f"{type(exc).__name__}: {exc}"
                 logger.warning(
