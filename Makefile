@@ -32,6 +32,8 @@ define HELPERS
 say() { printf '\n\033[1m==> %s\033[0m\n' "$$*"; }
 die() { printf '\n\033[1;31mERROR: %s\033[0m\n' "$$*" >&2; exit 1; }
 is_root() { [ "$$(id -u)" = 0 ]; }
+# A URL without its credentials, for the log.
+redact() { printf '%s' "$$1" | sed -E 's#//[^/@]*@#//***@#'; }
 pg_up() {
 	$(PY) -c "import psycopg, sys; psycopg.connect(sys.argv[1], connect_timeout=3).close()" \
 		"$$1" >/dev/null 2>&1
@@ -43,6 +45,15 @@ redis_up() {
 # The PostgreSQL server of a URL, checked through its maintenance database.
 pg_server_url() { printf '%s' "$${1%/*}/postgres"; }
 endef
+
+# Create a database (argv[2]) on a PostgreSQL server (argv[1]) unless it exists.
+define CREATE_DB_PY
+import sys, psycopg
+with psycopg.connect(sys.argv[1], autocommit=True) as conn:
+    if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [sys.argv[2]]).fetchone():
+        conn.execute(f'CREATE DATABASE "{sys.argv[2]}"')
+endef
+export CREATE_DB = $(CREATE_DB_PY)
 
 .PHONY: help install dirs messages static migrate seed run test lint bench
 
@@ -113,7 +124,7 @@ static/vendor/.vendored: $(VENDOR_SCRIPT)
 
 migrate: install dirs
 	@$(HELPERS)
-	say "Migrating the database ($${DATABASE_URL:-var/planning_cycle.sqlite3})"
+	say "Migrating the database ($$(redact "$${DATABASE_URL:-var/planning_cycle.sqlite3}"))"
 	$(PY) manage.py migrate --noinput
 
 seed: migrate
@@ -123,9 +134,9 @@ seed: migrate
 
 run: install dirs messages static seed
 	@$(HELPERS)
-	say "Starting web (http://127.0.0.1:8000/), worker and beat; stop with Ctrl+C"
-	echo "database: $${DATABASE_URL:-SQLite var/planning_cycle.sqlite3}"
-	echo "broker:   $${CELERY_BROKER_URL:-$${REDIS_URL:-file system var/broker/}}"
+	say "Starting web (http://$${WEB_ADDRESS:-127.0.0.1:8000}/), worker and beat; stop with Ctrl+C"
+	echo "database: $$(redact "$${DATABASE_URL:-SQLite var/planning_cycle.sqlite3}")"
+	echo "broker:   $$(redact "$${CELERY_BROKER_URL:-$${REDIS_URL:-file system var/broker/}}")"
 	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" exec $(VENV)/bin/honcho start -f Procfile
 
 # --- checks ------------------------------------------------------------------------------
@@ -146,7 +157,7 @@ test: install dirs messages static
 		echo "PostgreSQL: using DATABASE_URL from the environment"
 	elif pg_up "$$(pg_server_url "$(PG_URL)")"; then
 		export DATABASE_URL="$(PG_URL)"
-		echo "PostgreSQL: found at $(PG_HOST):$(PG_PORT); DATABASE_URL=$$DATABASE_URL"
+		echo "PostgreSQL: found at $(PG_HOST):$(PG_PORT); DATABASE_URL=$$(redact "$$DATABASE_URL")"
 	elif [ "$$ci" = true ]; then
 		die "CI=true but PostgreSQL does not answer at $(PG_HOST):$(PG_PORT) as user postgres. CI must run the suite against PostgreSQL."
 	else
@@ -157,7 +168,7 @@ test: install dirs messages static
 		echo "Redis:      using REDIS_URL from the environment"
 	elif redis_up "$(REDIS_LOCAL_URL)"; then
 		export REDIS_URL="$(REDIS_LOCAL_URL)"
-		echo "Redis:      found; REDIS_URL=$$REDIS_URL"
+		echo "Redis:      found; REDIS_URL=$$(redact "$$REDIS_URL")"
 	elif [ "$$ci" = true ]; then
 		die "CI=true but Redis does not answer at $(REDIS_LOCAL_URL). CI must run the suite with Redis."
 	else
@@ -191,13 +202,15 @@ bench: install dirs
 		pg_up "$$(pg_server_url "$(BENCH_PG_URL)")" \
 			|| die "make bench needs PostgreSQL at $(PG_HOST):$(PG_PORT) (user postgres) or DATABASE_URL."
 		export DATABASE_URL="$(BENCH_PG_URL)"
+		$(PY) -c "$$CREATE_DB" "$$(pg_server_url "$$DATABASE_URL")" "$${DATABASE_URL##*/}"
 	fi
-	echo "database: $$DATABASE_URL"
+	$(PY) manage.py migrate --noinput -v0
+	echo "database: $$(redact "$$DATABASE_URL")"
 	log=var/bench.log
 	: > "$$log"
 	for file in "$${files[@]}"; do
 		say "$$file"
-		$(PY) "$$file" 2>&1 | tee -a "$$log"
+		PYTHONPATH="$(CURDIR)$${PYTHONPATH:+:$$PYTHONPATH}" $(PY) "$$file" 2>&1 | tee -a "$$log"
 	done
 	say "BENCH results"
 	grep '^BENCH ' "$$log" || die "the benchmarks printed no BENCH lines"
