@@ -315,7 +315,7 @@ class ObjectPermissionAdmin(ReadOnlyAdmin):
     """Object permissions come with roles (role service); shown here for support only."""
 
     body_lookup = "content_object__body"
-    list_display = ("content_object", "permission")
+    list_display: tuple[str, ...] = ("content_object", "permission")
     list_select_related = ("permission",)
 
 

@@ -84,20 +84,21 @@ class WorkflowAdmin(BodyScopedAdmin):
     """A workflow object: its state is read-only and moves only through admin actions."""
 
     list_filter = (BODY_FILTER, "cycle__year", "state")
-    list_select_related = ("body", "cycle", "department")
-    search_fields = ("department__code", "department__name")
     readonly_fields = ("state", "updated_at")
 
     def get_actions(self, request: HttpRequest) -> dict[str, Any]:
         result = super().get_actions(request)
         for action in transition_actions(self.model):
-            result[action.__name__] = (action, action.__name__, action.short_description)  # type: ignore[attr-defined]
+            description = action.short_description  # type: ignore[attr-defined]
+            result[action.__name__] = (action, action.__name__, description)  # type: ignore[assignment]
         return result
 
 
 @admin.register(DepartmentReview)
 class DepartmentReviewAdmin(WorkflowAdmin):
     list_display = ("department", "cycle", "state", "updated_at")
+    list_select_related = ("body", "cycle", "department")
+    search_fields = ("department__code", "department__name")
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # created with the cycle (planning_cycle.services.cycles)

@@ -11,12 +11,12 @@ from planning_cycle.models import PHASE_ORDER, Department, Phase, PlanningCycle
 from workflows.models import DepartmentPlan, DepartmentReview, GoalAgreement
 
 
-def cycles_of_body(body_id: int | None) -> QuerySet[PlanningCycle]:
-    """Return a body's cycles, newest first (none without a body)."""
+def cycles_of_body(body_id: int) -> QuerySet[PlanningCycle]:
+    """Return a body's cycles, newest first."""
     return PlanningCycle.objects.filter(body_id=body_id).select_related("body").order_by("-year")
 
 
-def cycle_current(body_id: int | None) -> PlanningCycle | None:
+def cycle_current(body_id: int) -> PlanningCycle | None:
     """Return the body's newest cycle that is not closed."""
     return cycles_of_body(body_id).exclude(phase=Phase.CLOSED).first()
 
@@ -90,7 +90,7 @@ def cycle_department_rows(cycle: PlanningCycle) -> list[DepartmentRow]:
     return sorted(rows.values(), key=lambda r: (r.department.code, r.department.pk))
 
 
-def departments_of_body(body_id: int | None) -> QuerySet[Department]:
+def departments_of_body(body_id: int) -> QuerySet[Department]:
     """Return a body's departments."""
     return Department.objects.filter(body_id=body_id).select_related("parent")
 

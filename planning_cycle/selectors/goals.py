@@ -38,7 +38,7 @@ def _operative_goals() -> QuerySet[OperativeGoal]:
     )
 
 
-def goal_catalog(body_id: int | None) -> list[PolicyField]:
+def goal_catalog(body_id: int) -> list[PolicyField]:
     """Return the body's policy fields with goals, measures, indicators and products.
 
     The number of queries does not depend on the catalog's size.
@@ -56,12 +56,12 @@ def goal_catalog(body_id: int | None) -> list[PolicyField]:
     )
 
 
-def visions_of_body(body_id: int | None) -> list[Vision]:
+def visions_of_body(body_id: int) -> list[Vision]:
     """Return the body's visions (Leitbilder)."""
     return list(Vision.objects.filter(body_id=body_id).order_by("key"))
 
 
-def operative_goals_of_body(body_id: int | None) -> QuerySet[OperativeGoal]:
+def operative_goals_of_body(body_id: int) -> QuerySet[OperativeGoal]:
     """Return the body's operative goals with everything their page shows."""
     return (
         _operative_goals()

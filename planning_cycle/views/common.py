@@ -7,6 +7,7 @@ from functools import wraps
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -55,9 +56,12 @@ def request_roles(request: HttpRequest) -> frozenset[str]:
     return roles
 
 
-def body_id(request: HttpRequest) -> int | None:
-    """Return the id of the body the request's user acts for."""
-    return getattr(request.user, "body_id", None)
+def body_id(request: HttpRequest) -> int:
+    """Return the id of the body the request's user acts for (member_view ensures one)."""
+    value = getattr(request.user, "body_id", None)
+    if value is None:
+        raise PermissionDenied
+    return int(value)
 
 
 def member_view(view: View) -> View:
@@ -66,7 +70,7 @@ def member_view(view: View) -> View:
     @login_required
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if body_id(request) is None:
+        if getattr(request.user, "body_id", None) is None:
             return render(request, "notices/no_body.html", status=403)
         if is_external_only(request_roles(request)):
             status = 403 if request.method == "POST" else 200
@@ -76,7 +80,7 @@ def member_view(view: View) -> View:
     return wrapper
 
 
-def workflow_queryset(model: type[models.Model], body: int | None) -> models.QuerySet[Any]:
+def workflow_queryset(model: type[models.Model], body: int) -> models.QuerySet[Any]:
     """Return a body's rows of a workflow model, loaded for permission checks."""
     return model._default_manager.filter(body_id=body).select_related(*RELATED[model])
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
+from planning_cycle.models import PlanningCycle
 from planning_cycle.selectors.cycles import (
     cycle_current,
     cycles_of_body,
@@ -23,6 +26,7 @@ def department_detail(request: HttpRequest, pk: int) -> HttpResponse:
     department = get_object_or_404(departments_of_body(body), pk=pk)
     cycles = list(cycles_of_body(body))
     raw = request.GET.get("zyklus", "")
+    cycle: PlanningCycle | None
     if raw:
         try:
             cycle_pk = int(raw)
@@ -31,7 +35,7 @@ def department_detail(request: HttpRequest, pk: int) -> HttpResponse:
         cycle = get_object_or_404(cycles_of_body(body), pk=cycle_pk)
     else:
         cycle = cycle_current(body) or (cycles[0] if cycles else None)
-    context = {
+    context: dict[str, Any] = {
         "department": department,
         "cycle": cycle,
         "cycles": cycles,

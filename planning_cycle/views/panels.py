@@ -31,6 +31,8 @@ class Panel:
 
     @property
     def heading(self) -> str:
+        if self.is_cycle:
+            return _("Phasenwechsel und Verlauf")
         return _("Bearbeitungsstand")
 
     @property

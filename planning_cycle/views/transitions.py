@@ -32,7 +32,7 @@ class TransitionForm(forms.Form):
     override_reason = forms.CharField(required=False, max_length=10_000)
     expected_state = forms.CharField(required=False, max_length=30)
     heading_level = forms.TypedChoiceField(
-        required=False, coerce=int, choices=[(n, n) for n in HEADING_LEVELS], empty_value=2
+        required=False, coerce=int, choices=[(n, n) for n in HEADING_LEVELS], empty_value=None
     )
 
 
@@ -78,7 +78,9 @@ def transition(request: HttpRequest, model: str, pk: int) -> HttpResponse:
         "state": state_label(model_cls, state_of(done)),
     }
     if request.htmx and model_cls is not PlanningCycle:  # type: ignore[attr-defined]
-        panel = panel_for(request, done, next_url=next_url, heading_level=data["heading_level"])
+        panel = panel_for(
+            request, done, next_url=next_url, heading_level=data["heading_level"] or 2
+        )
         panel.message, panel.level = message, "success"
         return render(request, "workflows/_panel.html", {"panel": panel})
     messages.success(request, message)
