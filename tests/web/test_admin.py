@@ -123,3 +123,32 @@ def test_staff_of_a_body_sees_only_their_body(world, client_for):
     assert world.body.name in html or "FD 31" in html
     assert other.body.name not in html
     assert html.count("Fachdienst 31") == 1  # the other body's FD 31 is not listed
+
+
+def test_admin_creates_cycles_and_roles_through_their_services(world, superuser, client_for):
+    from planning_cycle.models import PhaseDeadline, PlanningCycle, Role, RoleAssignment
+    from workflows.models import DepartmentReview
+
+    client = client_for(superuser)
+    response = client.post(
+        admin_url(PlanningCycle, "add"), {"body": world.body.pk, "year": 2027, "title": ""}
+    )
+    assert response.status_code == 302
+    cycle = PlanningCycle.objects.get(year=2027)
+    assert str(cycle) == "Planungszyklus 2027"
+    assert PhaseDeadline.objects.filter(cycle=cycle).count() == 8
+    assert DepartmentReview.objects.filter(cycle=cycle).count() == 3
+
+    user = UserFactory(body=world.body)
+    response = client.post(
+        admin_url(RoleAssignment, "add"),
+        {"user": user.pk, "role": Role.DEPARTMENT_HEAD, "department": world.department.pk},
+    )
+    assert response.status_code == 302
+    assignment = RoleAssignment.objects.get(user=user)
+    from workflows.services.transitions import permission_checker
+
+    assert permission_checker(user).has_perm("planning_cycle.review_submit", world.department)
+    response = client.post(admin_url(RoleAssignment, "delete", assignment.pk), {"post": "yes"})
+    assert response.status_code == 302
+    assert not permission_checker(user).has_perm("planning_cycle.review_submit", world.department)
