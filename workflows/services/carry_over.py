@@ -6,20 +6,19 @@ from django.db import models
 
 from planning_cycle.models import PlanningCycle, User
 from planning_cycle.services.cycles import cycle_get_or_create_next
-from workflows.models import AgreementState, GoalAgreement, Outcome, TransitionLog
+from workflows.models import OPEN_AGREEMENT_STATES, GoalAgreement, Outcome, TransitionLog
 from workflows.services.transitions import register_after_hook
 
-NOT_CARRIED = (AgreementState.WITHDRAWN, AgreementState.DROPPED)
+UNFINISHED_OUTCOMES = (Outcome.PARTLY_ACHIEVED, Outcome.NOT_ACHIEVED, Outcome.CARRIED_OVER)
 
 
 @register_after_hook(PlanningCycle, "close")
 def agreements_carry_over(cycle: models.Model, acting_user: User, log: TransitionLog) -> None:
-    """Copy every agreement not achieved, dropped or withdrawn into the next cycle."""
+    """Copy every agreement still open or reported as not (fully) achieved to the next cycle."""
     assert isinstance(cycle, PlanningCycle)
-    carried = (
-        GoalAgreement.objects.filter(cycle=cycle)
-        .exclude(state__in=NOT_CARRIED)
-        .exclude(outcome=Outcome.ACHIEVED)
+    # Achieved, dropped, withdrawn and otherwise closed agreements end with their cycle.
+    carried = GoalAgreement.objects.filter(cycle=cycle).filter(
+        models.Q(state__in=OPEN_AGREEMENT_STATES) | models.Q(outcome__in=UNFINISHED_OUTCOMES)
     )
     nxt = cycle_get_or_create_next(cycle=cycle)
     # The unique constraints (cycle, goal, department) and carried_over_from make a

@@ -245,15 +245,17 @@ def transition_fire(
             .select_related(*RELATED[model])
             .get(pk=obj.pk)
         )
-        state = fsm_field.value_from_object(locked)
-        t = _transitions_from(locked, state).get(transition)
         label = str(all_names[transition].custom.get("label", transition))
-        if (expected_state is not None and state != expected_state) or t is None:
-            raise _conflict(locked, state, label)
-        if not user_may(checker, acting_user, str(t.permission), locked):
+        # Permission (and body) first, so that a refused user learns nothing about the
+        # object; a transition method has one permission whatever its source state.
+        if not user_may(checker, acting_user, str(all_names[transition].permission), locked):
             raise TransitionNotPermitted(
                 _("Sie dürfen „%(action)s“ hier nicht ausführen.") % {"action": label}
             )
+        state = fsm_field.value_from_object(locked)
+        t = _transitions_from(locked, state).get(transition)
+        if (expected_state is not None and state != expected_state) or t is None:
+            raise _conflict(locked, state, label)
         failed = _failed_conditions(locked, t)
         if failed:
             raise TransitionBlocked(" ".join(failed), reasons=failed, overridable=False)
