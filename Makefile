@@ -3,6 +3,7 @@
 #   make test   install everything, compile messages, ruff, mypy and the whole pytest suite
 # and further:
 #   make bench  run every benchmarks/*.py against PostgreSQL and print their BENCH lines
+#               (each benchmark creates and drops its own scratch database)
 #   make lint   ruff and mypy only
 #
 # Dependencies come from uv.lock only (uv sync --frozen) and use the machine's python3.11;
@@ -23,7 +24,6 @@ export UV_PYTHON_DOWNLOADS := never
 PG_HOST ?= 127.0.0.1
 PG_PORT ?= 5432
 PG_URL ?= postgres://postgres@$(PG_HOST):$(PG_PORT)/planning_cycle
-BENCH_PG_URL ?= postgres://postgres@$(PG_HOST):$(PG_PORT)/planning_cycle_bench
 REDIS_LOCAL_URL ?= redis://127.0.0.1:6379/0
 PYTEST_ARGS ?=
 
@@ -45,15 +45,6 @@ redis_up() {
 # The PostgreSQL server of a URL, checked through its maintenance database.
 pg_server_url() { printf '%s' "$${1%/*}/postgres"; }
 endef
-
-# Create a database (argv[2]) on a PostgreSQL server (argv[1]) unless it exists.
-define CREATE_DB_PY
-import sys, psycopg
-with psycopg.connect(sys.argv[1], autocommit=True) as conn:
-    if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [sys.argv[2]]).fetchone():
-        conn.execute(f'CREATE DATABASE "{sys.argv[2]}"')
-endef
-export CREATE_DB = $(CREATE_DB_PY)
 
 .PHONY: help install dirs messages static migrate seed run test lint bench
 
@@ -199,12 +190,10 @@ bench: install dirs
 	files=(benchmarks/*.py)
 	[ $${#files[@]} -gt 0 ] || die "no benchmarks/*.py found"
 	if [ -z "$${DATABASE_URL:-}" ]; then
-		pg_up "$$(pg_server_url "$(BENCH_PG_URL)")" \
+		pg_up "$$(pg_server_url "$(PG_URL)")" \
 			|| die "make bench needs PostgreSQL at $(PG_HOST):$(PG_PORT) (user postgres) or DATABASE_URL."
-		export DATABASE_URL="$(BENCH_PG_URL)"
-		$(PY) -c "$$CREATE_DB" "$$(pg_server_url "$$DATABASE_URL")" "$${DATABASE_URL##*/}"
+		export DATABASE_URL="$(PG_URL)"
 	fi
-	$(PY) manage.py migrate --noinput -v0
 	echo "database: $$(redact "$$DATABASE_URL")"
 	log=var/bench.log
 	: > "$$log"
