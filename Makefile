@@ -81,7 +81,7 @@ install:
 	"$${uv[@]}" sync --frozen -p $(PYTHON)
 
 dirs:
-	@mkdir -p var/broker/queue var/broker/processed staticfiles
+	@mkdir -p var/broker/queue var/broker/processed var/broker/control staticfiles
 
 # compilemessages needs GNU gettext's msgfmt.
 messages: install
