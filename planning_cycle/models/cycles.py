@@ -93,11 +93,6 @@ class PlanningCycle(ConcurrentTransitionMixin, models.Model):
     def __str__(self) -> str:
         return self.title or f"{self.body} {self.year}"
 
-    @property
-    def department(self) -> None:
-        """Return no department: the cycle's permissions are held on the body."""
-        return None
-
     # Guards are named in custom["guards"] and evaluated by the transition service,
     # because management may override them with a recorded reason.
     @transition(

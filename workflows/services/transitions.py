@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import functools
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import models, transaction
+from django.db import connection, models, transaction
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
@@ -34,9 +37,16 @@ WORKFLOW_MODELS: tuple[type[models.Model], ...] = (
 # Related rows read by conditions and messages; loaded with the locked row.
 RELATED: dict[type[models.Model], tuple[str, ...]] = {
     PlanningCycle: (),
-    DepartmentReview: ("cycle", "department"),
-    DepartmentPlan: ("cycle", "department"),
-    GoalAgreement: ("cycle", "department", "operative_goal"),
+    DepartmentReview: ("cycle",),
+    DepartmentPlan: ("cycle",),
+    GoalAgreement: ("cycle",),
+}
+# The state plus the fields a transition body may set (and the auto_now stamp).
+UPDATE_FIELDS: dict[type[models.Model], list[str]] = {
+    PlanningCycle: ["phase", "updated_at"],
+    DepartmentReview: ["state", "updated_at"],
+    DepartmentPlan: ["state", "updated_at"],
+    GoalAgreement: ["state", "outcome", "updated_at"],
 }
 OVERRIDE_PERMISSION = "planning_cycle.cycle_override"
 OUTBOX_TOPIC = "workflow.transition"
@@ -155,8 +165,9 @@ def user_may(checker: ObjectPermissionChecker, user: User, perm: str, obj: model
         return True
     if user.body_id != obj.body_id:  # type: ignore[attr-defined]
         return False
-    department = getattr(obj, "department", None)
-    if department is not None and checker.has_perm(perm, department):
+    # Unsaved stand-ins suffice: the checker keys its cache by content type and pk.
+    department_id = getattr(obj, "department_id", None)
+    if department_id is not None and checker.has_perm(perm, Department(pk=department_id)):
         return True
     return checker.has_perm(perm, Body(pk=obj.body_id))  # type: ignore[attr-defined]
 
@@ -217,6 +228,74 @@ def _conflict(obj: models.Model, state: str, label: str) -> TransitionConflict:
     return TransitionConflict(message)
 
 
+def _authorise(
+    *,
+    checker: ObjectPermissionChecker,
+    acting_user: User,
+    locked: models.Model,
+    transition: str,
+    label: str,
+    comment: str,
+    override_reason: str,
+    expected_state: str | None,
+) -> tuple[str, str]:
+    """Check permission, state, conditions, guards and comment; return state and reason."""
+    model = type(locked)
+    # Permission (and body) first, so that a refused user learns nothing about the object;
+    # a transition method has one permission whatever its source state.
+    if not user_may(checker, acting_user, _permission_of(model, transition), locked):
+        raise TransitionNotPermitted(
+            _("Sie dürfen „%(action)s“ hier nicht ausführen.") % {"action": label}
+        )
+    state = state_field(model).value_from_object(locked)
+    t = _transitions_from(locked, state).get(transition)
+    if (expected_state is not None and state != expected_state) or t is None:
+        raise _conflict(locked, state, label)
+    failed = _failed_conditions(locked, t)
+    if failed:
+        raise TransitionBlocked(" ".join(failed), reasons=failed, overridable=False)
+    guard_reasons = _failed_guards(locked, t)
+    if not guard_reasons:
+        override_reason = ""
+    else:
+        may_override = user_may(checker, acting_user, OVERRIDE_PERMISSION, locked)
+        if not (override_reason and may_override):
+            hint = " " + _("Sie können mit Begründung trotzdem abschließen.")
+            raise TransitionBlocked(
+                " ".join(guard_reasons) + (hint if may_override else ""),
+                reasons=guard_reasons,
+                overridable=may_override,
+            )
+    if t.custom.get("comment_required") and not comment:
+        raise CommentRequired(
+            _("Für „%(action)s“ ist ein Kommentar erforderlich.") % {"action": label}
+        )
+    return state, override_reason
+
+
+@functools.cache
+def _transition_index(model: type[models.Model]) -> dict[str, Transition]:
+    """Map each transition method's name to one of its declarations (permission, label)."""
+    return {t.name: t for t in state_field(model).get_all_transitions(model)}
+
+
+def _declared(model: type[models.Model], transition: str) -> Transition:
+    try:
+        return _transition_index(model)[transition]
+    except KeyError:
+        raise UnknownTransition(
+            _("Unbekannter Schritt „%(name)s“.") % {"name": transition}
+        ) from None
+
+
+def _permission_of(model: type[models.Model], transition: str) -> str:
+    return str(_declared(model, transition).permission)
+
+
+def _label_of(model: type[models.Model], transition: str) -> str:
+    return str(_declared(model, transition).custom.get("label", transition))
+
+
 def transition_fire(
     *,
     acting_user: User,
@@ -231,91 +310,124 @@ def transition_fire(
     model = type(obj)
     if model not in WORKFLOW_MODELS:
         raise TypeError(f"{model.__name__} is not a workflow model")
+    label = _label_of(model, transition)
     fsm_field = state_field(model)
-    all_names = {t.name: t for t in fsm_field.get_all_transitions(model)}
-    if transition not in all_names:
-        raise UnknownTransition(_("Unbekannter Schritt „%(name)s“.") % {"name": transition})
-    comment = comment.strip()
-    override_reason = override_reason.strip()
     checker = checker or ObjectPermissionChecker(acting_user)
-
-    with transaction.atomic():
-        locked = (
-            model._default_manager.select_for_update(of=("self",))
-            .select_related(*RELATED[model])
-            .get(pk=obj.pk)
-        )
-        label = str(all_names[transition].custom.get("label", transition))
-        # Permission (and body) first, so that a refused user learns nothing about the
-        # object; a transition method has one permission whatever its source state.
-        if not user_may(checker, acting_user, str(all_names[transition].permission), locked):
-            raise TransitionNotPermitted(
-                _("Sie dürfen „%(action)s“ hier nicht ausführen.") % {"action": label}
+    try:
+        with transaction.atomic():
+            locked = (
+                model._default_manager.select_for_update(of=("self",))
+                .select_related(*RELATED[model])
+                .get(pk=obj.pk)
             )
-        state = fsm_field.value_from_object(locked)
-        t = _transitions_from(locked, state).get(transition)
-        if (expected_state is not None and state != expected_state) or t is None:
-            raise _conflict(locked, state, label)
-        failed = _failed_conditions(locked, t)
-        if failed:
-            raise TransitionBlocked(" ".join(failed), reasons=failed, overridable=False)
-        guard_reasons = _failed_guards(locked, t)
-        if guard_reasons:
-            may_override = user_may(checker, acting_user, OVERRIDE_PERMISSION, locked)
-            if not (override_reason and may_override):
-                hint = (
-                    " " + _("Sie können mit Begründung trotzdem abschließen.")
-                    if may_override
-                    else ""
-                )
-                raise TransitionBlocked(
-                    " ".join(guard_reasons) + hint,
-                    reasons=guard_reasons,
-                    overridable=may_override,
-                )
-        else:
-            override_reason = ""
-        if t.custom.get("comment_required") and not comment:
-            raise CommentRequired(
-                _("Für „%(action)s“ ist ein Kommentar erforderlich.") % {"action": label}
+            state, override_reason = _authorise(
+                checker=checker,
+                acting_user=acting_user,
+                locked=locked,
+                transition=transition,
+                label=label,
+                comment=comment.strip(),
+                override_reason=override_reason.strip(),
+                expected_state=expected_state,
             )
+            getattr(locked, transition)()
+            locked.save(update_fields=UPDATE_FIELDS[model])
+            log = _record(
+                locked,
+                acting_user=acting_user,
+                transition=transition,
+                source=state,
+                target=fsm_field.value_from_object(locked),
+                comment=comment.strip(),
+                override_reason=override_reason,
+            )
+            hook = AFTER_HOOKS.get((model, transition))
+            if hook is not None:
+                hook(locked, acting_user, log)
+    except ConcurrentTransition as exc:
+        # The state changed between our read and our UPDATE (possible only where the
+        # database cannot lock rows); the block is rolled back, so report the winner.
+        fresh = model._default_manager.get(pk=obj.pk)
+        raise _conflict(fresh, fsm_field.value_from_object(fresh), label) from exc
+    return TransitionResult(obj=locked, log=log)
 
-        getattr(locked, transition)()
-        update_fields = [fsm_field.attname]
-        update_fields += [
-            f.attname for f in model._meta.concrete_fields if f.attname in ("updated_at", "outcome")
-        ]
-        try:
-            locked.save(update_fields=update_fields)
-        except ConcurrentTransition as exc:
-            raise _conflict(locked, state, label) from exc
-        target = fsm_field.value_from_object(locked)
-        log = TransitionLog.objects.create(
-            body_id=locked.body_id,  # type: ignore[attr-defined]
-            content_type=ContentType.objects.get_for_model(model),
-            object_id=locked.pk,
-            transition=transition,
-            source_state=state,
-            target_state=target,
-            actor=acting_user,
-            comment=comment,
-            override_reason=override_reason,
-        )
-        OutboxMessage.objects.create(
-            body_id=locked.body_id,  # type: ignore[attr-defined]
-            topic=OUTBOX_TOPIC,
-            payload={
-                "log_id": log.pk,
-                "model": model._meta.label_lower,
-                "object_id": locked.pk,
-                "transition": transition,
-                "source": state,
-                "target": target,
-                "actor_id": acting_user.pk,
-            },
-        )
-        result = TransitionResult(obj=locked, log=log)
-        hook = AFTER_HOOKS.get((model, transition))
-        if hook is not None:
-            hook(locked, acting_user, log)
-    return result
+
+def _record(
+    obj: models.Model,
+    *,
+    acting_user: User,
+    transition: str,
+    source: str,
+    target: str,
+    comment: str,
+    override_reason: str,
+) -> TransitionLog:
+    """Write the history row and the outbox row of a fired transition."""
+    model = type(obj)
+    log = TransitionLog(
+        body_id=obj.body_id,  # type: ignore[attr-defined]
+        content_type=ContentType.objects.get_for_model(model),
+        object_id=obj.pk,
+        transition=transition,
+        source_state=source,
+        target_state=target,
+        actor=acting_user,
+        created_at=timezone.now(),
+        comment=comment,
+        override_reason=override_reason,
+    )
+    payload = {
+        "model": model._meta.label_lower,
+        "object_id": obj.pk,
+        "transition": transition,
+        "source": source,
+        "target": target,
+        "actor_id": acting_user.pk,
+    }
+    if connection.vendor == "postgresql":
+        # One round trip for both rows: this is the hot path of every transition.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                _RECORD_SQL,
+                [
+                    log.body_id,
+                    log.content_type_id,
+                    log.object_id,
+                    transition,
+                    source,
+                    target,
+                    acting_user.pk,
+                    log.created_at,
+                    comment,
+                    override_reason,
+                    log.body_id,
+                    OUTBOX_TOPIC,
+                    json.dumps(payload),
+                    log.created_at,
+                ],
+            )
+            log.pk = cursor.fetchone()[0]
+        log._state.adding = False
+        return log
+    log.save()
+    OutboxMessage.objects.create(
+        body_id=log.body_id, topic=OUTBOX_TOPIC, payload={"log_id": log.pk, **payload}
+    )
+    return log
+
+
+# Table names come from model metadata; every value is a bound parameter.
+_RECORD_SQL = f"""
+WITH log AS (
+    INSERT INTO {TransitionLog._meta.db_table}
+        (body_id, content_type_id, object_id, transition, source_state, target_state,
+         actor_id, created_at, comment, override_reason)
+    VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
+    RETURNING id
+)
+INSERT INTO {OutboxMessage._meta.db_table}
+    (body_id, topic, payload, created_at, attempts, last_error)
+SELECT %s, %s, %s::jsonb || jsonb_build_object('log_id', log.id), %s, 0, ''
+FROM log
+RETURNING (SELECT id FROM log)
+"""  # noqa: S608
