@@ -20,6 +20,15 @@ def test_german_by_default(world, client_for):
     assert "Aktuelle Phase" in html and "Phasenkalender" in html
 
 
+def test_an_english_browser_still_gets_german_until_the_user_switches(world, client_for):
+    client = client_for(world.users["management"])
+    html = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert '<html lang="de">' in html
+    switch_to_english(client)
+    html = client.get("/", HTTP_ACCEPT_LANGUAGE="de-DE").content.decode()
+    assert '<html lang="en">' in html
+
+
 def test_english_switch(world, client_for):
     client = client_for(world.users["department_head"])
     switch_to_english(client)
