@@ -395,6 +395,17 @@ def test_the_database_refuses_to_change_the_history(world: World, sql: str) -> N
     assert (stored.comment, stored.target_state) == (log.comment, log.target_state)
 
 
+def test_the_embedded_database_refuses_to_update_the_history_too(world: World) -> None:
+    """Past the model's guard (the base manager), the database trigger still refuses."""
+    review = walk(review_of(world), ReviewState.SUBMITTED, world.users)
+    (log,) = logs_of(review)
+
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        TransitionLog._base_manager.filter(pk=log.pk).update(comment="manipuliert")
+
+    assert TransitionLog.objects.get(pk=log.pk).comment == log.comment
+
+
 def test_an_outbox_row_per_transition_with_the_log_id(world: World) -> None:
     head, management = world.users["department_head"], world.users["management"]
     review = review_of(world)
