@@ -1,47 +1,281 @@
-"""The pages of a department review, a department plan and a goal agreement."""
+"""The pages of a department review, a department plan and a goal agreement, and their edits.
+
+Reading goes through selectors, writing through the content services
+(`workflows.services.content`, `planning_cycle.services.indicators`); a refused edit
+re-renders the page with the message at the field and the user's input kept.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.contrib import messages
 from django.db import models
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.formats import get_format
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
+from planning_cycle.forms import (
+    AgreementEditForm,
+    ContentForm,
+    IndicatorActualForm,
+    PlanEditForm,
+    ReviewEditForm,
+)
+from planning_cycle.selectors.indicators import (
+    IndicatorRow,
+    department_indicator_rows,
+    department_indicators,
+)
+from planning_cycle.services.indicators import indicator_actual_set
 from workflows.models import DepartmentPlan, DepartmentReview, GoalAgreement
+from workflows.services.content import (
+    AGREEMENT_FIELDS,
+    ContentError,
+    agreement_update,
+    may_edit,
+    not_editable_reason,
+    plan_update,
+    review_update,
+)
 
-from .common import body_id, member_view, workflow_queryset
+from .common import body_id, member_view, object_url, request_checker, workflow_queryset
 from .panels import panel_for
 
-AGREEMENT_QUESTIONS = ("balance", "effects", "programmes", "processes", "resources")
+AGREEMENT_QUESTIONS = AGREEMENT_FIELDS
+EDIT_FORMS: dict[type[models.Model], type[ContentForm]] = {
+    DepartmentReview: ReviewEditForm,
+    DepartmentPlan: PlanEditForm,
+    GoalAgreement: AgreementEditForm,
+}
+EDIT_URL_NAMES: dict[type[models.Model], str] = {
+    DepartmentReview: "review_edit",
+    DepartmentPlan: "plan_edit",
+    GoalAgreement: "agreement_edit",
+}
+TEMPLATES: dict[type[models.Model], str] = {
+    DepartmentReview: "workflows/review_detail.html",
+    DepartmentPlan: "workflows/plan_detail.html",
+    GoalAgreement: "workflows/agreement_detail.html",
+}
 
 
-def _detail(
-    request: HttpRequest, model: type[models.Model], pk: int, template: str
+@dataclass
+class IndicatorEntry:
+    """A row of the review's indicator table with its input (and error, after a refusal)."""
+
+    row: IndicatorRow
+    value: str
+    error: str = ""
+
+
+def input_value(value: Decimal | None) -> str:
+    """Format a stored value for an input field: no exponent, no trailing zeros."""
+    if value is None:
+        return ""
+    text = format(value.normalize(), "f")
+    return text.replace(".", str(get_format("DECIMAL_SEPARATOR")))
+
+
+def _edit_form(obj: models.Model) -> ContentForm:
+    form_class = EDIT_FORMS[type(obj)]
+    initial = {name: getattr(obj, name) for name in form_class.base_fields if hasattr(obj, name)}
+    initial["expected_updated_at"] = obj.updated_at.isoformat()  # type: ignore[attr-defined]
+    return form_class(initial=initial)
+
+
+def _page(
+    request: HttpRequest,
+    obj: models.Model,
+    *,
+    form: ContentForm | None = None,
+    stored_changed: bool = False,
+    indicator_input: tuple[int, str, str] | None = None,
+    status: int = 200,
 ) -> HttpResponse:
-    obj = get_object_or_404(workflow_queryset(model, body_id(request)), pk=pk)
-    panel = panel_for(request, obj, next_url=request.get_full_path())
-    context = {"object": obj, "panel": panel, "nav_section": "cycles"}
+    """Render an object's page; `form` and `indicator_input` carry a refused edit back."""
+    user = request.user
+    checker = request_checker(request)
+    panel = panel_for(request, obj, next_url=object_url(obj))
+    editor = may_edit(user, checker, obj)  # type: ignore[arg-type]
+    locked_reason = not_editable_reason(obj) if editor else ""
+    if form is None and editor and not locked_reason:
+        form = _edit_form(obj)
+    context: dict[str, Any] = {
+        "object": obj,
+        "panel": panel,
+        "nav_section": "cycles",
+        "edit_form": form if panel.item.content_visible else None,
+        "edit_url": _edit_url(obj),
+        "edit_note": locked_reason,
+        "stored_changed": stored_changed,
+    }
+    if form is not None and form.errors and not panel.item.content_visible:
+        # The form is not shown (the user may not see the draft): say why nothing was saved.
+        context["page_error"] = " ".join(str(e) for errors in form.errors.values() for e in errors)
     if isinstance(obj, GoalAgreement):
         # The five questions of a goal agreement; the field labels are the questions.
         context["questions"] = [
             (GoalAgreement._meta.get_field(name).verbose_name, getattr(obj, name))
             for name in AGREEMENT_QUESTIONS
         ]
-    return render(request, template, context)
+    if isinstance(obj, DepartmentReview) and panel.item.content_visible:
+        year = obj.cycle.year - 1
+        rows = department_indicator_rows(
+            body_id=obj.body_id, department_id=obj.department_id, year=year
+        )
+        entries = [IndicatorEntry(row=row, value=input_value(row.actual)) for row in rows]
+        if indicator_input is not None:
+            pk, raw, message = indicator_input
+            for entry in entries:
+                if entry.row.indicator.pk == pk:
+                    entry.value, entry.error = raw, message
+        context["indicator_year"] = year
+        context["indicator_entries"] = entries
+        context["indicators_editable"] = editor and not locked_reason
+    return render(request, TEMPLATES[type(obj)], context, status=status)
+
+
+def _edit_url(obj: models.Model) -> str:
+    return reverse(EDIT_URL_NAMES[type(obj)], args=[obj.pk])
+
+
+def _detail(request: HttpRequest, model: type[models.Model], pk: int) -> HttpResponse:
+    obj = get_object_or_404(workflow_queryset(model, body_id(request)), pk=pk)
+    return _page(request, obj)
 
 
 @member_view
 def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """Show a department's goal review."""
-    return _detail(request, DepartmentReview, pk, "workflows/review_detail.html")
+    """Show a department's goal review (and its edit form to those who may edit it now)."""
+    return _detail(request, DepartmentReview, pk)
 
 
 @member_view
 def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """Show a department's goal and budget plan."""
-    return _detail(request, DepartmentPlan, pk, "workflows/plan_detail.html")
+    return _detail(request, DepartmentPlan, pk)
 
 
 @member_view
 def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """Show a goal agreement with its five questions."""
-    return _detail(request, GoalAgreement, pk, "workflows/agreement_detail.html")
+    return _detail(request, GoalAgreement, pk)
+
+
+SAVED = {
+    DepartmentReview: lambda: _("Die Zielbilanzierung wurde gespeichert."),
+    DepartmentPlan: lambda: _("Die Ziel- und Haushaltsplanung wurde gespeichert."),
+    GoalAgreement: lambda: _("Die Zielvereinbarung wurde gespeichert."),
+}
+
+
+def _edit(request: HttpRequest, model: type[models.Model], pk: int) -> HttpResponse:
+    queryset = workflow_queryset(model, body_id(request))
+    obj = get_object_or_404(queryset, pk=pk)
+    form = EDIT_FORMS[model](request.POST)
+    if not form.is_valid():  # pragma: no cover - every field is optional text
+        return _page(request, obj, form=form, status=400)
+    data = form.cleaned_data
+    common = {
+        "acting_user": request.user,
+        "expected_updated_at": form.expected(),
+        "checker": request_checker(request),
+    }
+    try:
+        if model is DepartmentReview:
+            review_update(review=obj, summary=data["summary"], **common)  # type: ignore[arg-type]
+        elif model is DepartmentPlan:
+            plan_update(plan=obj, summary=data["summary"], **common)  # type: ignore[arg-type]
+        else:
+            agreement_update(
+                agreement=obj,  # type: ignore[arg-type]
+                **{name: data[name] for name in AGREEMENT_FIELDS},
+                **common,  # type: ignore[arg-type]
+            )
+    except ContentError as exc:
+        current = queryset.get(pk=pk)
+        stored_changed = False
+        if exc.status == 409 and not not_editable_reason(current):
+            # Changed meanwhile: keep the user's input, show the stored version beside it
+            # and let a second, deliberate save overwrite it.
+            stored_changed = True
+            form = _rebind(form, expected_updated_at=current.updated_at.isoformat())
+        form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        return _page(request, current, form=form, stored_changed=stored_changed, status=exc.status)
+    messages.success(request, SAVED[model]())
+    return redirect(object_url(obj))
+
+
+def _rebind(form: ContentForm, **changes: str) -> ContentForm:
+    data = form.data.copy()  # type: ignore[attr-defined]
+    for key, value in changes.items():
+        data[key] = value
+    rebound = type(form)(data)
+    rebound.is_valid()
+    return rebound
+
+
+@require_POST
+@member_view
+def review_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Save a goal review's text."""
+    return _edit(request, DepartmentReview, pk)
+
+
+@require_POST
+@member_view
+def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Save a plan's text."""
+    return _edit(request, DepartmentPlan, pk)
+
+
+@require_POST
+@member_view
+def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Save a goal agreement's five answers."""
+    return _edit(request, GoalAgreement, pk)
+
+
+@require_POST
+@member_view
+def review_indicator_actual(request: HttpRequest, pk: int, indicator_pk: int) -> HttpResponse:
+    """Save the actual value of one of the review department's indicators for the past year."""
+    review = get_object_or_404(workflow_queryset(DepartmentReview, body_id(request)), pk=pk)
+    indicator = (
+        department_indicators(body_id=review.body_id, department_id=review.department_id)
+        .filter(pk=indicator_pk)
+        .first()
+    )
+    if indicator is None:
+        raise Http404
+    form = IndicatorActualForm(request.POST)
+    raw = str(request.POST.get("value", ""))
+    if not form.is_valid():
+        message = " ".join(str(e) for e in form.errors.get("value", []))
+        return _page(request, review, indicator_input=(indicator.pk, raw, message), status=400)
+    year = review.cycle.year - 1
+    try:
+        stored = indicator_actual_set(
+            acting_user=request.user,  # type: ignore[arg-type]
+            indicator=indicator,
+            year=year,
+            value=form.cleaned_data["value"],
+            checker=request_checker(request),
+        )
+    except ContentError as exc:
+        current = workflow_queryset(DepartmentReview, body_id(request)).get(pk=pk)
+        return _page(
+            request, current, indicator_input=(indicator.pk, raw, exc.message), status=exc.status
+        )
+    if stored is None:
+        text = _("Istwert %(year)s für „%(indicator)s“ entfernt.")
+    else:
+        text = _("Istwert %(year)s für „%(indicator)s“ gespeichert.")
+    messages.success(request, text % {"year": year, "indicator": indicator.name})
+    return redirect(f"{object_url(review)}#kennzahlen")
