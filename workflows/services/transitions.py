@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -296,6 +297,33 @@ def _label_of(model: type[models.Model], transition: str) -> str:
     return str(_declared(model, transition).custom.get("label", transition))
 
 
+# The web form's limit; the service enforces it for every caller (command, admin, API).
+MAX_TEXT_LENGTH = 10_000
+
+
+def _check_text(text: str, what: str) -> None:
+    """Refuse a comment or reason that is too long or holds a control character.
+
+    PostgreSQL cannot store NUL at all; no other control character but tab and line breaks
+    belongs in a comment either.
+    """
+    if len(text) > MAX_TEXT_LENGTH:
+        raise TransitionError(
+            _("%(what)s ist zu lang: höchstens %(limit)s Zeichen, eingegeben %(length)s.")
+            % {
+                "what": what,
+                "limit": f"{MAX_TEXT_LENGTH:,}".replace(",", "."),
+                "length": f"{len(text):,}".replace(",", "."),
+            }
+        )
+    for char in text:
+        if unicodedata.category(char) == "Cc" and char not in "\t\n\r":
+            raise TransitionError(
+                _("%(what)s enthält das unzulässige Steuerzeichen U+%(code)04X.")
+                % {"what": what, "code": ord(char)}
+            )
+
+
 def transition_fire(
     *,
     acting_user: User,
@@ -311,6 +339,8 @@ def transition_fire(
     if model not in WORKFLOW_MODELS:
         raise TypeError(f"{model.__name__} is not a workflow model")
     label = _label_of(model, transition)
+    _check_text(comment, _("Der Kommentar"))
+    _check_text(override_reason, _("Die Begründung"))
     fsm_field = state_field(model)
     checker = checker or ObjectPermissionChecker(acting_user)
     try:
