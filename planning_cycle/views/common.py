@@ -96,9 +96,14 @@ def transition_url(obj: models.Model) -> str:
 
 
 def safe_next(request: HttpRequest, value: str | None, default: str) -> str:
-    """Return value when it is a local URL, else default."""
-    if value and url_has_allowed_host_and_scheme(
-        value, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    """Return value when it is a path on this site, else default."""
+    # Only absolute paths: anything else would be taken as a URL name by redirect().
+    if (
+        value
+        and value.startswith("/")
+        and url_has_allowed_host_and_scheme(
+            value, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
     ):
         return value
     return default

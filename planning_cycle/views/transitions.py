@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -27,13 +28,24 @@ from .panels import HEADING_LEVELS, panel_for
 
 
 class TransitionForm(forms.Form):
-    transition = forms.CharField(max_length=60)
-    comment = forms.CharField(required=False, max_length=10_000)
-    override_reason = forms.CharField(required=False, max_length=10_000)
-    expected_state = forms.CharField(required=False, max_length=30)
+    transition = forms.CharField(label=gettext_lazy("Schritt"), max_length=60)
+    comment = forms.CharField(label=gettext_lazy("Kommentar"), required=False, max_length=10_000)
+    override_reason = forms.CharField(
+        label=gettext_lazy("Begründung"), required=False, max_length=10_000
+    )
+    expected_state = forms.CharField(
+        label=gettext_lazy("angezeigter Status"), required=False, max_length=30
+    )
     heading_level = forms.TypedChoiceField(
         required=False, coerce=int, choices=[(n, n) for n in HEADING_LEVELS], empty_value=None
     )
+
+    def problems(self) -> str:
+        """Name each invalid field with what is wrong with it."""
+        return " ".join(
+            f"{self.fields[name].label or name}: {' '.join(errors)}"
+            for name, errors in self.errors.items()
+        )
 
 
 @require_POST
@@ -54,7 +66,7 @@ def transition(request: HttpRequest, model: str, pk: int) -> HttpResponse:
             pk,
             next_url,
             form,
-            _("Bitte wählen Sie einen Schritt aus."),
+            form.problems(),
             status=400,
         )
     data = form.cleaned_data
@@ -87,7 +99,7 @@ def transition(request: HttpRequest, model: str, pk: int) -> HttpResponse:
     if request.htmx:  # type: ignore[attr-defined]
         # A new phase changes the whole overview: reload it.
         return HttpResponseClientRedirect(next_url)
-    return redirect(next_url)
+    return HttpResponseRedirect(next_url)
 
 
 def _refused(
@@ -103,7 +115,7 @@ def _refused(
     """Show why nothing changed: in the panel (htmx, with the error's status) or as a message."""
     if not request.htmx:  # type: ignore[attr-defined]
         messages.error(request, message)
-        return redirect(next_url)
+        return HttpResponseRedirect(next_url)
     current = queryset.get(pk=pk)  # type: ignore[attr-defined]
     level = form.cleaned_data.get("heading_level", 2) if hasattr(form, "cleaned_data") else 2
     panel = panel_for(request, current, next_url=next_url, heading_level=level or 2)
