@@ -134,8 +134,9 @@ run: install dirs messages static seed
 
 lint: install
 	@$(HELPERS)
-	say "ruff check"
+	say "ruff check and ruff format --check"
 	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
 	say "mypy"
 	$(PY) -m mypy .
 
@@ -167,8 +168,9 @@ test: install dirs messages static
 	fi
 	# Run every check, then report all that failed.
 	failed=()
-	say "ruff check"
+	say "ruff check and ruff format --check"
 	$(PY) -m ruff check . || failed+=("ruff")
+	$(PY) -m ruff format --check . || failed+=("ruff format")
 	say "mypy"
 	$(PY) -m mypy . || failed+=("mypy")
 	say "pytest"

@@ -33,8 +33,9 @@ def build_world(key: str = "landkreis-test", departments: int = 3) -> World:
         for i in range(departments)
     ]
     users = {
-        role.value: user_with_role(body, role, depts[0] if role in (
-            Role.DEPARTMENT_HEAD, Role.DEPARTMENT_EDITOR) else None)
+        role.value: user_with_role(
+            body, role, depts[0] if role in (Role.DEPARTMENT_HEAD, Role.DEPARTMENT_EDITOR) else None
+        )
         for role in Role
     }
     users["other_department_head"] = user_with_role(body, Role.DEPARTMENT_HEAD, depts[1])

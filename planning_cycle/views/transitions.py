@@ -43,7 +43,7 @@ class TransitionForm(forms.Form):
     def problems(self) -> str:
         """Name each invalid field with what is wrong with it."""
         return " ".join(
-            f"{self.fields[name].label or name}: {' '.join(errors)}"
+            f"{self.fields[name].label or name}: {' '.join(str(e) for e in errors)}"
             for name, errors in self.errors.items()
         )
 
