@@ -23,8 +23,8 @@ from workflows.models import (
     OutboxMessage,
     TransitionLog,
 )
+from workflows.selectors import DISPLAY_RELATED
 from workflows.services.transitions import (
-    RELATED,
     TransitionError,
     permission_checker,
     state_field,
@@ -42,7 +42,7 @@ def transition_action(name: str, label: str) -> AdminAction:
     ) -> None:
         checker = permission_checker(request.user)  # type: ignore[arg-type]
         done, failed = 0, []
-        for obj in queryset.select_related(*RELATED[queryset.model]):
+        for obj in queryset.select_related(*DISPLAY_RELATED[queryset.model]):
             try:
                 transition_fire(
                     acting_user=request.user,  # type: ignore[arg-type]

@@ -26,16 +26,23 @@ class Condition:
         return self.message(instance)
 
 
+def cycle_phase(instance: Any) -> str:
+    """Return the phase of the instance's cycle, as read with the locked row if it was."""
+    # The transition service annotates the locked row with it (`locked_cycle_phase`).
+    phase = instance.__dict__.get("locked_cycle_phase")
+    return str(phase if phase is not None else instance.cycle.phase)
+
+
 def in_phase(phase: Phase) -> Condition:
     """Require the object's cycle to be in the given phase."""
 
     def check(instance: Any) -> bool:
-        return bool(instance.cycle.phase == phase)
+        return cycle_phase(instance) == phase
 
     def message(instance: Any) -> str:
         return _("Nur in der Phase „%(phase)s“ möglich; der Zyklus ist in „%(current)s“.") % {
             "phase": phase.label,
-            "current": Phase(instance.cycle.phase).label,
+            "current": Phase(cycle_phase(instance)).label,
         }
 
     check.__name__ = f"in_phase_{phase.value}"

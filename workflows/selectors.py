@@ -37,6 +37,14 @@ from workflows.services.transitions import (
     user_may,
 )
 
+# What pages and admin actions show with a workflow object besides its own row.
+DISPLAY_RELATED: dict[type[models.Model], tuple[str, ...]] = {
+    PlanningCycle: (),
+    DepartmentReview: ("cycle", "department"),
+    DepartmentPlan: ("cycle", "department"),
+    GoalAgreement: ("cycle", "department", "operative_goal"),
+}
+
 VIEW_DRAFTS = "planning_cycle.view_drafts"
 
 # States in which a submission is still with its department (not released): only

@@ -18,7 +18,8 @@ from guardian.core import ObjectPermissionChecker
 from planning_cycle.models import PlanningCycle
 from planning_cycle.selectors.users import is_external_only, user_roles
 from workflows.models import DepartmentPlan, DepartmentReview, GoalAgreement
-from workflows.services.transitions import RELATED, permission_checker
+from workflows.selectors import DISPLAY_RELATED
+from workflows.services.transitions import permission_checker
 
 View = Callable[..., HttpResponse]
 
@@ -82,7 +83,7 @@ def member_view(view: View) -> View:
 
 def workflow_queryset(model: type[models.Model], body: int) -> models.QuerySet[Any]:
     """Return a body's rows of a workflow model, loaded for permission checks."""
-    return model._default_manager.filter(body_id=body).select_related(*RELATED[model])
+    return model._default_manager.filter(body_id=body).select_related(*DISPLAY_RELATED[model])
 
 
 def object_url(obj: models.Model) -> str:

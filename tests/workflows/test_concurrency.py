@@ -85,6 +85,14 @@ def race(obj_pk: int, attempts: list[Attempt]) -> None:
 
 
 @contextmanager
+def clear_lock_sql_cache_after() -> Iterator[None]:
+    try:
+        yield
+    finally:
+        service._lock_sql.cache_clear()
+
+
+@contextmanager
 def lingering_lock_holder() -> Iterator[None]:
     """Make whoever holds the row lock wait a moment before changing the row."""
     original = service._failed_conditions
@@ -183,14 +191,16 @@ def test_without_the_row_lock_the_state_check_on_update_still_lets_only_one_win(
     world: World, managers: tuple[User, User]
 ) -> None:
     """Defence in depth: were the SELECT … FOR UPDATE lost, both read "submitted", but the
-    UPDATE … WHERE state = 'submitted' of ConcurrentTransitionMixin matches only once.
-
-    Fails today: Model.save() marks the transaction for rollback when ConcurrentTransition
-    is raised (mark_for_rollback_on_error), and transition_fire then queries the history
-    for the conflict message inside that broken atomic block, so the loser gets a
-    TransactionManagementError instead of a TransitionConflict.
+    UPDATE … WHERE state = 'submitted' of ConcurrentTransitionMixin matches only once, and
+    the loser gets a TransitionConflict after its block was rolled back.
     """
-    with mock.patch.object(QuerySet, "select_for_update", lambda self, *a, **kw: self):
+    # The service compiles its lock query once per model: compile it anew without the lock.
+    service._lock_sql.cache_clear()
+    with (
+        mock.patch.object(QuerySet, "select_for_update", lambda self, *a, **kw: self),
+        clear_lock_sql_cache_after(),
+    ):
+        assert "FOR UPDATE" not in service._lock_sql(DepartmentReview, connection.vendor)
         for round_ in range(ROUNDS):
             review = submitted_review(world, year=2050 + round_)
             attempts = [Attempt(user=m, transition="accept") for m in managers]
