@@ -14,8 +14,8 @@ drops it at the end. Prints exactly four lines on stdout (details go to stderr):
     BENCH transition_service <tx/s> tx/s      transition_fire accepting submitted reviews,
                                               one prefetched permission checker
     BENCH transition_ratio <floor/service> x  target: at most 3
-    BENCH transition_queries <n> queries      SQL statements per transition (without
-                                              BEGIN/COMMIT, which Django does not count)
+    BENCH transition_queries <n> queries      statements Django logs per transition,
+                                              BEGIN and COMMIT included
 
 Environment: BENCH_N (transitions per run, default 2000), BENCH_RUNS (best of, default 3),
 BENCH_PROFILE=1 (time split SQL/Python, and cProfile one service run; to stderr).
