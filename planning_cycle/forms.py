@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils.formats import sanitize_separators
 from django.utils.translation import gettext_lazy as _
 
+from planning_cycle.models import Department
 from workflows.models import GoalAgreement
 
 if TYPE_CHECKING:
@@ -66,3 +68,13 @@ class IndicatorActualForm(forms.Form):
     def clean_value(self) -> str:
         raw = str(self.cleaned_data.get("value") or "").strip().replace(" ", "")
         return str(sanitize_separators(raw)) if raw else ""
+
+
+class AgreementProposeForm(forms.Form):
+    """The department proposing a goal agreement; the service judges the choice."""
+
+    department = forms.TypedChoiceField(label=_("Organisationseinheit"), coerce=int)
+
+    def __init__(self, *args: Any, departments: Iterable[Department], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["department"].choices = [(d.pk, str(d)) for d in departments]  # type: ignore[attr-defined]

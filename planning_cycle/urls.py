@@ -30,5 +30,10 @@ urlpatterns = [
     ),
     path("ziele/", goals.catalog, name="goal_catalog"),
     path("ziele/operativ/<int:pk>/", goals.operative_goal_detail, name="operative_goal_detail"),
+    path(
+        "ziele/operativ/<int:pk>/vorschlagen/",
+        goals.operative_goal_propose,
+        name="operative_goal_propose",
+    ),
     path("uebergang/<slug:model>/<int:pk>/", transitions.transition, name="transition"),
 ]

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
+from planning_cycle.forms import AgreementProposeForm
+from planning_cycle.models import Department, OperativeGoal, PlanningCycle
+from planning_cycle.selectors.cycles import cycle_current, departments_of_body
 from planning_cycle.selectors.goals import (
     goal_catalog,
     operative_goal_agreements,
@@ -12,6 +19,7 @@ from planning_cycle.selectors.goals import (
     visions_of_body,
 )
 from workflows.selectors import state_view
+from workflows.services.content import ContentError, agreement_propose, may_propose
 
 from .common import body_id, member_view, request_checker
 
@@ -31,10 +39,26 @@ def catalog(request: HttpRequest) -> HttpResponse:
     )
 
 
-@member_view
-def operative_goal_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """Show an operative goal with its agreements per cycle."""
-    goal = get_object_or_404(operative_goals_of_body(body_id(request)), pk=pk)
+def _proposable(request: HttpRequest, cycle: PlanningCycle | None) -> list[Department]:
+    """Return the taking-part departments the user may propose goal agreements for."""
+    if cycle is None:
+        return []
+    checker = request_checker(request)
+    return [
+        d
+        for d in departments_of_body(cycle.body_id).filter(takes_part=True).order_by("code")
+        if may_propose(request.user, checker, cycle, d)  # type: ignore[arg-type]
+    ]
+
+
+def _detail_page(
+    request: HttpRequest,
+    goal: OperativeGoal,
+    *,
+    cycle: PlanningCycle | None,
+    form: AgreementProposeForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
     checker = request_checker(request)
     groups = [
         {
@@ -46,8 +70,70 @@ def operative_goal_detail(request: HttpRequest, pk: int) -> HttpResponse:
         }
         for group in operative_goal_agreements(goal)
     ]
+    departments = _proposable(request, cycle)
+    if form is None and departments:
+        form = AgreementProposeForm(departments=departments)
     return render(
         request,
         "goals/operative_detail.html",
-        {"goal": goal, "groups": groups, "nav_section": "goals"},
+        {
+            "goal": goal,
+            "groups": groups,
+            "propose_cycle": cycle,
+            "propose_form": form if departments else None,
+            "propose_error": " ".join(str(e) for e in form.non_field_errors())
+            if form and not departments
+            else "",
+            "propose_url": reverse("operative_goal_propose", args=[goal.pk]),
+            "nav_section": "goals",
+        },
+        status=status,
     )
+
+
+@member_view
+def operative_goal_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """Show an operative goal with its agreements per cycle."""
+    goal = get_object_or_404(operative_goals_of_body(body_id(request)), pk=pk)
+    return _detail_page(request, goal, cycle=cycle_current(body_id(request)))
+
+
+@require_POST
+@member_view
+def operative_goal_propose(request: HttpRequest, pk: int) -> HttpResponse:
+    """Propose a goal agreement on the goal for a department in the body's current cycle."""
+    body = body_id(request)
+    goal = get_object_or_404(operative_goals_of_body(body), pk=pk)
+    cycle = cycle_current(body)
+    departments = _proposable(request, cycle)
+    form = AgreementProposeForm(request.POST, departments=departments)
+    if cycle is None or not departments:
+        form.is_valid()
+        form.add_error(
+            None,
+            _("Sie dürfen für dieses Ziel zurzeit keine Zielvereinbarung vorschlagen."),
+        )
+        return _detail_page(request, goal, cycle=cycle, form=form, status=403)
+    if not form.is_valid():
+        return _detail_page(request, goal, cycle=cycle, form=form, status=400)
+    department = next(d for d in departments if d.pk == form.cleaned_data["department"])
+    try:
+        agreement_propose(
+            acting_user=request.user,  # type: ignore[arg-type]
+            cycle=cycle,
+            operative_goal=goal,
+            department=department,
+            checker=request_checker(request),
+        )
+    except ContentError as exc:
+        form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        return _detail_page(request, goal, cycle=cycle, form=form, status=exc.status)
+    messages.success(
+        request,
+        _(
+            "Die Zielvereinbarung für %(department)s im Planungszyklus %(cycle)s "
+            "wurde vorgeschlagen."
+        )
+        % {"department": department, "cycle": cycle},
+    )
+    return redirect(f"{reverse('operative_goal_detail', args=[goal.pk])}#vereinbarungen")

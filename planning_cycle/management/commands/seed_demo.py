@@ -23,6 +23,7 @@ from planning_cycle.models import Body, Department, OperativeGoal, PlanningCycle
 from planning_cycle.services.cycles import cycle_create
 from planning_cycle.services.roles import role_assign
 from workflows.models import DepartmentReview, GoalAgreement
+from workflows.services.content import ContentError, agreement_propose, agreement_update
 from workflows.services.transitions import transition_fire
 
 PASSWORD = "demo-planung"
@@ -214,19 +215,26 @@ def _peine_cycle(body: Body, users: dict[str, User]) -> PlanningCycle:
         for og in sg.operative_goals
     }
     goals = OperativeGoal.objects.filter(body=body, key__in=keys).prefetch_related("departments")
-    agreements = GoalAgreement.objects.bulk_create(
-        GoalAgreement(
-            body=body,
-            cycle=cycle,
-            operative_goal=goal,
-            department=department,
-            effects=goal.title if department.code in AGREEMENTS_SUBMITTED else "",
-        )
-        for goal in goals
-        for department in goal.departments.all()
-    )
-    for agreement in agreements:
-        code = agreement.department.code
-        if code in AGREEMENTS_SUBMITTED:
-            transition_fire(acting_user=heads[code], obj=agreement, transition="submit")
+    for goal in goals:
+        for department in goal.departments.all():
+            head = heads[department.code]
+            try:
+                agreement = agreement_propose(
+                    acting_user=head, cycle=cycle, operative_goal=goal, department=department
+                )
+            except ContentError as exc:
+                if exc.status == 409:  # proposed already: leave it as it is
+                    continue
+                raise
+            if department.code in AGREEMENTS_SUBMITTED:
+                agreement_update(
+                    acting_user=head,
+                    agreement=agreement,
+                    balance="",
+                    effects=goal.title,
+                    programmes="",
+                    processes="",
+                    resources="",
+                )
+                transition_fire(acting_user=head, obj=agreement, transition="submit")
     return cycle
