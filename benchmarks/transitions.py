@@ -139,7 +139,8 @@ def floor_run(world: World, reviews: list) -> float:
 
 def service_run(world: World, reviews: list) -> float:
     """transition_fire accepting each review, with one prefetched checker as a request has."""
-    from workflows.services.transitions import permission_checker, transition_fire
+    from workflows.permissions import permission_checker
+    from workflows.services.transitions import transition_fire
 
     user = world.management
     checker = permission_checker(user)
@@ -163,7 +164,8 @@ def best_of_interleaved(world: World) -> tuple[float, float]:
 
 
 def queries_per_transition(world: World, count: int = 50) -> float:
-    from workflows.services.transitions import permission_checker, transition_fire
+    from workflows.permissions import permission_checker
+    from workflows.services.transitions import transition_fire
 
     reviews = world.submitted_reviews(count)
     checker = permission_checker(world.management)

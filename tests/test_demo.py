@@ -18,7 +18,8 @@ from workflows.models import (
     ReviewState,
     TransitionLog,
 )
-from workflows.services.transitions import permission_checker, transitions_available
+from workflows.permissions import permission_checker
+from workflows.services.transitions import transitions_available
 
 pytestmark = pytest.mark.django_db
 

@@ -24,6 +24,7 @@ from workflows.models import (
     OutboxMessage,
     TransitionLog,
 )
+from workflows.permissions import permission_checker
 from workflows.selectors import DISPLAY_RELATED
 from workflows.services.content import (
     AGREEMENT_FIELDS,
@@ -31,12 +32,7 @@ from workflows.services.content import (
     agreement_propose,
     agreement_update,
 )
-from workflows.services.transitions import (
-    TransitionError,
-    permission_checker,
-    state_field,
-    transition_fire,
-)
+from workflows.services.transitions import TransitionError, state_field, transition_fire
 
 AdminAction = Callable[[admin.ModelAdmin, HttpRequest, models.QuerySet[Any]], None]
 

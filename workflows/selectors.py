@@ -30,12 +30,8 @@ from workflows.models import (
     ReviewState,
     TransitionLog,
 )
-from workflows.services.transitions import (
-    TransitionOption,
-    state_field,
-    transitions_available,
-    user_may,
-)
+from workflows.permissions import user_may
+from workflows.services.transitions import TransitionOption, state_field, transitions_available
 
 # What pages and admin actions show with a workflow object besides its own row.
 DISPLAY_RELATED: dict[type[models.Model], tuple[str, ...]] = {

@@ -18,8 +18,8 @@ from planning_cycle.models import (
     ValueKind,
 )
 from workflows.models import DepartmentReview
+from workflows.permissions import user_may
 from workflows.services.content import ContentError, not_editable_reason, not_permitted
-from workflows.services.transitions import user_may
 
 REVIEW_EDIT = "planning_cycle.review_edit"
 YEAR_MIN, YEAR_MAX = 2000, 2100

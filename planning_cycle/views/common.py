@@ -18,8 +18,8 @@ from guardian.core import ObjectPermissionChecker
 from planning_cycle.models import PlanningCycle
 from planning_cycle.selectors.users import is_external_only, user_roles
 from workflows.models import DepartmentPlan, DepartmentReview, GoalAgreement
+from workflows.permissions import permission_checker
 from workflows.selectors import DISPLAY_RELATED
-from workflows.services.transitions import permission_checker
 
 View = Callable[..., HttpResponse]
 

@@ -18,7 +18,8 @@ from planning_cycle.models import Body
 from tests.conftest import World
 from tests.factories import BodyFactory
 from workflows.models import OutboxMessage
-from workflows.services.transitions import OUTBOX_TOPIC, transition_fire
+from workflows.services.rows import OUTBOX_TOPIC
+from workflows.services.transitions import transition_fire
 
 NOW = dt.datetime(2026, 4, 14, 9, 30, tzinfo=dt.UTC)
 TOPIC = "test.topic"

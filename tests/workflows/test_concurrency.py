@@ -25,8 +25,10 @@ from planning_cycle.models import Role, User
 from tests.conftest import World, build_world
 from tests.factories import cycle_for, user_with_role
 from workflows.models import DepartmentReview, OutboxMessage, ReviewState, TransitionLog
+from workflows.permissions import permission_checker
+from workflows.services import rows
 from workflows.services import transitions as service
-from workflows.services.transitions import TransitionConflict, permission_checker, transition_fire
+from workflows.services.transitions import TransitionConflict, transition_fire
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -89,7 +91,7 @@ def clear_lock_sql_cache_after() -> Iterator[None]:
     try:
         yield
     finally:
-        service._lock_sql.cache_clear()
+        rows.lock_sql.cache_clear()
 
 
 @contextmanager
@@ -195,12 +197,12 @@ def test_without_the_row_lock_the_state_check_on_update_still_lets_only_one_win(
     the loser gets a TransitionConflict after its block was rolled back.
     """
     # The service compiles its lock query once per model: compile it anew without the lock.
-    service._lock_sql.cache_clear()
+    rows.lock_sql.cache_clear()
     with (
         mock.patch.object(QuerySet, "select_for_update", lambda self, *a, **kw: self),
         clear_lock_sql_cache_after(),
     ):
-        assert "FOR UPDATE" not in service._lock_sql(DepartmentReview, connection.vendor)
+        assert "FOR UPDATE" not in rows.lock_sql(DepartmentReview, connection.vendor)
         for round_ in range(ROUNDS):
             review = submitted_review(world, year=2050 + round_)
             attempts = [Attempt(user=m, transition="accept") for m in managers]

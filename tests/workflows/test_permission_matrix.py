@@ -18,9 +18,9 @@ from planning_cycle.models import OperativeGoal, Role, User
 from tests.conftest import World, build_world
 from tests.factories import BodyFactory, user_with_role
 from workflows.models import DepartmentPlan, DepartmentReview, OutboxMessage, TransitionLog
+from workflows.permissions import permission_checker
 from workflows.services.transitions import (
     TransitionNotPermitted,
-    permission_checker,
     transition_fire,
     transitions_available,
 )

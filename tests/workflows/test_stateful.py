@@ -35,12 +35,12 @@ from workflows.models import (
     OutboxMessage,
     TransitionLog,
 )
+from workflows.permissions import permission_checker
 from workflows.services.transitions import (
     CommentRequired,
     TransitionBlocked,
     TransitionConflict,
     TransitionNotPermitted,
-    permission_checker,
     state_field,
     transition_fire,
 )

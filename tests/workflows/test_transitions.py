@@ -23,14 +23,14 @@ from workflows.models import (
     ReviewState,
     TransitionLog,
 )
+from workflows.permissions import permission_checker
+from workflows.services.rows import OUTBOX_TOPIC
 from workflows.services.transitions import (
-    OUTBOX_TOPIC,
     CommentRequired,
     TransitionBlocked,
     TransitionConflict,
     TransitionNotPermitted,
     UnknownTransition,
-    permission_checker,
     transition_fire,
 )
 

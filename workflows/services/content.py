@@ -25,7 +25,8 @@ from workflows.models import (
     PlanState,
     ReviewState,
 )
-from workflows.services.transitions import state_field, user_may
+from workflows.permissions import user_may
+from workflows.services.transitions import state_field
 
 TEXT_MAX_LENGTH = 20_000
 AGREEMENT_FIELDS = ("balance", "effects", "programmes", "processes", "resources")

@@ -3,32 +3,25 @@
 from __future__ import annotations
 
 import functools
-import json
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection, models, transaction
-from django.db.models import F
-from django.utils import timezone
+from django.db import models, transaction
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition, FSMFieldMixin, Transition
 from guardian.core import ObjectPermissionChecker
 
-from planning_cycle.models import Body, Department, PlanningCycle, User
+from planning_cycle.models import PlanningCycle, User
 from workflows.conditions import explain_failure
 from workflows.guards import GUARDS
-from workflows.models import (
-    DepartmentPlan,
-    DepartmentReview,
-    GoalAgreement,
-    OutboxMessage,
-    TransitionLog,
-)
+from workflows.models import DepartmentPlan, DepartmentReview, GoalAgreement, TransitionLog
+from workflows.permissions import user_may
+from workflows.services.rows import lock_row, record_transition
 
 WORKFLOW_MODELS: tuple[type[models.Model], ...] = (
     PlanningCycle,
@@ -36,15 +29,6 @@ WORKFLOW_MODELS: tuple[type[models.Model], ...] = (
     DepartmentPlan,
     GoalAgreement,
 )
-# What conditions read beyond the row itself, loaded with the lock: the cycle's phase as
-# one column (a join that builds no second model instance: this is the hot path).
-CYCLE_PHASE = "locked_cycle_phase"
-ANNOTATIONS: dict[type[models.Model], dict[str, F]] = {
-    PlanningCycle: {},
-    DepartmentReview: {CYCLE_PHASE: F("cycle__phase")},
-    DepartmentPlan: {CYCLE_PHASE: F("cycle__phase")},
-    GoalAgreement: {},
-}
 # The state plus the fields a transition body may set (and the auto_now stamp).
 UPDATE_FIELDS: dict[type[models.Model], list[str]] = {
     PlanningCycle: ["phase", "updated_at"],
@@ -53,7 +37,6 @@ UPDATE_FIELDS: dict[type[models.Model], list[str]] = {
     GoalAgreement: ["state", "outcome", "updated_at"],
 }
 OVERRIDE_PERMISSION = "planning_cycle.cycle_override"
-OUTBOX_TOPIC = "workflow.transition"
 
 
 class TransitionError(Exception):
@@ -150,30 +133,6 @@ def _transitions_from(obj: models.Model, state: str) -> dict[str, Transition]:
 def _state_label(model: type[models.Model], state: str) -> str:
     choices = dict(state_field(model).choices or [])
     return str(choices.get(state, state))
-
-
-def permission_checker(user: User) -> ObjectPermissionChecker:
-    """Return a checker with the user's permissions on their body and departments prefetched."""
-    checker = ObjectPermissionChecker(user)
-    if user.body_id is not None and not user.is_superuser:
-        checker.prefetch_perms(Body.objects.filter(pk=user.body_id))
-        checker.prefetch_perms(Department.objects.filter(body_id=user.body_id))
-    return checker
-
-
-def user_may(checker: ObjectPermissionChecker, user: User, perm: str, obj: models.Model) -> bool:
-    """Tell whether the user holds a workflow permission for the object."""
-    if not user.is_active:
-        return False
-    if user.is_superuser:
-        return True
-    if user.body_id != obj.body_id:  # type: ignore[attr-defined]
-        return False
-    # Unsaved stand-ins suffice: the checker keys its cache by content type and pk.
-    department_id = getattr(obj, "department_id", None)
-    if department_id is not None and checker.has_perm(perm, Department(pk=department_id)):
-        return True
-    return checker.has_perm(perm, Body(pk=obj.body_id))  # type: ignore[attr-defined]
 
 
 def _failed_guards(obj: models.Model, t: Transition) -> tuple[str, ...]:
@@ -327,33 +286,6 @@ def _check_text(text: str, what: str) -> None:
             )
 
 
-@functools.cache
-def _lock_sql(model: type[models.Model], vendor: str) -> str:
-    """Return the SQL that loads and locks one row, compiled once per model and database.
-
-    Compiling this query costs Django more time than the database needs to run it, and
-    every transition runs it: caching it keeps the service within 3x of the raw floor.
-    """
-    queryset = (
-        model._default_manager.select_for_update(of=("self",))
-        .annotate(**ANNOTATIONS[model])
-        .filter(pk=0)
-    )
-    sql, params = queryset.query.sql_with_params()
-    assert params == (0,), params  # the primary key is the only parameter
-    return sql
-
-
-def _lock(model: type[models.Model], pk: Any) -> models.Model:
-    """Load and lock the row with what its conditions read."""
-    # Without row locks (SQLite) the compiled SQL has no FOR UPDATE: the database's write
-    # lock then serialises transactions, and ConcurrentTransitionMixin catches the rest.
-    found = list(model._default_manager.raw(_lock_sql(model, connection.vendor), [pk]))
-    if not found:
-        raise model.DoesNotExist(f"{model.__name__} {pk} does not exist")  # type: ignore[attr-defined]
-    return found[0]
-
-
 def transition_fire(
     *,
     acting_user: User,
@@ -375,7 +307,7 @@ def transition_fire(
     checker = checker or ObjectPermissionChecker(acting_user)
     try:
         with transaction.atomic():
-            locked = _lock(model, obj.pk)
+            locked = lock_row(model, obj.pk)
             state, override_reason = _authorise(
                 checker=checker,
                 acting_user=acting_user,
@@ -388,7 +320,7 @@ def transition_fire(
             )
             getattr(locked, transition)()
             locked.save(update_fields=UPDATE_FIELDS[model])
-            log = _record(
+            log = record_transition(
                 locked,
                 acting_user=acting_user,
                 transition=transition,
@@ -406,84 +338,3 @@ def transition_fire(
         fresh = model._default_manager.get(pk=obj.pk)
         raise _conflict(fresh, fsm_field.value_from_object(fresh), label) from exc
     return TransitionResult(obj=locked, log=log)
-
-
-def _record(
-    obj: models.Model,
-    *,
-    acting_user: User,
-    transition: str,
-    source: str,
-    target: str,
-    comment: str,
-    override_reason: str,
-) -> TransitionLog:
-    """Write the history row and the outbox row of a fired transition."""
-    model = type(obj)
-    log = TransitionLog(
-        body_id=obj.body_id,  # type: ignore[attr-defined]
-        content_type=ContentType.objects.get_for_model(model),
-        object_id=obj.pk,
-        transition=transition,
-        source_state=source,
-        target_state=target,
-        actor=acting_user,
-        created_at=timezone.now(),
-        comment=comment,
-        override_reason=override_reason,
-    )
-    payload = {
-        "model": model._meta.label_lower,
-        "object_id": obj.pk,
-        "transition": transition,
-        "source": source,
-        "target": target,
-        "actor_id": acting_user.pk,
-    }
-    if connection.vendor == "postgresql":
-        # One round trip for both rows: this is the hot path of every transition.
-        with connection.cursor() as cursor:
-            cursor.execute(
-                _RECORD_SQL,
-                [
-                    log.body_id,
-                    log.content_type_id,
-                    log.object_id,
-                    transition,
-                    source,
-                    target,
-                    acting_user.pk,
-                    log.created_at,
-                    comment,
-                    override_reason,
-                    log.body_id,
-                    OUTBOX_TOPIC,
-                    json.dumps(payload),
-                    log.created_at,
-                ],
-            )
-            log.pk = cursor.fetchone()[0]
-        log._state.adding = False
-        return log
-    log.save()
-    OutboxMessage.objects.create(
-        body_id=log.body_id, topic=OUTBOX_TOPIC, payload={"log_id": log.pk, **payload}
-    )
-    return log
-
-
-# Table names come from model metadata; every value is a bound parameter.
-_RECORD_SQL = f"""
-WITH log AS (
-    INSERT INTO {TransitionLog._meta.db_table}
-        (body_id, content_type_id, object_id, transition, source_state, target_state,
-         actor_id, created_at, comment, override_reason)
-    VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
-    RETURNING id
-)
-INSERT INTO {OutboxMessage._meta.db_table}
-    (body_id, topic, payload, created_at, attempts, last_error)
-SELECT %s, %s, %s::jsonb || jsonb_build_object('log_id', log.id), %s, 0, ''
-FROM log
-RETURNING (SELECT id FROM log)
-"""  # noqa: S608
