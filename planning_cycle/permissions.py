@@ -28,6 +28,8 @@ WORKFLOW_PERMISSIONS: list[tuple[str, str | StrPromise]] = [
     ("agreement_close", _("Zielvereinbarung abschließen")),
     ("agreement_withdraw", _("Zielvereinbarung zurückziehen")),
     ("view_drafts", _("Entwürfe einsehen")),
+    ("deadline_extend", _("Fristen verlängern")),
+    ("delivery_monitor", _("Zustellprobleme einsehen und erneut senden")),
 ]
 
 BODY_ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
@@ -42,9 +44,13 @@ BODY_ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "agreement_close",
             "agreement_withdraw",
             "view_drafts",
+            "deadline_extend",
+            "delivery_monitor",
         }
     ),
-    "strategy_unit": frozenset({"agreement_prioritise", "agreement_close", "view_drafts"}),
+    "strategy_unit": frozenset(
+        {"agreement_prioritise", "agreement_close", "view_drafts", "delivery_monitor"}
+    ),
     "committee_secretary": frozenset({"agreement_resolve"}),
     "council_member": frozenset(),
     "external_stakeholder": frozenset(),

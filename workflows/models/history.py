@@ -78,6 +78,12 @@ class OutboxMessage(models.Model):
     processed_at = models.DateTimeField(_("verarbeitet am"), null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(_("Versuche"), default=0)
     last_error = models.TextField(_("letzter Fehler"), blank=True)
+    # Delivery bookkeeping: a retry waits until next_attempt_at (backoff); dispatched_at
+    # is the lease of the task that was queued for it, so that a task lost with its
+    # broker is queued again; failed_at marks a message given up after the last try.
+    next_attempt_at = models.DateTimeField(_("nächster Versuch"), null=True, blank=True)
+    dispatched_at = models.DateTimeField(_("zuletzt übergeben"), null=True, blank=True)
+    failed_at = models.DateTimeField(_("endgültig fehlgeschlagen am"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("Ausgangsnachricht")
@@ -86,7 +92,7 @@ class OutboxMessage(models.Model):
         indexes = [
             models.Index(
                 fields=["created_at"],
-                condition=models.Q(processed_at__isnull=True),
+                condition=models.Q(processed_at__isnull=True, failed_at__isnull=True),
                 name="outbox_pending_idx",
             )
         ]
