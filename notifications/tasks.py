@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from notifications.services import outbox_process
+from notifications.services.outbox import outbox_process
 
 
 @shared_task(name="notifications.tasks.outbox_dispatch", ignore_result=True)

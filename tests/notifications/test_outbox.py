@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import connection, transaction
 
 from notifications import services
-from notifications.services import MAX_ATTEMPTS, handler_register, outbox_process
+from notifications.services.outbox import MAX_ATTEMPTS, handler_register, outbox_process
 from notifications.tasks import outbox_dispatch
 from planning_cycle import celery_app
 from planning_cycle.models import Body

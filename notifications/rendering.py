@@ -1,0 +1,86 @@
+"""The words of a notification, in the active language (inbox, e-mail and digest)."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from .models import Deadline, Notification, NotificationKind
+
+
+def deadline_subject(deadline: Deadline) -> str:
+    """Return what the task is about, e.g. "Zielbilanzierung einreichen, FD 67 (2026)"."""
+    parts = [str(deadline.get_kind_display())]
+    if deadline.department_id is not None:
+        parts.append(f"{deadline.department.code} {deadline.department.name}")
+    text = ", ".join(parts)
+    if deadline.cycle_id is not None:
+        text += f" ({deadline.cycle.year})"
+    return text
+
+
+def due_text(deadline: Deadline) -> str:
+    """Return the due time as a German/English date, e.g. "30.04.2026"."""
+    return date_format(timezone.localtime(deadline.due_at), "SHORT_DATE_FORMAT")
+
+
+def notification_title(notification: Notification) -> str:
+    """Return the one-line title (inbox line, e-mail subject)."""
+    deadline = notification.deadline
+    if notification.kind == NotificationKind.DELIVERY_FAILED:
+        return _("Zustellung fehlgeschlagen: Nachricht %(id)s") % {
+            "id": notification.data.get("message_id", "?")
+        }
+    assert deadline is not None, notification.kind
+    subject = deadline_subject(deadline)
+    if notification.kind == NotificationKind.TASK:
+        return _("Neue Aufgabe: %(subject)s") % {"subject": subject}
+    if notification.kind == NotificationKind.REMINDER:
+        return _("Erinnerung: %(subject)s, fällig am %(due)s") % {
+            "subject": subject,
+            "due": due_text(deadline),
+        }
+    return _("Frist überschritten: %(subject)s, fällig seit %(due)s") % {
+        "subject": subject,
+        "due": due_text(deadline),
+    }
+
+
+def notification_text(notification: Notification) -> str:
+    """Return the explaining sentence below the title."""
+    deadline = notification.deadline
+    data = notification.data
+    if notification.kind == NotificationKind.DELIVERY_FAILED:
+        return _(
+            "Die Nachricht %(id)s (%(topic)s) konnte nach %(attempts)s Versuchen nicht "
+            "zugestellt werden. Letzter Fehler: %(error)s"
+        ) % {
+            "id": data.get("message_id", "?"),
+            "topic": data.get("topic", "?"),
+            "attempts": data.get("attempts", "?"),
+            "error": data.get("error", "?"),
+        }
+    assert deadline is not None, notification.kind
+    if notification.kind == NotificationKind.TASK:
+        return _("Bitte erledigen Sie die Aufgabe bis zum %(due)s.") % {"due": due_text(deadline)}
+    if notification.kind == NotificationKind.REMINDER:
+        days = int(data.get("offset_days", 0))
+        if days == 1:
+            return _("Die Frist endet morgen (%(due)s).") % {"due": due_text(deadline)}
+        return _("Die Frist endet in %(days)s Tagen (%(due)s).") % {
+            "days": days,
+            "due": due_text(deadline),
+        }
+    return _(
+        "Die Aufgabe ist seit %(days)s Tagen überfällig (Frist: %(due)s). Die "
+        "Verwaltungsleitung und die Strategische Steuerung sind informiert."
+    ) % {"days": data.get("offset_days", "?"), "due": due_text(deadline)}
+
+
+def notification_path(notification: Notification) -> str:
+    """Return the site path the notification links to (the task, or the delivery list)."""
+    if notification.deadline is not None:
+        return notification.deadline.url_path
+    return reverse("delivery_problems")

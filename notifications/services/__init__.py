@@ -1,0 +1,1 @@
+"""Write services of the notifications: deadlines, the sweep, delivery and the inbox."""
