@@ -38,6 +38,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     username = factory.Sequence(lambda n: f"user{n}")
     first_name = "Erika"
     last_name = factory.Sequence(lambda n: f"Muster{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
     body = factory.SubFactory(BodyFactory)
     password = factory.django.Password("demo-passwort")
 
