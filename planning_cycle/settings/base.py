@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -114,6 +115,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 EMAIL_CONFIG = env.email("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="planung@localhost")
+# A hung mail server must not block a worker for ever: the send fails and is retried.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
+# The address users reach the site at: e-mails link to it (no request to ask there).
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
 # Celery: with REDIS_URL (or CELERY_BROKER_URL) a Redis broker; without, an embedded
 # file-system broker so web, worker and scheduler run with nothing else installed.
@@ -128,17 +133,48 @@ if CELERY_BROKER_URL == "filesystem://":
         "control_folder": str(_broker_dir / "control"),
         "store_processed": False,
     }
+elif env.str("CELERY_BROKER_KEYPREFIX", default=""):
+    # Installations (or test runs) sharing one Redis database keep their keys apart.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"global_keyprefix": env.str("CELERY_BROKER_KEYPREFIX")}
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
+# A task is acknowledged only after it ran, and a worker that dies running it hands it
+# back: with the outbox lease below nothing is lost when a worker or the broker fails.
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-# The one beat schedule of the product.
+
+# Outbox delivery (notifications/services/outbox.py). A dispatched message is leased for
+# OUTBOX_LEASE_SECONDS: if its task is lost (broker restarted, worker killed) the next
+# dispatch after the lease queues it again. Failed deliveries wait 1, 2, 4 … minutes (at
+# most OUTBOX_BACKOFF_MAX_SECONDS) and are given up after OUTBOX_MAX_ATTEMPTS tries.
+OUTBOX_DISPATCH_SECONDS = env.float("OUTBOX_DISPATCH_SECONDS", default=10.0)
+OUTBOX_LEASE_SECONDS = env.int("OUTBOX_LEASE_SECONDS", default=300)
+OUTBOX_BACKOFF_BASE_SECONDS = env.int("OUTBOX_BACKOFF_BASE_SECONDS", default=60)
+OUTBOX_BACKOFF_MAX_SECONDS = env.int("OUTBOX_BACKOFF_MAX_SECONDS", default=3600)
+OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=10)
+DEADLINE_SWEEP_SECONDS = env.float("DEADLINE_SWEEP_SECONDS", default=60.0)
+
+# The one beat schedule of the product; run exactly one beat (docs/operations.md). A run
+# that waited in the queue longer than a few intervals is dropped: the next one does its
+# work, so a backlog after an outage does not run the same sweep many times over.
 CELERY_BEAT_SCHEDULE = {
     "dispatch-outbox": {
         "task": "notifications.tasks.outbox_dispatch",
-        "schedule": 30.0,
+        "schedule": OUTBOX_DISPATCH_SECONDS,
+        "options": {"expires": 3 * OUTBOX_DISPATCH_SECONDS},
+    },
+    "sweep-deadlines": {
+        "task": "notifications.tasks.deadline_sweep",
+        "schedule": DEADLINE_SWEEP_SECONDS,
+        "options": {"expires": 3 * DEADLINE_SWEEP_SECONDS},
+    },
+    "send-digests": {
+        "task": "notifications.tasks.digest_send",
+        # Local time of CELERY_TIMEZONE (Europe/Berlin).
+        "schedule": crontab(hour=7, minute=0),
+        "options": {"expires": 6 * 3600},
     },
 }
 

@@ -1,12 +1,16 @@
 """Settings for the test suite: fast hashing, in-memory e-mail, eager-free Celery."""
 
 from .base import *  # noqa: F403
-from .base import DATABASES
+from .base import DATABASES, env
 
 SECRET_KEY = "test-only-not-secret"
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Only the live Celery tests set this, for the worker processes they start: a mail sink of
+# the test. EMAIL_URL is not used here, so a developer's mail server never gets test mail.
+if env.str("TEST_EMAIL_URL", default=""):
+    vars().update(env.email("TEST_EMAIL_URL"))
 LANGUAGE_CODE = "de"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["NAME"] = ":memory:"
