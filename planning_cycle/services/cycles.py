@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from notifications.services.deadlines import deadlines_open_for
 from planning_cycle.models import (
     DEFAULT_CALENDAR,
     Body,
@@ -71,9 +72,11 @@ def _populate(cycle: PlanningCycle) -> None:
         for phase, (month, day, offset) in body_calendar(body).items()
     )
     departments = list(body.departments.filter(takes_part=True))
-    DepartmentReview.objects.bulk_create(
+    reviews = DepartmentReview.objects.bulk_create(
         DepartmentReview(body=body, cycle=cycle, department=d) for d in departments
     )
-    DepartmentPlan.objects.bulk_create(
+    plans = DepartmentPlan.objects.bulk_create(
         DepartmentPlan(body=body, cycle=cycle, department=d) for d in departments
     )
+    # Each review and plan is a department's task from the start: open its deadline.
+    deadlines_open_for([*reviews, *plans])

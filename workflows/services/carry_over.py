@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 
+from notifications.services.deadlines import deadlines_open_missing
 from planning_cycle.models import PlanningCycle, User
 from planning_cycle.services.cycles import cycle_get_or_create_next
 from workflows.models import OPEN_AGREEMENT_STATES, GoalAgreement, Outcome, TransitionLog
@@ -41,3 +42,6 @@ def agreements_carry_over(cycle: models.Model, acting_user: User, log: Transitio
         ],
         ignore_conflicts=True,
     )
+    # ignore_conflicts leaves the primary keys unset (and a repeat creates nothing): open
+    # the submission deadlines of the carried agreements that have none yet.
+    deadlines_open_missing(GoalAgreement.objects.filter(cycle=nxt, carried_over_from__cycle=cycle))

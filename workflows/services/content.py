@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from guardian.core import ObjectPermissionChecker
 
+from notifications.services.deadlines import deadlines_open_for
 from planning_cycle.models import Department, OperativeGoal, Phase, PlanningCycle, User
 from workflows.models import (
     AgreementState,
@@ -295,6 +296,7 @@ def agreement_propose(
                 % {"year": locked.year},
                 status=409,
             ) from exc
+        deadlines_open_for([agreement])
     return agreement
 
 

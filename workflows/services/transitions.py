@@ -114,6 +114,11 @@ def register_after_hook(model: type[models.Model], name: str) -> Callable[[After
     return decorator
 
 
+# Called for every fired transition, in its transaction, after its own hook: how other
+# apps (deadlines) follow state changes without the workflows depending on them.
+TRANSITION_LISTENERS: list[AfterHook] = []
+
+
 def state_field(model: type[models.Model]) -> FSMFieldMixin:
     """Return the model's state field."""
     for f in model._meta.concrete_fields:
@@ -332,6 +337,8 @@ def transition_fire(
             hook = AFTER_HOOKS.get((model, transition))
             if hook is not None:
                 hook(locked, acting_user, log)
+            for listener in TRANSITION_LISTENERS:
+                listener(locked, acting_user, log)
     except ConcurrentTransition as exc:
         # The state changed between our read and our UPDATE (possible only where the
         # database cannot lock rows); the block is rolled back, so report the winner.
