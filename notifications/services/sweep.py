@@ -1,0 +1,153 @@
+"""The reminder sweep: send what is due for open deadlines, each reminder once.
+
+The beat task runs it every minute. It takes the deadlines whose `next_check_at` has come,
+locked with SKIP LOCKED so that concurrent sweeps share the rows instead of sending twice,
+decides per deadline which one slot to send (notifications/schedule.py), records the
+reminders, notifies the responsible users and moves each deadline to its next check: a
+constant number of queries, however many reminders are due.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from planning_cycle.models import Body
+
+from ..models import (
+    Deadline,
+    DeadlineState,
+    NotificationKind,
+    Reminder,
+    ReminderKind,
+    ReminderPolicy,
+)
+from ..recipients import recipients_for
+from ..schedule import Rules, Slot, deadline_decide
+from .notify import NotificationSpec, notifications_create
+
+logger = logging.getLogger(__name__)
+
+NOTIFICATION_KIND = {
+    ReminderKind.REMINDER: NotificationKind.REMINDER,
+    ReminderKind.ESCALATION: NotificationKind.ESCALATION,
+}
+
+
+@dataclass(frozen=True)
+class SweepResult:
+    """What one sweep did; `deadlines == batch_size` means more may be waiting."""
+
+    deadlines: int = 0
+    reminders: int = 0
+    escalations: int = 0
+    notifications: int = 0
+
+
+def _schedules(deadlines: list[Deadline]) -> dict[int, tuple[Rules, str]]:
+    """Return each involved body's rules and state (one query; no policy row: defaults)."""
+    bodies = Body.objects.filter(pk__in={d.body_id for d in deadlines}).select_related(
+        "reminder_policy"
+    )
+    result = {}
+    for body in bodies:
+        try:
+            policy = body.reminder_policy
+        except ReminderPolicy.DoesNotExist:
+            policy = ReminderPolicy(body=body)
+        result[body.pk] = (Rules.of(policy), body.state)
+    return result
+
+
+def _already_sent(chosen: list[tuple[Deadline, Slot]]) -> set[tuple[int, str, int, dt.datetime]]:
+    """Return the keys of chosen slots that have a reminder row already (one query).
+
+    Normally none: last_slot_at keeps the sweep from choosing a sent slot. But a policy
+    edited between two sweeps (another send time) can move a sent slot after
+    last_slot_at; it must be passed over, not refused by the unique constraint, which
+    would roll back the whole sweep, every minute again.
+    """
+    if not chosen:
+        return set()
+    rows = Reminder.objects.filter(deadline_id__in=[d.pk for d, _slot in chosen]).values_list(
+        "deadline_id", "kind", "offset_days", "due_at"
+    )
+    return set(rows)
+
+
+def deadline_sweep(*, now: dt.datetime | None = None, batch_size: int = 2000) -> SweepResult:
+    """Send the due reminders and escalations of up to batch_size deadlines, in one transaction."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        deadlines = list(
+            Deadline.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(state=DeadlineState.OPEN, next_check_at__lte=now)
+            .order_by("next_check_at", "id")[:batch_size]
+        )
+        if not deadlines:
+            return SweepResult()
+        schedules = _schedules(deadlines)
+        chosen: list[tuple[Deadline, Slot]] = []
+        for deadline in deadlines:
+            rules, state = schedules[deadline.body_id]
+            decision = deadline_decide(
+                rules,
+                due_at=deadline.due_at,
+                state=state,
+                last_slot_at=deadline.last_slot_at,
+                now=now,
+            )
+            deadline.next_check_at = decision.next_check_at
+            if decision.slot is not None:
+                deadline.last_slot_at = decision.slot.at
+                chosen.append((deadline, decision.slot))
+        sent = _already_sent(chosen)
+        reminders = Reminder.objects.bulk_create(
+            Reminder(
+                body_id=deadline.body_id,
+                deadline=deadline,
+                kind=slot.kind,
+                offset_days=slot.offset_days,
+                due_at=deadline.due_at,
+                scheduled_for=slot.at,
+                sent_at=now,
+            )
+            for deadline, slot in chosen
+            if (deadline.pk, slot.kind, slot.offset_days, deadline.due_at) not in sent
+        )
+        notifications = _notify(reminders)
+        Deadline.objects.bulk_update(deadlines, ["next_check_at", "last_slot_at"])
+    escalations = sum(r.kind == ReminderKind.ESCALATION for r in reminders)
+    result = SweepResult(
+        deadlines=len(deadlines),
+        reminders=len(reminders) - escalations,
+        escalations=escalations,
+        notifications=notifications,
+    )
+    logger.info("Reminder sweep: %s", result)
+    return result
+
+
+def _notify(reminders: list[Reminder]) -> int:
+    """Notify the responsible of each reminder, management too of escalations (3 queries)."""
+    specs = []
+    for kind, escalation in ((ReminderKind.REMINDER, False), (ReminderKind.ESCALATION, True)):
+        of_kind = [r for r in reminders if r.kind == kind]
+        recipients = recipients_for([r.deadline for r in of_kind], escalation=escalation)
+        specs += [
+            NotificationSpec(
+                recipient=recipient,
+                kind=NOTIFICATION_KIND[kind],
+                source_key=f"reminder:{reminder.pk}",
+                deadline=reminder.deadline,
+                reminder=reminder,
+                data={"offset_days": reminder.offset_days},
+            )
+            for reminder in of_kind
+            for recipient in recipients[reminder.deadline_id]
+        ]
+    return len(notifications_create(specs=specs))
