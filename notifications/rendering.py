@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -13,17 +15,24 @@ from .models import Deadline, Notification, NotificationKind
 def deadline_subject(deadline: Deadline) -> str:
     """Return what the task is about, e.g. "Zielbilanzierung einreichen, FD 67 (2026)"."""
     parts = [str(deadline.get_kind_display())]
-    if deadline.department_id is not None:
-        parts.append(f"{deadline.department.code} {deadline.department.name}")
+    department = deadline.department
+    if department is not None:
+        parts.append(f"{department.code} {department.name}")
     text = ", ".join(parts)
-    if deadline.cycle_id is not None:
-        text += f" ({deadline.cycle.year})"
+    cycle = deadline.cycle
+    if cycle is not None:
+        text += f" ({cycle.year})"
     return text
 
 
 def due_text(deadline: Deadline) -> str:
     """Return the due time as a German/English date, e.g. "30.04.2026"."""
     return date_format(timezone.localtime(deadline.due_at), "SHORT_DATE_FORMAT")
+
+
+def days_between(start: dt.datetime, end: dt.datetime) -> int:
+    """Return the number of local calendar days from start to end."""
+    return (timezone.localdate(end) - timezone.localdate(start)).days
 
 
 def notification_title(notification: Notification) -> str:
@@ -66,7 +75,10 @@ def notification_text(notification: Notification) -> str:
     if notification.kind == NotificationKind.TASK:
         return _("Bitte erledigen Sie die Aufgabe bis zum %(due)s.") % {"due": due_text(deadline)}
     if notification.kind == NotificationKind.REMINDER:
-        days = int(data.get("offset_days", 0))
+        # Counted from when the reminder went out: a caught-up reminder tells the truth.
+        days = days_between(notification.created_at, deadline.due_at)
+        if days <= 0:
+            return _("Die Frist endet heute (%(due)s).") % {"due": due_text(deadline)}
         if days == 1:
             return _("Die Frist endet morgen (%(due)s).") % {"due": due_text(deadline)}
         return _("Die Frist endet in %(days)s Tagen (%(due)s).") % {
@@ -76,7 +88,7 @@ def notification_text(notification: Notification) -> str:
     return _(
         "Die Aufgabe ist seit %(days)s Tagen überfällig (Frist: %(due)s). Die "
         "Verwaltungsleitung und die Strategische Steuerung sind informiert."
-    ) % {"days": data.get("offset_days", "?"), "due": due_text(deadline)}
+    ) % {"days": days_between(deadline.due_at, notification.created_at), "due": due_text(deadline)}
 
 
 def notification_path(notification: Notification) -> str:

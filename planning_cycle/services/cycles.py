@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Mapping
+
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
@@ -9,6 +12,7 @@ from notifications.services.deadlines import deadlines_open_for
 from planning_cycle.models import (
     DEFAULT_CALENDAR,
     Body,
+    Phase,
     PhaseDeadline,
     PlanningCycle,
     User,
@@ -30,15 +34,29 @@ def body_calendar(body: Body) -> dict[str, tuple[int, int, int]]:
 
 
 def cycle_create(
-    *, acting_user: User | None, body: Body, year: int, title: str = ""
+    *,
+    acting_user: User | None,
+    body: Body,
+    year: int,
+    title: str = "",
+    dates: Mapping[str, dt.date] | None = None,
 ) -> PlanningCycle:
-    """Create a body's cycle for a year with its phase deadlines, reviews and plans."""
+    """Create a body's cycle for a year with its phase deadlines, reviews and plans.
+
+    `dates` sets the due dates of some phases for this cycle only; the others come from
+    the body's calendar.
+    """
+    unknown = set(dates or ()) - set(Phase.values) | ({Phase.CLOSED} & set(dates or ()))
+    if unknown:
+        raise CycleError(
+            _("Unbekannte Phase: %(phases)s.") % {"phases": ", ".join(sorted(unknown))}
+        )
     try:
         with transaction.atomic():
             cycle = PlanningCycle.objects.create(
                 body=body, year=year, title=title or _("Planungszyklus %(year)d") % {"year": year}
             )
-            _populate(cycle)
+            _populate(cycle, dates or {})
     except IntegrityError as exc:
         raise CycleError(
             _("Für %(body)s gibt es bereits einen Planungszyklus %(year)d.")
@@ -60,14 +78,15 @@ def cycle_get_or_create_next(*, cycle: PlanningCycle) -> PlanningCycle:
     return nxt
 
 
-def _populate(cycle: PlanningCycle) -> None:
+def _populate(cycle: PlanningCycle, dates: Mapping[str, dt.date] | None = None) -> None:
     body = cycle.body
+    dates = dates or {}
     PhaseDeadline.objects.bulk_create(
         PhaseDeadline(
             body=body,
             cycle=cycle,
             phase=phase,
-            due_date=calendar_date(cycle.year, month, day, offset),
+            due_date=dates.get(phase) or calendar_date(cycle.year, month, day, offset),
         )
         for phase, (month, day, offset) in body_calendar(body).items()
     )

@@ -7,6 +7,7 @@ state field.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,10 +17,19 @@ from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.db.models import Count
+from django.utils import timezone
 
 from planning_cycle.catalog.importer import catalog_import
 from planning_cycle.catalog.loader import load_catalog
-from planning_cycle.models import Body, Department, OperativeGoal, PlanningCycle, Role, User
+from planning_cycle.models import (
+    Body,
+    Department,
+    OperativeGoal,
+    Phase,
+    PlanningCycle,
+    Role,
+    User,
+)
 from planning_cycle.services.cycles import cycle_create
 from planning_cycle.services.roles import role_assign
 from workflows.models import DepartmentReview, GoalAgreement
@@ -91,6 +101,26 @@ RETURN_COMMENT = (
 )
 # Departments whose goal agreements (proposals) are already submitted.
 AGREEMENTS_SUBMITTED = ("FD 10", "FD 20", "FD 37", "FD 65")
+
+
+# The demo's phase dates count from the day it is seeded, so that its reminders really
+# fire: the goal review ends in a week (its 7-day reminders go out at the first sweep).
+DEMO_PHASE_DAYS = {
+    Phase.GOAL_REVIEW: 7,
+    Phase.FRAMEWORK: 14,
+    Phase.RETREAT_PREPARATION: 30,
+    Phase.RETREAT: 45,
+    Phase.COUNCIL_RESOLUTION: 60,
+    Phase.PLANNING: 120,
+    Phase.BUDGET_INTRODUCTION: 135,
+    Phase.BUDGET_RESOLUTION: 200,
+}
+
+
+def demo_dates() -> dict[str, dt.date]:
+    """Return the demo cycle's phase dates, counted from today."""
+    today = timezone.localdate()
+    return {phase: today + dt.timedelta(days=days) for phase, days in DEMO_PHASE_DAYS.items()}
 
 
 class Command(BaseCommand):
@@ -186,7 +216,7 @@ def _peine_cycle(body: Body, users: dict[str, User]) -> PlanningCycle:
         for u in (*PEINE_USERS, *PEINE_HEADS)
         if u.role == Role.DEPARTMENT_HEAD
     }
-    cycle = cycle_create(acting_user=management, body=body, year=YEAR)
+    cycle = cycle_create(acting_user=management, body=body, year=YEAR, dates=demo_dates())
     reviews = {r.department.code: r for r in cycle.reviews.select_related("department")}
 
     for code in (*REVIEWS_ACCEPTED, *REVIEWS_SUBMITTED, REVIEW_RETURNED):
