@@ -2,13 +2,27 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import zoneinfo
 from io import StringIO
 
 import pytest
+import time_machine
 from django.apps import apps
+from django.core import mail
 from django.core.management import call_command
 from django.test import Client
+from django.utils import timezone
 
+from notifications.models import (
+    Deadline,
+    DeadlineState,
+    Notification,
+    NotificationKind,
+    TaskKind,
+)
+from notifications.services.outbox import outbox_process
+from notifications.services.sweep import deadline_sweep
 from planning_cycle.management.commands.seed_demo import DEMO_USERS, PASSWORD
 from planning_cycle.models import Body, PlanningCycle, User
 from workflows.models import (
@@ -19,7 +33,7 @@ from workflows.models import (
     TransitionLog,
 )
 from workflows.permissions import permission_checker
-from workflows.services.transitions import transitions_available
+from workflows.services.transitions import transition_fire, transitions_available
 
 pytestmark = pytest.mark.django_db
 
@@ -128,3 +142,93 @@ def test_bodies_are_kept_apart() -> None:
 
     assert offered(peine_management) == {"accept", "return_"}
     assert offered(laatzen_management) == set()
+
+
+# --- reminders in the demo ----------------------------------------------------------------
+
+BERLIN = zoneinfo.ZoneInfo("Europe/Berlin")
+SEEDED = dt.datetime(2026, 11, 23, 10, 0, tzinfo=BERLIN)  # a Monday, after the 08:00 slot
+
+
+def deliver_all() -> None:
+    """Process the outbox as the worker does, until nothing is left."""
+    while outbox_process(batch_size=500):
+        pass
+
+
+def review_reminders(user: User, review: DepartmentReview) -> list[Notification]:
+    return list(
+        Notification.objects.filter(
+            recipient=user,
+            kind__in=[NotificationKind.REMINDER, NotificationKind.ESCALATION],
+            deadline__kind=TaskKind.REVIEW_SUBMIT,
+            deadline__object_id=review.pk,
+        )
+    )
+
+
+def review_mails(user: User, review: DepartmentReview) -> list[mail.EmailMessage]:
+    link = f"/zielbilanzierungen/{review.pk}/"
+    return [m for m in mail.outbox if m.to == [user.email] and link in str(m.body)]
+
+
+def test_a_department_head_with_a_review_due_in_7_days_gets_exactly_one_reminder() -> None:
+    with time_machine.travel(SEEDED, tick=False):
+        seed()
+        deliver_all()  # the seed's own transitions: task notifications
+        mail.outbox.clear()
+        head = User.objects.get(username="fdleitung")
+        review = DepartmentReview.objects.get(
+            cycle__body__key="landkreis-peine", department__code="FD 67"
+        )
+        deadline = Deadline.objects.get(
+            kind=TaskKind.REVIEW_SUBMIT, object_id=review.pk, state=DeadlineState.OPEN
+        )
+        assert timezone.localdate(deadline.due_at) == dt.date(2026, 11, 30)
+
+        deadline_sweep()
+        deliver_all()
+
+    [reminder] = review_reminders(head, review)
+    assert reminder.kind == NotificationKind.REMINDER
+    [sent] = review_mails(head, review)
+    assert "30.11.2026" in sent.subject
+    assert "in 7 Tagen" in str(sent.body)
+
+    # The scheduler runs again the same day: nothing new.
+    with time_machine.travel(SEEDED + dt.timedelta(hours=3), tick=False):
+        deadline_sweep()
+        deliver_all()
+    assert len(review_reminders(head, review)) == 1
+    assert len(review_mails(head, review)) == 1
+
+    # Submitted: the 1-day reminder and the escalation never come.
+    transition_fire(acting_user=head, obj=review, transition="submit")
+    for days in (6, 8, 15):
+        with time_machine.travel(SEEDED + dt.timedelta(days=days), tick=False):
+            deadline_sweep()
+            deliver_all()
+    assert len(review_reminders(head, review)) == 1
+    assert len(review_mails(head, review)) == 1
+    assert len(review_reminders(User.objects.get(username="leitung"), review)) == 0
+
+
+def test_a_head_whose_review_is_still_due_gets_the_next_reminder_only() -> None:
+    """FD 41's review stays a draft: the 1-day reminder follows, then the escalation."""
+    with time_machine.travel(SEEDED, tick=False):
+        seed()
+        deadline_sweep()
+    head = User.objects.get(username="fd41")
+    review = DepartmentReview.objects.get(
+        cycle__body__key="landkreis-peine", department__code="FD 41"
+    )
+    assert len(review_reminders(head, review)) == 1
+    with time_machine.travel(SEEDED + dt.timedelta(days=6, hours=-1), tick=False):  # Sun 09:00
+        deadline_sweep()
+    # Sunday 29 Nov: the 1-day slot is on Friday 27 Nov (previous working day): sent now.
+    assert len(review_reminders(head, review)) == 2
+    with time_machine.travel(SEEDED + dt.timedelta(days=8), tick=False):  # Tue 1 Dec 10:00
+        deadline_sweep()
+    kinds = [n.kind for n in review_reminders(head, review)]
+    assert sorted(kinds) == ["escalation", "reminder", "reminder"]
+    assert len(review_reminders(User.objects.get(username="leitung"), review)) == 1

@@ -194,6 +194,8 @@ def _user(spec: DemoUser, password: str, body: Body | None) -> User:
         defaults={
             "first_name": spec.first_name,
             "last_name": spec.last_name,
+            # Reserved .example domains: the demo's mails go to the console, never out.
+            "email": f"{spec.username}@{spec.body or 'plattform'}.example",
             "body": body,
             "password": password,
             "is_staff": spec.body is None,
