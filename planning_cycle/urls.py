@@ -36,4 +36,5 @@ urlpatterns = [
         name="operative_goal_propose",
     ),
     path("uebergang/<slug:model>/<int:pk>/", transitions.transition, name="transition"),
+    path("", include("notifications.urls")),
 ]

@@ -60,6 +60,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "planning_cycle.context_processors.navigation",
+                "notifications.context_processors.inbox",
             ],
         },
     },

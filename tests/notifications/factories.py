@@ -8,7 +8,14 @@ import factory
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
-from notifications.models import Audience, Deadline, ReminderPolicy, TaskKind
+from notifications.models import (
+    Audience,
+    Deadline,
+    Notification,
+    NotificationKind,
+    ReminderPolicy,
+    TaskKind,
+)
 from workflows.models import DepartmentReview
 
 
@@ -36,3 +43,17 @@ class ReminderPolicyFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = ReminderPolicy
         django_get_or_create = ("body",)
+
+
+class NotificationFactory(factory.django.DjangoModelFactory):
+    """An unread reminder in the inbox of `recipient` about `deadline` (pass both)."""
+
+    class Meta:
+        model = Notification
+
+    recipient = None
+    deadline = None
+    body = factory.LazyAttribute(lambda o: o.recipient.body)
+    kind = NotificationKind.REMINDER
+    source_key = factory.Sequence(lambda n: f"test:{n}")
+    data = factory.LazyFunction(lambda: {"offset_days": 7})

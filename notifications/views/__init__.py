@@ -1,0 +1,1 @@
+"""The pages of the inbox, the user's tasks and settings, deadlines and failed deliveries."""
