@@ -6,8 +6,10 @@ and on PostgreSQL the history and outbox rows are written by one statement.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import json
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -63,6 +65,14 @@ def lock_row(model: type[models.Model], pk: Any) -> models.Model:
     return found[0]
 
 
+# Statements other apps run with the recording of every transition: on PostgreSQL as
+# data-modifying CTEs of the same statement (no extra round trip on the hot path),
+# elsewhere one after the other. Each gets the locked object, the transition's name and
+# its time, and returns one UPDATE/INSERT with %s parameters, or None.
+RecordCompanion = Callable[[models.Model, str, dt.datetime], tuple[str, list[Any]] | None]
+RECORD_COMPANIONS: list[RecordCompanion] = []
+
+
 def record_transition(
     obj: models.Model,
     *,
@@ -73,7 +83,7 @@ def record_transition(
     comment: str,
     override_reason: str,
 ) -> TransitionLog:
-    """Write the history row and the outbox row of a fired transition."""
+    """Write the history row and the outbox row of a fired transition (and companions)."""
     model = type(obj)
     log = TransitionLog(
         body_id=obj.body_id,  # type: ignore[attr-defined]
@@ -95,11 +105,18 @@ def record_transition(
         "target": target,
         "actor_id": acting_user.pk,
     }
+    companions = [
+        statement
+        for companion in RECORD_COMPANIONS
+        if (statement := companion(obj, transition, log.created_at)) is not None
+    ]
     if connection.vendor == "postgresql":
-        # One round trip for both rows: this is the hot path of every transition.
+        # One round trip for all rows: this is the hot path of every transition.
+        ctes = "".join(f"companion_{i} AS ({sql}),\n" for i, (sql, _) in enumerate(companions))
+        companion_params = [p for _, params in companions for p in params]
         with connection.cursor() as cursor:
             cursor.execute(
-                RECORD_SQL,
+                RECORD_SQL.format(companions=ctes),
                 [
                     log.body_id,
                     log.content_type_id,
@@ -111,6 +128,7 @@ def record_transition(
                     log.created_at,
                     comment,
                     override_reason,
+                    *companion_params,
                     log.body_id,
                     OUTBOX_TOPIC,
                     json.dumps(payload),
@@ -124,10 +142,14 @@ def record_transition(
     OutboxMessage.objects.create(
         body_id=log.body_id, topic=OUTBOX_TOPIC, payload={"log_id": log.pk, **payload}
     )
+    with connection.cursor() as cursor:
+        for sql, params in companions:
+            cursor.execute(sql, params)
     return log
 
 
-# Table names come from model metadata; every value is a bound parameter.
+# Table names come from model metadata; every value is a bound parameter; {companions}
+# is replaced by the registered companion statements (fixed SQL text, bound parameters).
 RECORD_SQL = f"""
 WITH log AS (
     INSERT INTO {TransitionLog._meta.db_table}
@@ -135,10 +157,12 @@ WITH log AS (
          actor_id, created_at, comment, override_reason)
     VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
     RETURNING id
+),
+{{companions}}outbox AS (
+    INSERT INTO {OutboxMessage._meta.db_table}
+        (body_id, topic, payload, created_at, attempts, last_error)
+    SELECT %s, %s, %s::jsonb || jsonb_build_object('log_id', log.id), %s, 0, ''
+    FROM log
 )
-INSERT INTO {OutboxMessage._meta.db_table}
-    (body_id, topic, payload, created_at, attempts, last_error)
-SELECT %s, %s, %s::jsonb || jsonb_build_object('log_id', log.id), %s, 0, ''
-FROM log
-RETURNING (SELECT id FROM log)
+SELECT id FROM log
 """  # noqa: S608
