@@ -12,11 +12,21 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from notifications.context_processors import inbox as inbox_context
-from notifications.models import Audience, Deadline, Notification, NotificationKind, TaskKind
+from notifications.models import (
+    Audience,
+    CalendarFeed,
+    Deadline,
+    DeadlineExtension,
+    Notification,
+    NotificationKind,
+    NotificationPreference,
+    TaskKind,
+)
 from notifications.selectors import deadlines_for_user
 from tests.conftest import build_world
 from tests.notifications.factories import DeadlineFactory, NotificationFactory
-from tests.web.conftest import review_of
+from tests.web.conftest import ROLES, review_of
+from workflows.models import OutboxMessage
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
@@ -357,3 +367,60 @@ def test_my_tasks_query_count_is_constant(world, client_for):
     assert deadlines_for_user(world.users["management"]).count() == 18
     many = queries()
     assert few == many
+
+
+# --- Every page of the notifications, every role ----------------------------------------
+
+PAGES = {
+    "/benachrichtigungen/": {"*"},
+    "/aufgaben/": {"*"},
+    "/benachrichtigungen/einstellungen/": {"*"},
+    "/fristen/": {"management", "strategy_unit"},
+    "/benachrichtigungen/zustellung/": {"management", "strategy_unit"},
+}
+
+
+@pytest.mark.parametrize("role", [*ROLES, "other_department_head"])
+def test_page_matrix_and_get_changes_nothing(world, deadline, client_for, role):
+    user = world.users[role]
+    notify(user, deadline, count=2)
+    OutboxMessage.objects.create(
+        body=world.body, topic="notification.email", attempts=10, failed_at=timezone.now()
+    )
+
+    def snapshot():
+        return (
+            list(Notification.objects.order_by("pk").values_list("pk", "read_at")),
+            list(NotificationPreference.objects.values()),
+            list(CalendarFeed.objects.values()),
+            list(Deadline.objects.order_by("pk").values()),
+            DeadlineExtension.objects.count(),
+            list(OutboxMessage.objects.order_by("pk").values()),
+        )
+
+    before = snapshot()
+    client = client_for(user)
+    for url, allowed in PAGES.items():
+        response = client.get(url)
+        html = response.content.decode()
+        if role == "external_stakeholder":
+            assert "Beteiligungsrunde" in html, url
+            continue
+        expected = 200 if "*" in allowed or role in allowed else 403
+        assert response.status_code == expected, (role, url)
+        if expected == 200:
+            assert html.count("<h1") == 1, url
+            assert '<html lang="de">' in html
+    # GET on the endpoints that change something, with plausible parameters.
+    pk = Notification.objects.filter(recipient=user).first().pk
+    for url in (
+        f"/benachrichtigungen/{pk}/gelesen/",
+        "/benachrichtigungen/alle-gelesen/",
+        "/benachrichtigungen/einstellungen/kalender/",
+        "/benachrichtigungen/einstellungen/kalender/widerrufen/",
+        f"/fristen/{deadline.pk}/verlaengern/?new_due_date=2030-01-01&reason=x",
+        f"/benachrichtigungen/zustellung/{OutboxMessage.objects.get().pk}/erneut-senden/",
+    ):
+        assert client.get(url).status_code in (405, 403), url
+    assert client.get("/benachrichtigungen/einstellungen/?email_mode=off").status_code == 200
+    assert snapshot() == before
