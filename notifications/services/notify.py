@@ -47,6 +47,8 @@ def notifications_create(*, specs: Sequence[NotificationSpec]) -> list[Notificat
         else:
             email_state = EmailState.QUEUED
         user = spec.recipient.user
+        if user.body_id is None:  # platform administrators belong to no body's inbox
+            raise ValueError(f"{user} belongs to no body and cannot be notified")
         rows.append(
             Notification(
                 body_id=user.body_id,
