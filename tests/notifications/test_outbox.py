@@ -19,9 +19,9 @@ from notifications.models import EmailState, Notification, NotificationKind
 from notifications.services import outbox
 from notifications.services.notify import EMAIL_TOPIC
 from notifications.services.outbox import (
-    Outcome,
     OutboxError,
     OutboxNotPermitted,
+    Outcome,
     backoff_delay,
     handler_register,
     outbox_claim,
