@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.translation import ngettext
@@ -58,7 +59,7 @@ def _message(
 ) -> EmailMultiAlternatives:
     context = {
         "recipient_name": user.get_full_name() or user.get_username(),
-        "site_link": site_link("/"),
+        "settings_link": site_link(reverse("notification_settings")),
         "language": translation.get_language(),
         **context,
     }

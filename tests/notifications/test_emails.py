@@ -85,10 +85,12 @@ def test_german_email_plain_and_html_with_link_to_the_task(world: World) -> None
     assert f"Bitte erledigen Sie die Aufgabe bis zum {DUE_DE}." in sent.body
     assert f"Zur Aufgabe: {link}" in sent.body
     assert "Umwelt & <Klima>" in sent.body  # plain text is not HTML-escaped
+    assert f"{SITE}/benachrichtigungen/einstellungen/" in sent.body  # where to opt out
 
     html = _html(sent)
     assert '<html lang="de">' in html
     assert f'<a href="{link}"' in html
+    assert f'<a href="{SITE}/benachrichtigungen/einstellungen/"' in html
     assert "Umwelt &amp; &lt;Klima&gt;" in html
     assert "<Klima>" not in html
 
