@@ -48,10 +48,23 @@ def digest_send() -> int:
     return digests_create()
 
 
+# One sweep handles at most SWEEP_BATCH deadlines in one transaction; a backlog (after a
+# policy change reschedules a whole body, or a long outage) is worked off in a few batches
+# per run rather than one batch a minute.
+SWEEP_BATCH = 2000
+SWEEP_MAX_BATCHES = 10
+
+
 @shared_task(name="notifications.tasks.deadline_sweep", ignore_result=True)
 def deadline_sweep() -> int:
     """Send the reminders and escalations that are due; return how many notifications."""
     # Imported when run: a problem in the sweep must not keep the worker from delivering.
     from notifications.services.sweep import deadline_sweep as sweep
 
-    return sweep().notifications
+    notifications = 0
+    for _ in range(SWEEP_MAX_BATCHES):
+        result = sweep(batch_size=SWEEP_BATCH)
+        notifications += result.notifications
+        if result.deadlines < SWEEP_BATCH:
+            break
+    return notifications

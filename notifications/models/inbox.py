@@ -23,6 +23,7 @@ class NotificationKind(models.TextChoices):
 class EmailState(models.TextChoices):
     NONE = "none", _("keine E-Mail")
     QUEUED = "queued", _("E-Mail vorgemerkt")
+    SENT = "sent", _("E-Mail versandt")
     DIGEST = "digest", _("für die Tageszusammenfassung vorgemerkt")
     IN_DIGEST = "in_digest", _("in Tageszusammenfassung")
 

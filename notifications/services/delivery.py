@@ -124,8 +124,10 @@ def notification_email_send(message: OutboxMessage) -> None:
     ):
         Notification.objects.filter(pk=notification.pk).update(email_state=EmailState.NONE)
         return
-    # Sent last: anything failing before leaves no e-mail behind, only a retry.
+    # Sent last: anything failing before leaves no e-mail behind, only a retry. The mark
+    # commits with the outbox row's processed_at.
     notification_email(notification, message_id=outbox_message_id(message.pk)).send()
+    Notification.objects.filter(pk=notification.pk).update(email_state=EmailState.SENT)
 
 
 @handler_register(DIGEST_TOPIC)

@@ -408,7 +408,9 @@ def all_processed() -> bool:
 def expected_message_ids() -> set[str]:
     """The Message-IDs of the e-mails that must have gone out: one per e-mail outbox row."""
     sent = set(
-        Notification.objects.filter(email_state=EmailState.QUEUED).values_list("pk", flat=True)
+        Notification.objects.filter(
+            email_state__in=[EmailState.QUEUED, EmailState.SENT]
+        ).values_list("pk", flat=True)
     )
     rows = OutboxMessage.objects.filter(topic=EMAIL_TOPIC)
     ids = {row.pk for row in rows if row.payload["notification_id"] in sent}

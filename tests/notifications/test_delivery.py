@@ -94,7 +94,7 @@ def test_transition_tells_the_responsible_of_the_new_task_once(world: World) -> 
         decide,
         f"task:{decide.pk}",
     )
-    assert note.email_state == EmailState.QUEUED
+    assert note.email_state == EmailState.SENT
     (sent,) = mail.outbox
     assert sent.to == [world.users["management"].email]
 
