@@ -101,6 +101,11 @@ TASKS: dict[tuple[type[models.Model], str], TaskSpec] = {
     (GoalAgreement, AgreementState.SUBMITTED): _DECIDE_AGREEMENT,
 }
 TaskObject = DepartmentReview | DepartmentPlan | GoalAgreement
+# The tasks that can be done only while the cycle is in a phase (transition conditions).
+PHASE_BOUND_TASKS: dict[str, tuple[TaskKind, ...]] = {
+    Phase.GOAL_REVIEW: (TaskKind.REVIEW_SUBMIT, TaskKind.REVIEW_DECIDE),
+    Phase.PLANNING: (TaskKind.PLAN_SUBMIT, TaskKind.PLAN_DECIDE),
+}
 
 
 def end_of_day(day: dt.date) -> dt.datetime:
@@ -218,11 +223,15 @@ def deadlines_follow_transition(obj: models.Model, acting_user: User, log: Trans
     """Open the task the object entered (transition listener; the companion closed the old)."""
     now = log.created_at
     if isinstance(obj, PlanningCycle):
+        of_cycle = Deadline.objects.filter(cycle_id=obj.pk)
         if obj.phase == Phase.CLOSED:
             # Whatever is still open ends with its cycle (agreements carry over anew).
-            _close_open(
-                Deadline.objects.filter(cycle_id=obj.pk), state=DeadlineState.CANCELLED, now=now
-            )
+            _close_open(of_cycle, state=DeadlineState.CANCELLED, now=now)
+        elif log.source_state in PHASE_BOUND_TASKS:
+            # Reviews and plans can only move in their phase: once management has closed
+            # it (with a recorded reason if some were missing), nobody is chased for them.
+            kinds = PHASE_BOUND_TASKS[log.source_state]
+            _close_open(of_cycle.filter(kind__in=kinds), state=DeadlineState.CANCELLED, now=now)
         return
     if isinstance(obj, DepartmentReview | DepartmentPlan | GoalAgreement):
         deadlines_open_for([obj], now=now)

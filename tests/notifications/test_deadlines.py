@@ -287,3 +287,28 @@ def test_management_of_another_body_cannot_extend(world: World) -> None:
             new_due_at=LATER,
             reason="Grund",
         )
+
+
+def test_leaving_a_phase_cancels_the_tasks_that_can_only_be_done_in_it(world: World) -> None:
+    """Management closes the goal review with reviews missing: nobody is chased for them."""
+    submitted = review(world)
+    transition_fire(acting_user=world.users["department_head"], obj=submitted, transition="submit")
+
+    walk(world.cycle, Phase.FRAMEWORK, world.users)  # overriding the missing reviews
+
+    open_kinds = set(
+        Deadline.objects.filter(cycle=world.cycle, state=DeadlineState.OPEN).values_list(
+            "kind", flat=True
+        )
+    )
+    assert open_kinds == {TaskKind.PLAN_SUBMIT}
+    cancelled = Deadline.objects.filter(cycle=world.cycle, state=DeadlineState.CANCELLED)
+    assert sorted(cancelled.values_list("kind", flat=True)) == [
+        TaskKind.REVIEW_DECIDE,
+        TaskKind.REVIEW_SUBMIT,
+        TaskKind.REVIEW_SUBMIT,
+    ]
+
+    walk(world.cycle, Phase.BUDGET_INTRODUCTION, world.users)
+
+    assert not Deadline.objects.filter(cycle=world.cycle, state=DeadlineState.OPEN).exists()
