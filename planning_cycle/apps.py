@@ -8,3 +8,7 @@ class PlanningCycleConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "planning_cycle"
     verbose_name = _("Planungszyklus")
+
+    def ready(self) -> None:
+        # Registers the token authentication with drf-spectacular's schema generator.
+        from planning_cycle.api import schema  # noqa: F401

@@ -9,6 +9,8 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
+API_PREFIX = "/api/"
+
 
 class ChosenLanguageMiddleware:
     """Activate the language from the switcher's cookie, else the default (German).
@@ -23,10 +25,19 @@ class ChosenLanguageMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
-        language = chosen if chosen in self.languages else settings.LANGUAGE_CODE
+        if chosen in self.languages:
+            language = chosen
+        elif request.path.startswith(API_PREFIX):
+            # Scripts have no switcher: the API answers in the language they ask for.
+            language = translation.get_language_from_request(request)
+        else:
+            language = settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = language  # type: ignore[attr-defined]
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
-        patch_vary_headers(response, ("Cookie",))
+        patch_vary_headers(
+            response,
+            ("Cookie", "Accept-Language") if request.path.startswith(API_PREFIX) else ("Cookie",),
+        )
         return response

@@ -8,6 +8,7 @@ from planning_cycle.views import auth, cycles, departments, goals, submissions, 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("api/v1/", include("planning_cycle.api.urls")),
     path("anmelden/", auth.LoginView.as_view(), name="login"),
     path("abmelden/", auth.LogoutView.as_view(), name="logout"),
     path("", cycles.home, name="home"),

@@ -35,11 +35,13 @@ from .goals import (
     ValueKind,
     Vision,
 )
+from .tokens import ApiToken, TokenScope
 
 __all__ = [
     "DEFAULT_CALENDAR",
     "DEPARTMENT_ROLES",
     "PHASE_ORDER",
+    "ApiToken",
     "Body",
     "BodyCalendarEntry",
     "BodyGroupObjectPermission",
@@ -62,6 +64,7 @@ __all__ = [
     "Role",
     "RoleAssignment",
     "StrategicGoal",
+    "TokenScope",
     "User",
     "ValueKind",
     "Vision",
