@@ -5,6 +5,7 @@
 #   make bench  run every benchmarks/*.py against PostgreSQL and print their BENCH lines
 #               (each benchmark creates and drops its own scratch database)
 #   make lint   ruff and mypy only
+#   make schema regenerate the OpenAPI schema docs/openapi.yaml (validated; warnings fail)
 #
 # Dependencies come from uv.lock only (uv sync --frozen) and use the machine's python3.11;
 # uv never downloads an interpreter. Without uv on the machine, it is installed with pip.
@@ -46,7 +47,7 @@ redis_up() {
 pg_server_url() { printf '%s' "$${1%/*}/postgres"; }
 endef
 
-.PHONY: help install dirs messages static migrate seed run test lint bench
+.PHONY: help install dirs messages static migrate seed run test lint bench schema
 
 help:
 	@echo "make run    install, migrate, seed the demo and start web, worker and beat"
@@ -54,6 +55,7 @@ help:
 	@echo "make test   install, compile messages, ruff, mypy and the whole test suite"
 	@echo "make bench  run every benchmark against PostgreSQL"
 	@echo "make lint   ruff and mypy only"
+	@echo "make schema regenerate the OpenAPI schema docs/openapi.yaml after an API change"
 
 # --- installation ------------------------------------------------------------------------
 
@@ -205,3 +207,13 @@ bench: install dirs
 	done
 	say "BENCH results"
 	grep '^BENCH ' "$$log" || die "the benchmarks printed no BENCH lines"
+
+# --- the API schema ----------------------------------------------------------------------
+
+# tests/api/test_schema.py fails while docs/openapi.yaml differs from what the code generates.
+schema: install
+	@$(HELPERS)
+	say "Regenerating docs/openapi.yaml (validated; a warning fails)"
+	DJANGO_SETTINGS_MODULE=planning_cycle.settings.test $(PY) manage.py spectacular \
+		--validate --fail-on-warn --lang de --file docs/openapi.yaml
+	echo "$$(grep -c '  operationId: ' docs/openapi.yaml) operations"
