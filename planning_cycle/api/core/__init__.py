@@ -2,10 +2,23 @@
 
 from __future__ import annotations
 
-from django.urls import URLPattern
+from django.urls import URLPattern, path
 from rest_framework.routers import DefaultRouter
+
+from . import views
 
 
 def register(router: DefaultRouter) -> list[URLPattern]:
     """Register this module's viewsets; return any extra URL patterns."""
-    return []
+    router.register("bodies", views.BodyViewSet, basename="api-body")
+    router.register("departments", views.DepartmentViewSet, basename="api-department")
+    router.register("cycles", views.CycleViewSet, basename="api-cycle")
+    router.register("policy-fields", views.PolicyFieldViewSet, basename="api-policy-field")
+    router.register("strategic-goals", views.StrategicGoalViewSet, basename="api-strategic-goal")
+    router.register("operative-goals", views.OperativeGoalViewSet, basename="api-operative-goal")
+    router.register("measures", views.MeasureViewSet, basename="api-measure")
+    router.register("indicators", views.IndicatorViewSet, basename="api-indicator")
+    router.register("indicator-values", views.IndicatorValueViewSet, basename="api-indicator-value")
+    router.register("products", views.ProductViewSet, basename="api-product")
+    router.register("product-budgets", views.ProductBudgetViewSet, basename="api-product-budget")
+    return [path("catalog/", views.CatalogView.as_view(), name="api-catalog")]

@@ -1,0 +1,275 @@
+"""Serializers of the core domain: read shapes, and the input of an indicator actual."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from planning_cycle.models import (
+    Body,
+    Department,
+    Indicator,
+    IndicatorValue,
+    Measure,
+    OperativeGoal,
+    PhaseDeadline,
+    PlanningCycle,
+    PolicyField,
+    Product,
+    ProductBudget,
+    StrategicGoal,
+    Vision,
+)
+
+
+class BodySerializer(serializers.ModelSerializer[Body]):
+    class Meta:
+        model = Body
+        fields = ["id", "key", "name", "kind", "state"]
+        read_only_fields = fields
+
+
+class DepartmentSerializer(serializers.ModelSerializer[Department]):
+    class Meta:
+        model = Department
+        fields = ["id", "code", "name", "parent", "takes_part"]
+        read_only_fields = fields
+
+
+class PhaseDeadlineSerializer(serializers.ModelSerializer[PhaseDeadline]):
+    class Meta:
+        model = PhaseDeadline
+        fields = ["phase", "due_date"]
+        read_only_fields = fields
+
+
+class CycleSerializer(serializers.ModelSerializer[PlanningCycle]):
+    deadlines = PhaseDeadlineSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = PlanningCycle
+        fields = ["id", "year", "title", "phase", "created_at", "updated_at", "deadlines"]
+        read_only_fields = fields
+
+
+class VisionSerializer(serializers.ModelSerializer[Vision]):
+    class Meta:
+        model = Vision
+        fields = ["id", "key", "title", "text"]
+        read_only_fields = fields
+
+
+class PolicyFieldSerializer(serializers.ModelSerializer[PolicyField]):
+    class Meta:
+        model = PolicyField
+        fields = ["id", "key", "name", "vision", "baseline", "objective", "position"]
+        read_only_fields = fields
+
+
+class StrategicGoalSerializer(serializers.ModelSerializer[StrategicGoal]):
+    class Meta:
+        model = StrategicGoal
+        fields = [
+            "id",
+            "policy_field",
+            "number",
+            "title",
+            "description",
+            "valid_from",
+            "valid_until",
+            "products",
+            "position",
+        ]
+        read_only_fields = fields
+
+
+class OperativeGoalSerializer(serializers.ModelSerializer[OperativeGoal]):
+    class Meta:
+        model = OperativeGoal
+        fields = [
+            "id",
+            "strategic_goal",
+            "key",
+            "number",
+            "title",
+            "description",
+            "departments",
+            "products",
+            "valid_from",
+            "valid_until",
+            "position",
+        ]
+        read_only_fields = fields
+
+
+class MeasureSerializer(serializers.ModelSerializer[Measure]):
+    partners = serializers.ListField(child=serializers.CharField(), read_only=True)
+
+    class Meta:
+        model = Measure
+        fields = [
+            "id",
+            "operative_goal",
+            "key",
+            "title",
+            "description",
+            "owner",
+            "partners",
+            "due_date",
+            "cost",
+            "position",
+        ]
+        read_only_fields = fields
+
+
+class IndicatorSerializer(serializers.ModelSerializer[Indicator]):
+    class Meta:
+        model = Indicator
+        fields = [
+            "id",
+            "key",
+            "name",
+            "unit",
+            "direction",
+            "strategic_goal",
+            "operative_goal",
+            "product",
+        ]
+        read_only_fields = fields
+
+
+class IndicatorValueSerializer(serializers.ModelSerializer[IndicatorValue]):
+    class Meta:
+        model = IndicatorValue
+        fields = ["id", "indicator", "year", "kind", "value"]
+        read_only_fields = fields
+
+
+class ProductSerializer(serializers.ModelSerializer[Product]):
+    class Meta:
+        model = Product
+        fields = ["id", "code", "name", "department"]
+        read_only_fields = fields
+
+
+class ProductBudgetSerializer(serializers.ModelSerializer[ProductBudget]):
+    class Meta:
+        model = ProductBudget
+        fields = ["id", "product", "year", "amount"]
+        read_only_fields = fields
+
+
+# --- the goal catalog as one tree ---------------------------------------------------------
+
+
+class CatalogIndicatorSerializer(serializers.ModelSerializer[Indicator]):
+    values = IndicatorValueSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Indicator
+        fields = ["id", "key", "name", "unit", "direction", "values"]
+        read_only_fields = fields
+
+
+class CatalogMeasureSerializer(serializers.ModelSerializer[Measure]):
+    class Meta:
+        model = Measure
+        fields = ["id", "key", "title", "owner", "due_date"]
+        read_only_fields = fields
+
+
+class CatalogOperativeGoalSerializer(serializers.ModelSerializer[OperativeGoal]):
+    measures = CatalogMeasureSerializer(many=True, read_only=True)
+    indicators = CatalogIndicatorSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = OperativeGoal
+        fields = [
+            "id",
+            "key",
+            "number",
+            "title",
+            "departments",
+            "products",
+            "measures",
+            "indicators",
+        ]
+        read_only_fields = fields
+
+
+class CatalogStrategicGoalSerializer(serializers.ModelSerializer[StrategicGoal]):
+    operative_goals = CatalogOperativeGoalSerializer(many=True, read_only=True)
+    indicators = CatalogIndicatorSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = StrategicGoal
+        fields = [
+            "id",
+            "number",
+            "title",
+            "valid_from",
+            "valid_until",
+            "products",
+            "indicators",
+            "operative_goals",
+        ]
+        read_only_fields = fields
+
+
+class CatalogPolicyFieldSerializer(serializers.ModelSerializer[PolicyField]):
+    strategic_goals = CatalogStrategicGoalSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = PolicyField
+        fields = ["id", "key", "name", "vision", "strategic_goals"]
+        read_only_fields = fields
+
+
+class CatalogSerializer(serializers.Serializer[Any]):
+    visions = VisionSerializer(many=True, read_only=True)
+    policy_fields = CatalogPolicyFieldSerializer(many=True, read_only=True)
+
+
+# --- input of an actual value ---------------------------------------------------------------
+
+
+@extend_schema_field(
+    {
+        "oneOf": [{"type": "number"}, {"type": "string", "maxLength": 40}],
+        "nullable": True,
+        "example": "48.5",
+        "description": 'A decimal number (up to 4 places); null or "" removes the value.',
+    }
+)
+class DecimalInputField(serializers.Field):  # type: ignore[type-arg]
+    """A number or a decimal string, passed on as text: the service parses and checks it."""
+
+    default_error_messages = {
+        "invalid": _("Bitte geben Sie eine Zahl ein, zum Beispiel 48,5."),
+        "max_length": _("Bitte geben Sie höchstens %(max)s Zeichen ein."),
+    }
+    MAX_LENGTH = 40
+
+    def to_internal_value(self, data: Any) -> str:
+        if isinstance(data, bool) or not isinstance(data, int | float | str | Decimal):
+            self.fail("invalid")
+        text = str(data)
+        if len(text) > self.MAX_LENGTH:
+            self.fail("max_length", max=self.MAX_LENGTH)
+        return text
+
+    def to_representation(self, value: Any) -> str:
+        return str(value)
+
+
+class ActualInputSerializer(serializers.Serializer[Any]):
+    year = serializers.IntegerField(
+        label=_("Jahr"), help_text=_("Das Jahr, auf das sich der Istwert bezieht.")
+    )
+    value = DecimalInputField(
+        label=_("Wert"), allow_null=True, help_text=_("Leer oder null entfernt den Istwert.")
+    )
