@@ -250,7 +250,8 @@ class DecimalInputField(serializers.Field):  # type: ignore[type-arg]
 
     default_error_messages = {
         "invalid": _("Bitte geben Sie eine Zahl ein, zum Beispiel 48,5."),
-        "max_length": _("Bitte geben Sie höchstens %(max)s Zeichen ein."),
+        # DRF's own message, with its translations.
+        "max_length": _("Ensure this field has no more than {max_length} characters."),
     }
     MAX_LENGTH = 40
 
@@ -259,7 +260,7 @@ class DecimalInputField(serializers.Field):  # type: ignore[type-arg]
             self.fail("invalid")
         text = str(data)
         if len(text) > self.MAX_LENGTH:
-            self.fail("max_length", max=self.MAX_LENGTH)
+            self.fail("max_length", max_length=self.MAX_LENGTH)
         return text
 
     def to_representation(self, value: Any) -> str:
