@@ -12,8 +12,9 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
+from django import forms
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import URLPattern, re_path
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -32,7 +33,14 @@ from rest_framework.routers import DefaultRouter
 
 from planning_cycle.api.auth import IsBodyMember
 from planning_cycle.api.errors import DomainError
-from planning_cycle.models import Body, Department, OperativeGoal, PlanningCycle, User
+from planning_cycle.models import (
+    BodyUserObjectPermission,
+    Department,
+    DepartmentUserObjectPermission,
+    OperativeGoal,
+    PlanningCycle,
+    User,
+)
 from planning_cycle.selectors.users import is_external_only, user_roles
 from workflows.models import (
     DepartmentPlan,
@@ -59,6 +67,10 @@ from workflows.services.transitions import (
     transition_fire,
     transitions_available,
 )
+
+# Ids in paths and parameters: up to 18 digits, so that no database integer overflows.
+MAX_ID = 10**18 - 1
+ID_PATTERN = "[0-9]{1,18}"
 
 # ---------------------------------------------------------------------------------------
 # Request helpers: the one checker, body scoping, visibility of drafts
@@ -96,25 +108,33 @@ class IsWorkflowReader(IsBodyMember):
 def visible_queryset(model: type[models.Model], request: Request) -> models.QuerySet[Any]:
     """The body's rows of a workflow model the user may see, loaded for display and checks.
 
-    Drafts and returned submissions are visible only to holders of "view_drafts" for
-    their department (its own roles) or the body (management, strategy unit).
+    The rule of `workflows.selectors.content_visible`, in SQL so that a list costs one
+    query: drafts and returned submissions only for holders of "view_drafts" on their
+    department (its own roles) or on the body (management, strategy unit). Roles grant
+    their permissions as guardian user object permissions (`role_assign`).
     """
     body = request_body_id(request)
     queryset = model._default_manager.filter(body_id=body).select_related(*DISPLAY_RELATED[model])
     unreleased = UNRELEASED_STATES.get(model)
     if not unreleased:
         return queryset
-    checker = request_checker(request)
-    if checker.has_perm(VIEW_DRAFTS, Body(pk=body)):
-        return queryset
-    departments = [
-        pk
-        for pk in Department.objects.filter(body_id=body).values_list("pk", flat=True)
-        if checker.has_perm(VIEW_DRAFTS, Department(pk=pk))
-    ]
+    app_label, codename = VIEW_DRAFTS.split(".")
+    user_id = request.user.pk or 0
+    on_department = DepartmentUserObjectPermission.objects.filter(
+        user_id=user_id,
+        permission__codename=codename,
+        permission__content_type__app_label=app_label,
+        content_object_id=OuterRef("department_id"),
+    )
+    on_body = BodyUserObjectPermission.objects.filter(
+        user_id=user_id,
+        permission__codename=codename,
+        permission__content_type__app_label=app_label,
+        content_object_id=body,
+    )
     field = state_field(model).attname
     return queryset.filter(
-        ~Q(**{f"{field}__in": list(unreleased)}) | Q(department_id__in=departments)
+        ~Q(**{f"{field}__in": list(unreleased)}) | Exists(on_body) | Exists(on_department)
     )
 
 
@@ -262,9 +282,13 @@ class AgreementUpdateSerializer(_ContentUpdateSerializer):
 
 
 class AgreementProposeSerializer(serializers.Serializer[Any]):
-    cycle = serializers.IntegerField(min_value=1, label=_("Planungszyklus"))
-    operative_goal = serializers.IntegerField(min_value=1, label=_("Operatives Ziel"))
-    department = serializers.IntegerField(min_value=1, label=_("Organisationseinheit"))
+    cycle = serializers.IntegerField(min_value=1, max_value=MAX_ID, label=_("Planungszyklus"))
+    operative_goal = serializers.IntegerField(
+        min_value=1, max_value=MAX_ID, label=_("Operatives Ziel")
+    )
+    department = serializers.IntegerField(
+        min_value=1, max_value=MAX_ID, label=_("Organisationseinheit")
+    )
 
 
 class TransitionOptionSerializer(serializers.Serializer[Any]):
@@ -456,11 +480,21 @@ def _state_filter(model: type[models.Model]) -> django_filters.ChoiceFilter:
     return django_filters.ChoiceFilter(choices=state_field(model).choices or [])
 
 
+@extend_schema_field(OpenApiTypes.INT)
+class IdFilter(django_filters.NumberFilter):
+    """An id; anything else (or one out of range) is a 400 naming the parameter."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(*args, **kwargs)
+
+
 class _WorkflowFilter(django_filters.FilterSet):
-    cycle = django_filters.NumberFilter(field_name="cycle_id", label=_("Planungszyklus (ID)"))
-    department = django_filters.NumberFilter(
-        field_name="department_id", label=_("Organisationseinheit (ID)")
-    )
+    cycle = IdFilter(field_name="cycle_id", label=_("Planungszyklus (ID)"))
+    department = IdFilter(field_name="department_id", label=_("Organisationseinheit (ID)"))
 
 
 class ReviewFilter(_WorkflowFilter):
@@ -481,9 +515,7 @@ class PlanFilter(_WorkflowFilter):
 
 class AgreementFilter(_WorkflowFilter):
     state = _state_filter(GoalAgreement)
-    operative_goal = django_filters.NumberFilter(
-        field_name="operative_goal_id", label=_("Operatives Ziel (ID)")
-    )
+    operative_goal = IdFilter(field_name="operative_goal_id", label=_("Operatives Ziel (ID)"))
 
     class Meta:
         model = GoalAgreement
@@ -501,6 +533,7 @@ class _WorkflowViewSet(
 ):
     model: type[models.Model]
     permission_classes = [IsWorkflowReader]
+    lookup_value_regex = ID_PATTERN
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self) -> models.QuerySet[Any]:
@@ -720,12 +753,12 @@ def register(router: DefaultRouter) -> list[URLPattern]:
     router.register("goal-agreements", AgreementViewSet, basename="goal-agreement")
     return [
         re_path(
-            r"^cycles/(?P<pk>[0-9]+)/transitions/$",
+            rf"^cycles/(?P<pk>{ID_PATTERN})/transitions/$",
             CycleTransitionViewSet.as_view({"get": "list"}, basename="cycle-transition"),
             name="cycle-transition-list",
         ),
         re_path(
-            r"^cycles/(?P<pk>[0-9]+)/transitions/(?P<name>[a-z_]+)/$",
+            rf"^cycles/(?P<pk>{ID_PATTERN})/transitions/(?P<name>[a-z_]+)/$",
             CycleTransitionViewSet.as_view({"post": "fire"}, basename="cycle-transition"),
             name="cycle-transition-fire",
         ),
