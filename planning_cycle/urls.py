@@ -3,7 +3,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from planning_cycle.views import auth, cycles, departments, goals, submissions, transitions
+from planning_cycle.views import auth, cycles, departments, goals, submissions, tokens, transitions
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
@@ -37,5 +37,6 @@ urlpatterns = [
         name="operative_goal_propose",
     ),
     path("uebergang/<slug:model>/<int:pk>/", transitions.transition, name="transition"),
+    path("konto/api-schluessel/", tokens.api_tokens, name="api_tokens"),
     path("", include("notifications.urls")),
 ]
