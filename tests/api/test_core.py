@@ -370,9 +370,9 @@ def test_pages_follow_the_cursor_without_gaps_or_repeats(rows: World) -> None:
 # --- query counts -----------------------------------------------------------------------
 
 
-def count_queries(client: Client, path: str) -> int:
+def count_queries(client: Client, path: str, **headers: Any) -> int:
     with CaptureQueriesContext(connection) as queries:
-        response = get(client, path)
+        response = get(client, path, **headers)
     assert response.status_code == 200, response.content
     return len(queries)
 
@@ -394,3 +394,16 @@ def test_list_query_count_does_not_grow_with_the_rows(
     record_property("queries", many)
     assert endpoint in ("bodies", "catalog") or many_rows > few_rows
     assert few == many, f"{endpoint}: {few} queries for few rows, {many} for many"
+
+
+def test_a_token_costs_one_query_less_than_a_session(world: World) -> None:
+    add_rows(world.body, world.department, 2)
+    _token, secret = api_token_create(
+        acting_user=world.users["department_head"], name="Skript", scope="read"
+    )
+    script = Client()
+    few = count_queries(script, "operative-goals/?page_size=100", **bearer(secret))
+    add_rows(world.body, world.department, 18, start=2)
+    many = count_queries(script, "operative-goals/?page_size=100", **bearer(secret))
+
+    assert few == many == count_queries(reader(world), "operative-goals/?page_size=100") - 1
