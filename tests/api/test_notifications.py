@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -21,12 +20,21 @@ from notifications.models import (
     TaskKind,
 )
 from notifications.services.deadlines import end_of_day
+from planning_cycle.models import TokenScope, User
+from planning_cycle.services.tokens import api_token_create
 from tests.conftest import World, build_world
 from tests.notifications.factories import DeadlineFactory, NotificationFactory
 from tests.workflows.helpers import walk
 from workflows.models import DepartmentReview
 
 pytestmark = pytest.mark.django_db
+
+
+def token_for(user: User) -> str:
+    """A read-only API token of the user; returns its secret."""
+    _token, secret = api_token_create(acting_user=user, name="Lesen", scope=TokenScope.READ)
+    return secret
+
 
 PROBLEM = "application/problem+json"
 
@@ -171,12 +179,10 @@ def test_marking_read_one_and_all(
     assert foreign.read_at is None
 
 
-def test_a_read_only_token_cannot_mark_read(
-    world: World, deadlines: dict[str, Deadline], token_for: Callable[..., str]
-) -> None:
+def test_a_read_only_token_cannot_mark_read(world: World, deadlines: dict[str, Deadline]) -> None:
     head = world.users["department_head"]
     notification = NotificationFactory(recipient=head, deadline=deadlines["own"])
-    client = Client(HTTP_AUTHORIZATION=f"Bearer {token_for(head, scope='read')}")
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {token_for(head)}")
 
     assert len(results(client.get("/api/v1/notifications/"))) == 1
     assert client.post(f"/api/v1/notifications/{notification.pk}/read/").status_code == 403

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -11,13 +10,21 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from planning_cycle.models import Role
+from planning_cycle.models import Role, TokenScope, User
+from planning_cycle.services.tokens import api_token_create
 from tests.conftest import World, build_world
 from tests.factories import cycle_for, user_with_role
 from tests.workflows.helpers import agreement, current_state, operative_goal, walk
 from workflows.models import DepartmentPlan, DepartmentReview, GoalAgreement
 
 pytestmark = pytest.mark.django_db
+
+
+def token_for(user: User) -> str:
+    """A read-only API token of the user; returns its secret."""
+    _token, secret = api_token_create(acting_user=user, name="Lesen", scope=TokenScope.READ)
+    return secret
+
 
 PROBLEM = "application/problem+json"
 
@@ -271,11 +278,9 @@ def test_proposing_with_another_bodys_objects_names_the_fields(
     assert {e["field"] for e in response.json()["errors"]} == {"/cycle", "/operative_goal"}
 
 
-def test_a_read_only_token_reads_but_cannot_edit(
-    world: World, token_for: Callable[..., str]
-) -> None:
+def test_a_read_only_token_reads_but_cannot_edit(world: World) -> None:
     review = review_of(world, 0)
-    secret = token_for(world.users["department_head"], scope="read")
+    secret = token_for(world.users["department_head"])
     client = Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
 
     assert review.pk in ids(client.get("/api/v1/reviews/"))
