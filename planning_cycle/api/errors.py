@@ -85,6 +85,10 @@ def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Respon
         exc = exceptions.NotFound(_("Nicht gefunden."))
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied(str(exc) or None)
+    elif isinstance(exc, OverflowError):
+        # SQLite refuses a number beyond 64 bits when binding it (PostgreSQL's range is
+        # checked by Django): a number in a filter or address that is too large.
+        exc = exceptions.ParseError(_("Eine Zahl in der Anfrage ist zu groß."))
     response = exception_handler(exc, context)
     if response is None:
         return None

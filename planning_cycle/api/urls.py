@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from django.urls import include, path
+from django.urls import include, path, re_path
+from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
@@ -10,6 +11,7 @@ from notifications import api as notifications_api
 from workflows import api as workflows_api
 
 from . import core
+from .errors import api_not_found
 from .tokens import ApiTokenViewSet, MeView
 
 router = DefaultRouter()
@@ -27,4 +29,7 @@ urlpatterns = [
     path("redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
     *extra,
     path("", include(router.urls)),
+    # Any other address under /api/v1/ is a 404 in problem details, not the HTML page.
+    # (Exempt from CSRF like every API view: else a POST there would get the HTML 403 page.)
+    re_path(r"^", csrf_exempt(api_not_found)),
 ]

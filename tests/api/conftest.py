@@ -1,0 +1,29 @@
+"""Fixtures shared by the API tests: personal API tokens and their Authorization header."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from planning_cycle.models import TokenScope, User
+from planning_cycle.services.tokens import api_token_create
+
+
+def bearer(secret: str) -> dict[str, str]:
+    """The test client's keyword arguments for `Authorization: Bearer <secret>`."""
+    return {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
+
+
+@pytest.fixture
+def token_for(db: None) -> Callable[..., str]:
+    """Return a function that creates an API token for a user and returns its secret."""
+    count = 0
+
+    def make(user: User, scope: str = TokenScope.READ_WRITE) -> str:
+        nonlocal count
+        count += 1
+        _token, secret = api_token_create(acting_user=user, name=f"Test {count}", scope=scope)
+        return secret
+
+    return make
