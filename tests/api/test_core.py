@@ -407,3 +407,25 @@ def test_a_token_costs_one_query_less_than_a_session(world: World) -> None:
     many = count_queries(script, "operative-goals/?page_size=100", **bearer(secret))
 
     assert few == many == count_queries(reader(world), "operative-goals/?page_size=100") - 1
+
+
+def test_every_core_operation_is_named_and_tagged_in_the_schema(world: World) -> None:
+    client = reader(world)
+    schema = client.get(f"{API}/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    core = {
+        path: operations
+        for path, operations in schema["paths"].items()
+        if path.split("/")[3] in {*LIST_ENDPOINTS, "catalog"} and "transitions" not in path
+    }
+
+    assert len(core) == 2 * len(LIST_ENDPOINTS) + 2  # list and one object each, catalog, actuals
+    for path, operations in core.items():
+        for method, operation in operations.items():
+            if method in ("get", "post"):
+                assert operation["summary"] and operation["summary"].isascii(), path
+                assert operation["tags"] == [path.split("/")[3]], path
+    actuals = core[f"{API}/indicators/{{id}}/actuals/"]["post"]
+    assert actuals["operationId"] == "indicators_actual_set"
+    assert set(actuals["requestBody"]["content"]["application/json"]["schema"].values()) == {
+        "#/components/schemas/ActualInputRequest"
+    }
