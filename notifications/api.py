@@ -25,8 +25,8 @@ from planning_cycle.api.errors import DomainError
 from planning_cycle.api.pagination import ApiCursorPagination
 from planning_cycle.models import BodyUserObjectPermission, User
 from workflows.api import (
-    ID_PATTERN,
     MAX_ID,
+    BoundedIdMixin,
     CycleRefSerializer,
     DepartmentRefSerializer,
     IsWorkflowReader,
@@ -253,7 +253,9 @@ def _user(request: Request) -> User:
     list=extend_schema(summary=str(_("Meine offenen Aufgaben"))),
     retrieve=extend_schema(summary=str(_("Eine meiner offenen Aufgaben"))),
 )
-class TaskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Any]):
+class TaskViewSet(
+    BoundedIdMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Any]
+):
     """The open tasks the user is responsible for, soonest due first."""
 
     queryset = Deadline.objects.none()
@@ -261,7 +263,6 @@ class TaskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     pagination_class = DueCursorPagination
     filterset_class = TaskFilter
     permission_classes = [IsWorkflowReader]
-    lookup_value_regex = ID_PATTERN
 
     def get_queryset(self) -> models.QuerySet[Deadline]:
         if getattr(self, "swagger_fake_view", False):
@@ -274,7 +275,7 @@ class TaskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     retrieve=extend_schema(summary=str(_("Eine Benachrichtigung"))),
 )
 class NotificationViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Any]
+    BoundedIdMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Any]
 ):
     """The user's inbox, newest first."""
 
@@ -283,7 +284,6 @@ class NotificationViewSet(
     pagination_class = NewestCursorPagination
     filterset_class = NotificationFilter
     permission_classes = [IsWorkflowReader]
-    lookup_value_regex = ID_PATTERN
 
     def get_queryset(self) -> models.QuerySet[Notification]:
         if getattr(self, "swagger_fake_view", False):
@@ -342,7 +342,7 @@ def _body_may(request: Request, perm: str) -> bool:
     retrieve=extend_schema(summary=str(_("Eine offene Frist der Kommune"))),
 )
 class DeadlineViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Any]
+    BoundedIdMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Any]
 ):
     """The body's open deadlines, for management and the strategy unit (as the page)."""
 
@@ -351,7 +351,6 @@ class DeadlineViewSet(
     pagination_class = DueCursorPagination
     filterset_class = DeadlineFilter
     permission_classes = [IsWorkflowReader]
-    lookup_value_regex = ID_PATTERN
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)

@@ -9,6 +9,7 @@ with one prefetched permission checker per request.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import django_filters
@@ -71,6 +72,19 @@ from workflows.services.transitions import (
 # Ids in paths and parameters: up to 18 digits, so that no database integer overflows.
 MAX_ID = 10**18 - 1
 ID_PATTERN = "[0-9]{1,18}"
+
+
+class BoundedIdMixin:
+    """Answer 404 for an id in the path that is no id (letters, or too long for the database)."""
+
+    kwargs: dict[str, Any]
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)  # type: ignore[misc]
+        pk = self.kwargs.get("pk")
+        if pk is not None and not re.fullmatch(ID_PATTERN, str(pk)):
+            raise exceptions.NotFound(_("Nicht gefunden."))
+
 
 # ---------------------------------------------------------------------------------------
 # Request helpers: the one checker, body scoping, visibility of drafts
@@ -527,13 +541,13 @@ class AgreementFilter(_WorkflowFilter):
 
 
 class _WorkflowViewSet(
+    BoundedIdMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     viewsets.GenericViewSet[Any],
 ):
     model: type[models.Model]
     permission_classes = [IsWorkflowReader]
-    lookup_value_regex = ID_PATTERN
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self) -> models.QuerySet[Any]:
@@ -721,7 +735,7 @@ class CycleTransitionViewSet(viewsets.ViewSet):
 
     @extend_schema(
         operation_id="cycles_transitions_list",
-        parameters=[OpenApiParameter("pk", OpenApiTypes.INT, OpenApiParameter.PATH)],
+        parameters=[OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH)],
         responses=TransitionOptionSerializer(many=True),
         summary=str(_("Schritte, die Sie jetzt auslösen dürfen")),
     )
@@ -734,7 +748,7 @@ class CycleTransitionViewSet(viewsets.ViewSet):
     @extend_schema(
         operation_id="cycles_transitions_fire",
         parameters=[
-            OpenApiParameter("pk", OpenApiTypes.INT, OpenApiParameter.PATH),
+            OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH),
             _name_parameter(PlanningCycle),
         ],
         request=FIRE_SERIALIZERS[PlanningCycle],

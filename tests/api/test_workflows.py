@@ -342,3 +342,22 @@ def test_list_query_counts_do_not_grow_with_rows(prefix: str, role: str, db: Non
 def _submit(obj: Any, world: World) -> None:
     head = user_with_role(world.body, Role.DEPARTMENT_HEAD, obj.department)
     walk(obj, "submitted", {**world.users, "department_head": head})
+
+
+@pytest.mark.parametrize("pk", ["abc", "1" * 25, "-1"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "reviews/{pk}/",
+        "goal-agreements/{pk}/transitions/",
+        "tasks/{pk}/",
+        "notifications/{pk}/",
+        "deadlines/{pk}/",
+    ],
+)
+def test_an_id_that_is_no_id_is_a_404(world: World, client: Client, path: str, pk: str) -> None:
+    client.force_login(world.users["management"])
+
+    response = client.get("/api/v1/" + path.format(pk=pk))
+
+    assert response.status_code == 404
