@@ -373,6 +373,60 @@ FIRE_SERIALIZERS: dict[type[models.Model], type[serializers.Serializer[Any]]] = 
 }
 
 
+# The rows of a list, shaped as the serializers above shape one object (asserted in tests).
+_REFS: dict[str, tuple[str, ...]] = {
+    "cycle": ("id", "year", "title"),
+    "department": ("id", "code", "name"),
+    "operative_goal": ("id", "number", "title"),
+}
+_DATETIME = serializers.DateTimeField()
+
+
+def _list_fields(model: type[models.Model]) -> list[str]:
+    return list(LIST_SERIALIZERS[model].Meta.fields)
+
+
+def _list_columns(model: type[models.Model]) -> list[str]:
+    columns = []
+    for name in _list_fields(model):
+        if name in _REFS:
+            columns += [f"{name}__{part}" for part in _REFS[name]]
+        elif name == "carried_over_from":
+            columns.append("carried_over_from_id")
+        elif name != "state_label":
+            columns.append(name)
+    return columns
+
+
+def list_rows(model: type[models.Model], rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Shape value rows of a workflow model like its serializer shapes an object."""
+    labels = {value: str(label) for value, label in state_field(model).choices or []}
+    fields = _list_fields(model)
+    result = []
+    for row in rows:
+        out: dict[str, Any] = {}
+        for name in fields:
+            if name in _REFS:
+                out[name] = {part: row[f"{name}__{part}"] for part in _REFS[name]}
+            elif name == "state_label":
+                out[name] = labels.get(row["state"], row["state"])
+            elif name == "carried_over_from":
+                out[name] = row["carried_over_from_id"]
+            elif name == "updated_at":
+                out[name] = _DATETIME.to_representation(row[name])
+            else:
+                out[name] = row[name]
+        result.append(out)
+    return result
+
+
+LIST_SERIALIZERS: dict[type[models.Model], Any] = {
+    DepartmentReview: ReviewSerializer,
+    DepartmentPlan: PlanSerializer,
+    GoalAgreement: AgreementSerializer,
+}
+
+
 # ---------------------------------------------------------------------------------------
 # Errors of the services as problem details
 
@@ -562,6 +616,17 @@ class _WorkflowViewSet(
         if obj is None:
             raise exceptions.NotFound(_("Nicht gefunden."))
         return obj  # type: ignore[no-any-return]
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """One page of rows read as values and shaped like the serializer's output.
+
+        Long lists are read without model instances and DRF fields (the goal-agreement
+        list is benchmarked, 100 per page): `list_rows` gives what the serializer gives.
+        """
+        queryset = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(queryset.values(*_list_columns(self.model)))
+        assert page is not None  # every list is paginated
+        return self.get_paginated_response(list_rows(self.model, page))
 
     def _update(self, request: Request, apply: Any) -> Response:
         obj = self.get_object()

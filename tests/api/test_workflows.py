@@ -361,3 +361,30 @@ def test_an_id_that_is_no_id_is_a_404(world: World, client: Client, path: str, p
     response = client.get("/api/v1/" + path.format(pk=pk))
 
     assert response.status_code == 404
+
+
+@pytest.mark.parametrize("prefix", ["reviews", "plans", "goal-agreements"])
+def test_list_rows_are_exactly_what_retrieve_answers(
+    world: World, client: Client, prefix: str
+) -> None:
+    goal = operative_goal(world.body)
+    item = agreement(world.cycle, world.department, goal, effects="Wirkung")
+    walk(item, "submitted", world.users)
+    carried = agreement(world.cycle, world.departments[1], goal)
+    GoalAgreement.objects.filter(pk=carried.pk).update(carried_over_from=item)
+    walk(review_of(world, 0), "submitted", world.users)
+    client.force_login(world.users["management"])
+
+    rows = client.get(f"/api/v1/{prefix}/").json()["results"]
+
+    assert rows
+    for row in rows:
+        assert row == client.get(f"/api/v1/{prefix}/{row['id']}/").json()
+
+
+def test_list_rows_speak_the_requested_language(world: World, client: Client) -> None:
+    client.force_login(world.users["management"])
+
+    rows = client.get("/api/v1/reviews/", HTTP_ACCEPT_LANGUAGE="en").json()["results"]
+
+    assert {r["state_label"] for r in rows} == {"Draft"}
