@@ -18,6 +18,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from planning_cycle.models import (
+    ApiToken,
     Body,
     BodyCalendarEntry,
     BodyGroupObjectPermission,
@@ -347,3 +348,14 @@ class DepartmentGroupObjectPermissionAdmin(ObjectPermissionAdmin):
     list_display = ("group", "content_object", "permission")
     list_filter = (("content_object__body", admin.RelatedOnlyFieldListFilter),)
     search_fields = ("group__name", "permission__codename", "content_object__code")
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(ReadOnlyAdmin):
+    """Tokens are created and revoked by their owners; the admin shows them, never the hash."""
+
+    list_display = ("name", "user", "prefix", "scope", "created_at", "expires_at", "revoked_at")
+    list_filter = (BODY_FILTER, "scope")
+    list_select_related = ("user",)
+    search_fields = ("name", "user__username")
+    exclude = ("token_hash",)

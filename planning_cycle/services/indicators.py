@@ -69,6 +69,13 @@ def parse_value(value: Decimal | int | str | None) -> Decimal | None:
         ) from None
     if not number.is_finite():
         raise ContentError(_("Bitte geben Sie eine Zahl ein, zum Beispiel 48,5."), "value")
+    # Checked before quantize, which fails on numbers beyond the context's precision.
+    if number and number.adjusted() >= INTEGER_DIGITS:
+        raise ContentError(
+            _("Der Wert ist zu groß: höchstens %(digits)s Stellen vor dem Komma.")
+            % {"digits": INTEGER_DIGITS},
+            "value",
+        )
     exponent = number.as_tuple().exponent
     assert isinstance(exponent, int)
     if exponent < -DECIMAL_PLACES and number != number.quantize(Decimal(1).scaleb(-DECIMAL_PLACES)):

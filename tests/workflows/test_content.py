@@ -289,6 +289,9 @@ def test_upsert_and_remove(world, indicators):
         ("NaN", "value", "Zahl"),
         ("1.23456", "value", "Nachkommastellen"),
         ("1000000000000", "value", "zu groß"),
+        # Beyond the decimal context's precision: refused before rounding could fail.
+        ("1e30", "value", "zu groß"),
+        (str(10**40), "value", "zu groß"),
     ],
 )
 def test_invalid_values_are_refused(world, indicators, value, field, words):
