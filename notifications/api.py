@@ -6,6 +6,7 @@ through the inbox and deadline services, as on the pages.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import django_filters
@@ -46,6 +47,8 @@ from .services.deadlines import (
 )
 from .services.inbox import InboxError, notification_mark_read, notifications_mark_all_read
 from .views.common import EXTEND_PERMISSION, MONITOR_PERMISSION
+
+LATEST_DUE_DATE = dt.date(2999, 12, 31)
 
 
 def choice_field(choices: Any, key: str, **kwargs: Any) -> Any:
@@ -136,6 +139,15 @@ class DeadlineExtendSerializer(serializers.Serializer[Any]):
         help_text=_("Die Frist endet am Ende dieses Tages."),
     )
     reason = serializers.CharField(max_length=MAX_REASON_LENGTH, label=_("Begründung"))
+
+    def validate_new_due_date(self, value: dt.date) -> dt.date:
+        # Reminders and escalations count days from the due date: keep it computable.
+        if value > LATEST_DUE_DATE:
+            raise serializers.ValidationError(
+                _("Bitte wählen Sie ein Datum bis spätestens %(date)s.")
+                % {"date": LATEST_DUE_DATE.isoformat()}
+            )
+        return value
 
     def validate_reason(self, value: str) -> str:
         # The service's own check, here so that its message lands at this field.

@@ -272,6 +272,7 @@ def test_the_strategy_unit_may_see_but_not_extend(
         ({"new_due_date": "gestern", "reason": "x"}, "/new_due_date"),
         ({"new_due_date": "DAYS:-3", "reason": "x"}, "/new_due_date"),
         ({"new_due_date": "DAYS:1", "reason": "x"}, "/new_due_date"),  # before the current
+        ({"new_due_date": "9999-12-31", "reason": "x"}, "/new_due_date"),
         ({"new_due_date": "DAYS:20", "reason": "   "}, "/reason"),
         ({"new_due_date": "DAYS:20", "reason": "a\x00b"}, "/reason"),
         ({"new_due_date": "DAYS:20"}, "/reason"),
