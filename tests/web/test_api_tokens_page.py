@@ -33,6 +33,7 @@ def test_the_empty_page_offers_the_form(world: World, client_for) -> None:
     assert 'for="id_name"' in html and 'type="date"' in html
     assert 'value="read" checked' in html
     assert "no-cache" in response["Cache-Control"]
+    assert f'<a class="kern-link" href="{URL}">API-Schlüssel</a>' in html  # in the header
 
 
 def test_create_shows_the_secret_once_and_it_works(world: World, client_for) -> None:
