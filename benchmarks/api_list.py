@@ -1,0 +1,297 @@
+"""How fast the API's goal-agreement list is, compared with a plain JSON view of the same rows.
+
+Run from the repository root:
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/planning_cycle PYTHONPATH=. \\
+        .venv/bin/python benchmarks/api_list.py
+
+Without DATABASE_URL it runs on an in-memory SQLite database. It creates its own scratch
+database (on PostgreSQL `planning_cycle_bench_api_<pid>`) with 10,000 goal agreements of one
+body, and drops it at the end. Both sides page through all of them, 100 per page, in-process
+through django.test.Client (no network). Prints exactly four lines on stdout (details go to
+stderr):
+
+    BENCH api_list_floor <n> req/s      a plain Django view: the same 100 rows per page with
+                                        values() and json, no authentication, no checks
+    BENCH api_list <n> req/s            GET /api/v1/goal-agreements/?page_size=100, following
+                                        `next`, as management with an API token
+    BENCH api_list_ratio <n> x          floor / API
+    BENCH api_list_queries <n> queries  statements of one API page
+
+Environment: BENCH_AGREEMENTS (rows, default 10,000; a multiple of 100), BENCH_RUNS (best of,
+default 3), BENCH_PROFILE=1 (cProfile of one API pass to stderr).
+"""
+
+from __future__ import annotations
+
+import cProfile
+import io
+import os
+import pstats
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "planning_cycle.settings.test")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.db import connection  # noqa: E402
+from django.http import HttpRequest, JsonResponse  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import (  # noqa: E402
+    CaptureQueriesContext,
+    override_settings,
+    setup_test_environment,
+)
+from django.urls import include, path  # noqa: E402
+
+AGREEMENTS = int(os.environ.get("BENCH_AGREEMENTS", "10000"))
+RUNS = int(os.environ.get("BENCH_RUNS", "3"))
+PROFILE = os.environ.get("BENCH_PROFILE", "") not in ("", "0")
+PAGE = 100
+SCRATCH_DB = f"planning_cycle_bench_api_{os.getpid()}"
+API_URL = f"/api/v1/goal-agreements/?page_size={PAGE}"
+FLOOR_URL = "/bench/floor/"
+
+
+def log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def floor_view(request: HttpRequest) -> JsonResponse:
+    """The same 100 agreements, newest first, serialised by hand: the least there is to do."""
+    from workflows.models import GoalAgreement
+
+    rows = GoalAgreement.objects.order_by("-pk")
+    before = request.GET.get("before")
+    if before:
+        rows = rows.filter(pk__lt=int(before))
+    values = list(
+        rows.values(
+            "id",
+            "cycle_id",
+            "cycle__year",
+            "cycle__title",
+            "department_id",
+            "department__code",
+            "department__name",
+            "operative_goal_id",
+            "operative_goal__number",
+            "operative_goal__title",
+            "state",
+            "outcome",
+            "balance",
+            "effects",
+            "programmes",
+            "processes",
+            "resources",
+            "carried_over_from_id",
+            "updated_at",
+        )[: PAGE + 1]
+    )
+    more = len(values) > PAGE
+    values = values[:PAGE]
+    results = [
+        {
+            "id": v["id"],
+            "cycle": {"id": v["cycle_id"], "year": v["cycle__year"], "title": v["cycle__title"]},
+            "department": {
+                "id": v["department_id"],
+                "code": v["department__code"],
+                "name": v["department__name"],
+            },
+            "operative_goal": {
+                "id": v["operative_goal_id"],
+                "number": v["operative_goal__number"],
+                "title": v["operative_goal__title"],
+            },
+            "state": v["state"],
+            "outcome": v["outcome"],
+            "balance": v["balance"],
+            "effects": v["effects"],
+            "programmes": v["programmes"],
+            "processes": v["processes"],
+            "resources": v["resources"],
+            "carried_over_from": v["carried_over_from_id"],
+            "updated_at": v["updated_at"].isoformat(),
+        }
+        for v in values
+    ]
+    next_url = f"{FLOOR_URL}?before={values[-1]['id']}" if more else None
+    return JsonResponse({"next": next_url, "results": results})
+
+
+# This module is the URL configuration while the benchmark runs: the floor plus the site.
+urlpatterns = [
+    path(FLOOR_URL.strip("/") + "/", floor_view),
+    path("", include("planning_cycle.urls")),
+]
+
+
+def create_scratch_db() -> str:
+    settings_dict = connection.settings_dict
+    settings_dict.setdefault("TEST", {})
+    if connection.vendor != "sqlite":
+        settings_dict["TEST"]["NAME"] = SCRATCH_DB
+    return connection.creation.create_test_db(
+        verbosity=0, autoclobber=True, serialize=False, keepdb=False
+    )
+
+
+def build() -> str:
+    """One body with 100 departments and 100 operative goals; an agreement for each pair.
+
+    Returns the secret of a read API token of management (who sees every agreement).
+    """
+    from planning_cycle.models import (
+        Body,
+        BodyKind,
+        Department,
+        OperativeGoal,
+        PolicyField,
+        Role,
+        StrategicGoal,
+        TokenScope,
+        User,
+    )
+    from planning_cycle.services.cycles import cycle_create
+    from planning_cycle.services.roles import role_assign
+    from planning_cycle.services.tokens import api_token_create
+    from workflows.models import GoalAgreement
+
+    body = Body.objects.create(
+        key="bench", name="Landkreis Benchmark", kind=BodyKind.LANDKREIS, state="NW"
+    )
+    departments = Department.objects.bulk_create(
+        Department(body=body, code=f"FD {i:03d}", name=f"Fachdienst {i}") for i in range(100)
+    )
+    field = PolicyField.objects.create(body=body, key="pf", name="Handlungsfeld")
+    sgoal = StrategicGoal.objects.create(
+        body=body, policy_field=field, number="1", title="Strategisches Ziel"
+    )
+    goals = OperativeGoal.objects.bulk_create(
+        OperativeGoal(
+            body=body,
+            strategic_goal=sgoal,
+            key=f"1.{i}",
+            number=f"1.{i}",
+            title=f"Operatives Ziel {i}: Ganztagsangebote ausbauen",
+        )
+        for i in range(AGREEMENTS // len(departments))
+    )
+    management = User.objects.create(
+        username="landrat", first_name="Erika", last_name="Muster", body=body
+    )
+    role_assign(acting_user=None, user=management, role=Role.MANAGEMENT)
+    cycle = cycle_create(acting_user=None, body=body, year=2026)
+    GoalAgreement.objects.bulk_create(
+        (
+            GoalAgreement(
+                body=body,
+                cycle=cycle,
+                operative_goal=goal,
+                department=department,
+                effects=f"Wirkung {goal.number} für {department.code}: mehr Plätze, kürzere Wege.",
+                programmes="Programm A; Produkt 2.1.1",
+            )
+            for goal in goals
+            for department in departments
+        ),
+        batch_size=1000,
+    )
+    _token, secret = api_token_create(
+        acting_user=management, name="Benchmark", scope=TokenScope.READ
+    )
+    return secret
+
+
+def api_pass(client: Client) -> tuple[int, float, int]:
+    """Follow `next` through every page; return pages, seconds and rows."""
+    url: str | None = API_URL
+    pages = rows = 0
+    start = time.perf_counter()
+    while url:
+        response = client.get(url)
+        assert response.status_code == 200, response.content[:500]
+        body = response.json()
+        rows += len(body["results"])
+        pages += 1
+        url = body["next"]
+    return pages, time.perf_counter() - start, rows
+
+
+def floor_pass(client: Client) -> tuple[int, float, int]:
+    url: str | None = FLOOR_URL
+    pages = rows = 0
+    start = time.perf_counter()
+    while url:
+        response = client.get(url)
+        assert response.status_code == 200, response.content[:500]
+        body = response.json()
+        rows += len(body["results"])
+        pages += 1
+        url = body["next"]
+    return pages, time.perf_counter() - start, rows
+
+
+def queries_per_page(client: Client) -> int:
+    client.get(API_URL)  # warm: the first request loads what later ones have cached
+    first = client.get(API_URL).json()
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(first["next"])
+    assert response.status_code == 200
+    for query in ctx.captured_queries:
+        log(f"  query: {query['sql'][:160]}")
+    return len(ctx.captured_queries)
+
+
+def main() -> None:
+    setup_test_environment()
+    old_name = create_scratch_db()
+    try:
+        with override_settings(ROOT_URLCONF=__name__, ALLOWED_HOSTS=["testserver"]):
+            secret = build()
+            log(
+                f"benchmark on {connection.vendor} ({connection.settings_dict['NAME']}): "
+                f"{AGREEMENTS} agreements, {PAGE} per page, best of {RUNS}"
+            )
+            api = Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
+            floor = Client()
+            # Warm-up, and both sides must deliver every row.
+            for name, run, client in (("floor", floor_pass, floor), ("api", api_pass, api)):
+                pages, _seconds, rows = run(client)
+                assert rows == AGREEMENTS, (name, rows)
+                log(f"  {name}: {pages} pages, {rows} rows")
+            rates: dict[str, list[float]] = {"floor": [], "api": []}
+            for i in range(RUNS):
+                for name, run, client in (("floor", floor_pass, floor), ("api", api_pass, api)):
+                    pages, seconds, _rows = run(client)
+                    rates[name].append(pages / seconds)
+                    log(f"  {name} run {i + 1}: {rates[name][-1]:.0f} req/s")
+            queries = queries_per_page(api)
+            if PROFILE:
+                profiler = cProfile.Profile()
+                profiler.enable()
+                api_pass(api)
+                profiler.disable()
+                out = io.StringIO()
+                stats = pstats.Stats(profiler, stream=out).strip_dirs()
+                stats.sort_stats("cumulative").print_stats(40)
+                log(out.getvalue())
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0, keepdb=False)
+    best: dict[str, Any] = {name: max(values) for name, values in rates.items()}
+    print(f"BENCH api_list_floor {best['floor']:.0f} req/s")
+    print(f"BENCH api_list {best['api']:.0f} req/s")
+    print(f"BENCH api_list_ratio {best['floor'] / best['api']:.2f} x")
+    print(f"BENCH api_list_queries {queries} queries")
+
+
+if __name__ == "__main__":
+    main()
