@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 from django.db import models, transaction
 from django.test import Client
+from django.utils import translation
 
 from planning_cycle.models import OperativeGoal, PlanningCycle, Role, TokenScope, User
 from planning_cycle.services.tokens import api_token_create
@@ -341,7 +342,9 @@ def test_refusals_speak_the_requested_language(world: World, client: Client) -> 
     review = _submitted_review(world)
     client.force_login(world.users["department_head"])
 
-    response = fire(client, review, "accept", extra={"HTTP_ACCEPT_LANGUAGE": "en"})
+    # The middleware leaves the request's language active: restore it for the next tests.
+    with translation.override(translation.get_language()):
+        response = fire(client, review, "accept", extra={"HTTP_ACCEPT_LANGUAGE": "en"})
 
     assert response.status_code == 403
     assert response["Content-Language"] == "en"

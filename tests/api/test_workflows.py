@@ -9,6 +9,7 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 
 from planning_cycle.models import Role, TokenScope, User
 from planning_cycle.services.tokens import api_token_create
@@ -385,6 +386,8 @@ def test_list_rows_are_exactly_what_retrieve_answers(
 def test_list_rows_speak_the_requested_language(world: World, client: Client) -> None:
     client.force_login(world.users["management"])
 
-    rows = client.get("/api/v1/reviews/", HTTP_ACCEPT_LANGUAGE="en").json()["results"]
+    # The middleware leaves the request's language active: restore it for the next tests.
+    with translation.override(translation.get_language()):
+        rows = client.get("/api/v1/reviews/", HTTP_ACCEPT_LANGUAGE="en").json()["results"]
 
     assert {r["state_label"] for r in rows} == {"Draft"}
