@@ -262,8 +262,8 @@ def _user(request: Request) -> User:
 
 
 @extend_schema_view(
-    list=extend_schema(summary=str(_("Meine offenen Aufgaben"))),
-    retrieve=extend_schema(summary=str(_("Eine meiner offenen Aufgaben"))),
+    list=extend_schema(summary="List my open tasks, soonest due first"),
+    retrieve=extend_schema(summary="Read one of my open tasks"),
 )
 class TaskViewSet(
     BoundedIdMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Any]
@@ -283,8 +283,8 @@ class TaskViewSet(
 
 
 @extend_schema_view(
-    list=extend_schema(summary=str(_("Meine Benachrichtigungen"))),
-    retrieve=extend_schema(summary=str(_("Eine Benachrichtigung"))),
+    list=extend_schema(summary="List my notifications, newest first"),
+    retrieve=extend_schema(summary="Read one of my notifications"),
 )
 class NotificationViewSet(
     BoundedIdMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Any]
@@ -302,7 +302,9 @@ class NotificationViewSet(
             return Notification.objects.none()
         return notifications_of_user(_user(self.request))
 
-    @extend_schema(request=None, responses=NotificationSerializer)
+    @extend_schema(
+        request=None, responses=NotificationSerializer, summary="Mark one notification read"
+    )
     @action(detail=True, methods=["post"], pagination_class=None, filterset_class=None)
     def read(self, request: Request, pk: str | None = None) -> Response:
         """Mark one notification read (again: no change)."""
@@ -313,7 +315,9 @@ class NotificationViewSet(
             raise DomainError(exc.message, status_code=exc.status) from exc
         return Response(NotificationSerializer(notification).data)
 
-    @extend_schema(request=None, responses=MarkedReadSerializer)
+    @extend_schema(
+        request=None, responses=MarkedReadSerializer, summary="Mark all my notifications read"
+    )
     @action(
         detail=False,
         methods=["post"],
@@ -350,8 +354,8 @@ def _body_may(request: Request, perm: str) -> bool:
 
 
 @extend_schema_view(
-    list=extend_schema(summary=str(_("Offene Fristen der Kommune"))),
-    retrieve=extend_schema(summary=str(_("Eine offene Frist der Kommune"))),
+    list=extend_schema(summary="List the open deadlines of the user's body"),
+    retrieve=extend_schema(summary="Read one open deadline of the user's body"),
 )
 class DeadlineViewSet(
     BoundedIdMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Any]
@@ -376,7 +380,11 @@ class DeadlineViewSet(
             return Deadline.objects.none()
         return body_deadlines(int(_user(self.request).body_id or 0))
 
-    @extend_schema(request=DeadlineExtendSerializer, responses=BodyDeadlineSerializer)
+    @extend_schema(
+        request=DeadlineExtendSerializer,
+        responses=BodyDeadlineSerializer,
+        summary="Extend an open deadline with a reason",
+    )
     @action(detail=True, methods=["post"], pagination_class=None, filterset_class=None)
     def extend(self, request: Request, pk: str | None = None) -> Response:
         """Extend an open deadline to the end of a later day, with a recorded reason."""

@@ -518,7 +518,7 @@ def transition_actions(model: type[models.Model]) -> tuple[Any, Any]:
     @extend_schema(
         request=None,
         responses=TransitionOptionSerializer(many=True),
-        summary=str(_("Schritte, die Sie jetzt auslösen dürfen")),
+        summary="List the transitions you may fire now, and what blocks the others",
     )
     @action(detail=True, methods=["get"], url_path="transitions", pagination_class=None)
     def transitions(self: Any, request: Request, pk: str | None = None) -> Response:
@@ -530,7 +530,7 @@ def transition_actions(model: type[models.Model]) -> tuple[Any, Any]:
         request=FIRE_SERIALIZERS[model],
         responses=TransitionResultSerializer,
         parameters=[_name_parameter(model)],
-        summary=str(_("Einen Schritt auslösen")),
+        summary="Fire a transition through the transition service",
     )
     @action(detail=True, methods=["post"], url_path=NAME_PATTERN, pagination_class=None)
     def fire(self: Any, request: Request, pk: str | None = None, name: str = "") -> Response:
@@ -643,8 +643,8 @@ class _WorkflowViewSet(
 
 
 @extend_schema_view(
-    list=extend_schema(summary=str(_("Zielbilanzierungen"))),
-    retrieve=extend_schema(summary=str(_("Eine Zielbilanzierung"))),
+    list=extend_schema(summary="List the goal reviews of the user's body"),
+    retrieve=extend_schema(summary="Read one goal review"),
 )
 class ReviewViewSet(_WorkflowViewSet):
     """The departments' goal reviews of the user's body."""
@@ -659,7 +659,11 @@ class ReviewViewSet(_WorkflowViewSet):
             return SummaryUpdateSerializer
         return ReviewSerializer
 
-    @extend_schema(request=SummaryUpdateSerializer, responses=ReviewSerializer)
+    @extend_schema(
+        request=SummaryUpdateSerializer,
+        responses=ReviewSerializer,
+        summary="Write a goal review's text (draft or returned)",
+    )
     def partial_update(self, request: Request, pk: str | None = None) -> Response:
         """Write the review's text while it is a draft or returned."""
 
@@ -678,8 +682,8 @@ class ReviewViewSet(_WorkflowViewSet):
 
 
 @extend_schema_view(
-    list=extend_schema(summary=str(_("Ziel- und Haushaltsplanungen"))),
-    retrieve=extend_schema(summary=str(_("Eine Ziel- und Haushaltsplanung"))),
+    list=extend_schema(summary="List the goal and budget plans of the user's body"),
+    retrieve=extend_schema(summary="Read one goal and budget plan"),
 )
 class PlanViewSet(_WorkflowViewSet):
     """The departments' goal and budget plans of the user's body."""
@@ -694,7 +698,11 @@ class PlanViewSet(_WorkflowViewSet):
             return SummaryUpdateSerializer
         return PlanSerializer
 
-    @extend_schema(request=SummaryUpdateSerializer, responses=PlanSerializer)
+    @extend_schema(
+        request=SummaryUpdateSerializer,
+        responses=PlanSerializer,
+        summary="Write a plan's text (draft or returned)",
+    )
     def partial_update(self, request: Request, pk: str | None = None) -> Response:
         """Write the plan's text while it is a draft or returned."""
 
@@ -713,8 +721,8 @@ class PlanViewSet(_WorkflowViewSet):
 
 
 @extend_schema_view(
-    list=extend_schema(summary=str(_("Zielvereinbarungen"))),
-    retrieve=extend_schema(summary=str(_("Eine Zielvereinbarung"))),
+    list=extend_schema(summary="List the goal agreements of the user's body"),
+    retrieve=extend_schema(summary="Read one goal agreement"),
 )
 class AgreementViewSet(_WorkflowViewSet):
     """The goal agreements of the user's body."""
@@ -731,7 +739,11 @@ class AgreementViewSet(_WorkflowViewSet):
             return AgreementProposeSerializer
         return AgreementSerializer
 
-    @extend_schema(request=AgreementUpdateSerializer, responses=AgreementSerializer)
+    @extend_schema(
+        request=AgreementUpdateSerializer,
+        responses=AgreementSerializer,
+        summary="Write a goal agreement's five answers (proposed or returned)",
+    )
     def partial_update(self, request: Request, pk: str | None = None) -> Response:
         """Write the agreement's five answers while it is proposed or returned."""
 
@@ -746,7 +758,11 @@ class AgreementViewSet(_WorkflowViewSet):
 
         return self._update(request, apply)
 
-    @extend_schema(request=AgreementProposeSerializer, responses={201: AgreementSerializer})
+    @extend_schema(
+        request=AgreementProposeSerializer,
+        responses={201: AgreementSerializer},
+        summary="Propose a goal agreement of a department on an operative goal",
+    )
     def create(self, request: Request) -> Response:
         """Propose a goal agreement of a department on an operative goal in a cycle."""
         data = AgreementProposeSerializer(data=request.data)
@@ -802,7 +818,7 @@ class CycleTransitionViewSet(viewsets.ViewSet):
         operation_id="cycles_transitions_list",
         parameters=[OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH)],
         responses=TransitionOptionSerializer(many=True),
-        summary=str(_("Schritte, die Sie jetzt auslösen dürfen")),
+        summary="List the transitions you may fire now, and what blocks the others",
     )
     def list(self, request: Request, pk: str) -> Response:
         """List the phase transitions this user may fire now, with what blocks them."""
@@ -818,7 +834,7 @@ class CycleTransitionViewSet(viewsets.ViewSet):
         ],
         request=FIRE_SERIALIZERS[PlanningCycle],
         responses=TransitionResultSerializer,
-        summary=str(_("Einen Schritt auslösen")),
+        summary="Fire a transition through the transition service",
     )
     def fire(self, request: Request, pk: str, name: str) -> Response:
         """Move the cycle on through the transition service; answers its new phase."""
