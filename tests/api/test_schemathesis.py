@@ -6,6 +6,8 @@ and role. Requests go in-process through the WSGI application to the test databa
 once per module with the demo (two bodies, real goal catalogs, reviews and agreements in
 every state), with a read-write API token of management (`leitung`) and of a department
 head (`fdleitung`). Each test's writes are rolled back; the seed stays for the next.
+test_api_stateful then chains calls along the links schemathesis infers from the schema
+(a list's ids into the detail, the transitions offered into firing one).
 
 Every response must not be a 5xx, must have a documented status and content type, and its
 body must match the schema (problem details included). Generation is derandomized, so a
@@ -138,3 +140,28 @@ def test_api_operation(
         headers={"Authorization": f"Bearer {demo_tokens[role]}"}, checks=CHECKS
     )
     STATUSES[response.status_code] += 1
+
+
+def test_api_stateful(demo_tokens: dict[str, str], db: None) -> None:
+    """Sequences of calls along the links schemathesis infers (e.g. a list's ids into a detail)."""
+    headers = {"Authorization": f"Bearer {demo_tokens['management']}"}
+
+    class Workflow(schema.as_state_machine()):  # type: ignore[misc]
+        def get_call_kwargs(self, case: schemathesis.Case) -> dict[str, Any]:
+            return {"headers": headers}
+
+        def validate_response(
+            self, response: schemathesis.Response, case: schemathesis.Case, **kwargs: Any
+        ) -> None:
+            STATUSES[response.status_code] += 1
+            case.validate_response(response, checks=CHECKS)
+
+    Workflow.run(
+        settings=settings(
+            max_examples=MAX_EXAMPLES,
+            stateful_step_count=6,
+            deadline=None,
+            derandomize=True,
+            suppress_health_check=list(HealthCheck),
+        )
+    )
