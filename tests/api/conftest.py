@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import pytest
+from django.utils import translation
 
 from planning_cycle.models import TokenScope, User
 from planning_cycle.services.tokens import api_token_create
@@ -27,3 +28,15 @@ def token_for(db: None) -> Callable[..., str]:
         return secret
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def default_language() -> Iterator[None]:
+    """Each API test starts and ends in the default language (German).
+
+    A request in English (Accept-Language, or the user's language) leaves English active in
+    the thread: LocaleMiddleware activates it and nothing deactivates it.
+    """
+    translation.deactivate()
+    yield
+    translation.deactivate()
