@@ -32,9 +32,11 @@ class ChosenLanguageMiddleware:
             language = translation.get_language_from_request(request)
         else:
             language = settings.LANGUAGE_CODE
-        translation.activate(language)
         request.LANGUAGE_CODE = language  # type: ignore[attr-defined]
-        response = self.get_response(request)
+        # Only for this request: the thread's language is restored afterwards, so that one
+        # request asking for English leaves nothing behind in the worker thread.
+        with translation.override(language):
+            response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         patch_vary_headers(
             response,

@@ -48,6 +48,8 @@ from ..models import (
 
 EXTEND_PERMISSION = "planning_cycle.deadline_extend"
 MAX_REASON_LENGTH = 2_000
+# A planning cycle spans little more than a year; a date far beyond is a typing error.
+MAX_EXTENSION = dt.timedelta(days=3 * 365)
 
 
 class DeadlineError(Exception):
@@ -281,6 +283,10 @@ def deadline_extend(
             )
         if new_due_at <= now:
             raise DeadlineError(_("Die neue Frist muss in der Zukunft liegen."))
+        if new_due_at > now + MAX_EXTENSION:
+            raise DeadlineError(
+                _("Eine Frist kann höchstens drei Jahre in die Zukunft verlängert werden.")
+            )
         extension = DeadlineExtension.objects.create(
             body_id=locked.body_id,
             deadline=locked,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework import authentication, exceptions, permissions
 from rest_framework.request import Request
 
@@ -46,7 +47,7 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
 class IsBodyMember(permissions.BasePermission):
     """A logged-in (or token-holding) member of a body; read-only tokens only read."""
 
-    message = _("Für die API braucht es ein Benutzerkonto einer Kommune.")
+    message = gettext_lazy("Für die API braucht es ein Benutzerkonto einer Kommune.")
 
     def has_permission(self, request: Request, view: Any) -> bool:
         user = request.user

@@ -240,6 +240,8 @@ def test_an_extension_restarts_the_reminders_of_the_new_due_time(world: World) -
         (LATER, "   ", "begründen"),
         (LATER, "x" * 2001, "zu lang"),
         (LATER, "a\x00b", "Steuerzeichen"),
+        (end_of_day(dt.date(2029, 5, 1)), "Grund", "höchstens drei Jahre"),
+        (end_of_day(dt.date(9999, 12, 31)), "Grund", "höchstens drei Jahre"),
     ],
 )
 @time_machine.travel(NOW, tick=False)
