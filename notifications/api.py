@@ -10,11 +10,9 @@ import datetime as dt
 from typing import Any
 
 import django_filters
-from django import forms
 from django.db import models
 from django.urls import URLPattern
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import exceptions, mixins, serializers, viewsets
 from rest_framework.decorators import action
@@ -23,16 +21,13 @@ from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
 from planning_cycle.api.errors import DomainError
+from planning_cycle.api.filters import IdFilter
+from planning_cycle.api.ids import BoundedIdMixin
 from planning_cycle.api.pagination import ApiCursorPagination
 from planning_cycle.models import BodyUserObjectPermission, User
-from workflows.api import (
-    MAX_ID,
-    BoundedIdMixin,
-    CycleRefSerializer,
-    DepartmentRefSerializer,
-    IsWorkflowReader,
-    request_checker,
-)
+from planning_cycle.views.common import request_checker
+from workflows.api.access import IsWorkflowReader
+from workflows.api.serializers import CycleRefSerializer, DepartmentRefSerializer
 
 from .models import Audience, Deadline, Notification, NotificationKind, TaskKind
 from .rendering import deadline_subject, notification_path, notification_text, notification_title
@@ -211,11 +206,11 @@ class MarkedReadSerializer(serializers.Serializer[Any]):
 class DueCursorPagination(ApiCursorPagination):
     """Soonest due first."""
 
-    ordering = ("due_at", "id")  # type: ignore[assignment]
+    ordering = ("due_at", "id")
 
 
 class NewestCursorPagination(ApiCursorPagination):
-    ordering = ("-created_at", "-id")  # type: ignore[assignment]
+    ordering = ("-created_at", "-id")
 
 
 class NotificationFilter(django_filters.FilterSet):
@@ -227,16 +222,6 @@ class NotificationFilter(django_filters.FilterSet):
     class Meta:
         model = Notification
         fields = ["unread", "kind"]
-
-
-@extend_schema_field(OpenApiTypes.INT)
-class IdFilter(django_filters.NumberFilter):
-    field_class = forms.IntegerField
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("min_value", 1)
-        kwargs.setdefault("max_value", MAX_ID)
-        super().__init__(*args, **kwargs)
 
 
 class DeadlineFilter(django_filters.FilterSet):

@@ -64,7 +64,7 @@ class NotExternalOnly(permissions.BasePermission):
 class IdCursorPagination(ApiCursorPagination):
     """Cursor pages in the order of creation (`id`): unique, so no row is skipped or repeated."""
 
-    ordering = "id"
+    ordering = ("id",)
 
 
 def user_body_id(request: Request) -> int:

@@ -1,0 +1,69 @@
+"""Query parameters shared by every list: bounded ids and `ordering`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django import forms
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+
+from .ids import MAX_ID
+
+ORDERING_PARAM = "ordering"
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class IdFilter(django_filters.NumberFilter):
+    """An id; anything else (or one out of range) is a 400 naming the parameter."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(*args, **kwargs)
+
+
+class SortFilter(django_filters.OrderingFilter):
+    """`ordering=a,-b`: sort by the named fields, a leading minus for descending.
+
+    The pagination reads the same parameter through `sort_terms` and pages by a key of
+    these fields plus the id, so equal values never make a row repeat or go missing.
+    Unknown names are a 400 that names the parameter and the value.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        fields = self.normalize_fields(kwargs.get("fields", {}))
+        names = ", ".join(fields.values())
+        kwargs.setdefault(
+            "help_text",
+            format_lazy(
+                _(
+                    "Sortierung: ein oder mehrere Felder, durch Komma getrennt, ein Minus davor "
+                    "sortiert absteigend (z. B. „{example}“); bei gleichen Werten entscheidet "
+                    "die ID. Mögliche Felder: {names}."
+                ),
+                example=f"-{next(iter(fields.values()))}",
+                names=names,
+            ),
+        )
+        super().__init__(*args, **kwargs)
+
+    def sort_terms(self, value: str) -> list[str]:
+        """Return the model paths of a validated `ordering` value, each field once."""
+        terms: list[str] = []
+        seen: set[str] = set()
+        for param in value.split(","):
+            param = param.strip()
+            if not param:
+                continue
+            term = self.get_ordering_value(param)
+            path = term.lstrip("-")
+            if path not in seen:  # "code,-code": the first one decides
+                seen.add(path)
+                terms.append(term)
+        return terms

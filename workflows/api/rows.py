@@ -1,0 +1,72 @@
+"""List rows read as values and shaped exactly like the serializers shape one object."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+from rest_framework import serializers
+
+from workflows.models import (
+    DepartmentPlan,
+    DepartmentReview,
+    GoalAgreement,
+)
+from workflows.services.transitions import (
+    state_field,
+)
+
+from .serializers import AgreementSerializer, PlanSerializer, ReviewSerializer
+
+# The rows of a list, shaped as the serializers above shape one object (asserted in tests).
+_REFS: dict[str, tuple[str, ...]] = {
+    "cycle": ("id", "year", "title"),
+    "department": ("id", "code", "name"),
+    "operative_goal": ("id", "number", "title"),
+}
+_DATETIME = serializers.DateTimeField()
+
+
+def _list_fields(model: type[models.Model]) -> list[str]:
+    return list(LIST_SERIALIZERS[model].Meta.fields)
+
+
+def list_columns(model: type[models.Model]) -> list[str]:
+    columns = []
+    for name in _list_fields(model):
+        if name in _REFS:
+            columns += [f"{name}__{part}" for part in _REFS[name]]
+        elif name == "carried_over_from":
+            columns.append("carried_over_from_id")
+        elif name != "state_label":
+            columns.append(name)
+    return columns
+
+
+def list_rows(model: type[models.Model], rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Shape value rows of a workflow model like its serializer shapes an object."""
+    labels = {value: str(label) for value, label in state_field(model).choices or []}
+    fields = _list_fields(model)
+    result = []
+    for row in rows:
+        out: dict[str, Any] = {}
+        for name in fields:
+            if name in _REFS:
+                out[name] = {part: row[f"{name}__{part}"] for part in _REFS[name]}
+            elif name == "state_label":
+                out[name] = labels.get(row["state"], row["state"])
+            elif name == "carried_over_from":
+                out[name] = row["carried_over_from_id"]
+            elif name == "updated_at":
+                out[name] = _DATETIME.to_representation(row[name])
+            else:
+                out[name] = row[name]
+        result.append(out)
+    return result
+
+
+LIST_SERIALIZERS: dict[type[models.Model], Any] = {
+    DepartmentReview: ReviewSerializer,
+    DepartmentPlan: PlanSerializer,
+    GoalAgreement: AgreementSerializer,
+}

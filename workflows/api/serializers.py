@@ -1,0 +1,247 @@
+"""Serializers of the workflow API: reviews, plans, agreements, content edits, transitions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import (
+    extend_schema_field,
+)
+from rest_framework import serializers
+
+from planning_cycle.api.ids import MAX_ID
+from planning_cycle.models import (
+    Department,
+    OperativeGoal,
+    PlanningCycle,
+)
+from workflows.models import (
+    DepartmentPlan,
+    DepartmentReview,
+    GoalAgreement,
+    Outcome,
+)
+from workflows.services.content import (
+    AGREEMENT_FIELDS,
+    TEXT_MAX_LENGTH,
+)
+from workflows.services.transitions import (
+    MAX_TEXT_LENGTH,
+    state_field,
+)
+
+
+def state_label(model: type[models.Model], state: str) -> str:
+    return str(dict(state_field(model).choices or []).get(state, state))
+
+
+def transition_names(model: type[models.Model]) -> list[str]:
+    return sorted({t.name for t in state_field(model).get_all_transitions(model)})
+
+
+# ---------------------------------------------------------------------------------------
+# Serializers
+
+
+def state_choice_field(model: type[models.Model], key: str, **kwargs: Any) -> Any:
+    """A choice field of the model's states, one named enum per use in the schema.
+
+    Each use gets its own enum id: the same states under two property names (`state`,
+    `expected_state`) would otherwise make drf-spectacular guess a hashed name.
+    """
+    choices = list(state_field(model).choices or [])
+    schema: dict[str, Any] = {
+        "type": "string",
+        "enum": [value for value, _label in choices],
+        "x-spec-enum-id": key,
+        "description": "\n".join(f"* `{value}` - {label}" for value, label in choices),
+    }
+    if kwargs.get("allow_null"):
+        schema["nullable"] = True
+    field_class = extend_schema_field(schema)(
+        type(f"{key}ChoiceField", (serializers.ChoiceField,), {})
+    )
+    return field_class(choices=choices, **kwargs)
+
+
+class DepartmentRefSerializer(serializers.Serializer[Department]):
+    id = serializers.IntegerField(read_only=True)
+    code = serializers.CharField(read_only=True)
+    name = serializers.CharField(read_only=True)
+
+
+class CycleRefSerializer(serializers.Serializer[PlanningCycle]):
+    id = serializers.IntegerField(read_only=True)
+    year = serializers.IntegerField(read_only=True)
+    title = serializers.CharField(read_only=True)
+
+
+class OperativeGoalRefSerializer(serializers.Serializer[OperativeGoal]):
+    id = serializers.IntegerField(read_only=True)
+    number = serializers.CharField(read_only=True)
+    title = serializers.CharField(read_only=True)
+
+
+class _WorkflowSerializer(serializers.ModelSerializer[Any]):
+    cycle = CycleRefSerializer(read_only=True)
+    department = DepartmentRefSerializer(read_only=True)
+    state_label = serializers.SerializerMethodField()
+
+    def get_state_label(self, obj: models.Model) -> str:
+        return state_label(type(obj), str(state_field(type(obj)).value_from_object(obj)))
+
+
+class ReviewSerializer(_WorkflowSerializer):
+    state = state_choice_field(DepartmentReview, "review-state", read_only=True)
+
+    class Meta:
+        model = DepartmentReview
+        fields = ["id", "cycle", "department", "state", "state_label", "summary", "updated_at"]
+        read_only_fields = fields
+
+
+class PlanSerializer(_WorkflowSerializer):
+    state = state_choice_field(DepartmentPlan, "plan-state", read_only=True)
+
+    class Meta:
+        model = DepartmentPlan
+        fields = ["id", "cycle", "department", "state", "state_label", "summary", "updated_at"]
+        read_only_fields = fields
+
+
+class AgreementSerializer(_WorkflowSerializer):
+    state = state_choice_field(GoalAgreement, "agreement-state", read_only=True)
+    outcome = serializers.ChoiceField(choices=Outcome.choices, read_only=True, allow_blank=True)
+    operative_goal = OperativeGoalRefSerializer(read_only=True)
+    carried_over_from = serializers.IntegerField(
+        source="carried_over_from_id", read_only=True, allow_null=True
+    )
+
+    class Meta:
+        model = GoalAgreement
+        fields = [
+            "id",
+            "cycle",
+            "department",
+            "operative_goal",
+            "state",
+            "state_label",
+            "outcome",
+            *AGREEMENT_FIELDS,
+            "carried_over_from",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+def _text(label: Any) -> serializers.CharField:
+    return serializers.CharField(
+        required=False,
+        allow_blank=True,
+        trim_whitespace=False,
+        max_length=TEXT_MAX_LENGTH,
+        label=label,
+    )
+
+
+class _ContentUpdateSerializer(serializers.Serializer[Any]):
+    expected_updated_at = serializers.DateTimeField(
+        required=False,
+        allow_null=True,
+        help_text=_(
+            "Der Stand („updated_at“), den Sie bearbeitet haben; wurde der Inhalt inzwischen "
+            "geändert, wird nichts gespeichert (409)."
+        ),
+    )
+
+
+class SummaryUpdateSerializer(_ContentUpdateSerializer):
+    summary = _text(_("Text"))
+
+
+class AgreementUpdateSerializer(_ContentUpdateSerializer):
+    balance = _text(GoalAgreement._meta.get_field("balance").verbose_name)
+    effects = _text(GoalAgreement._meta.get_field("effects").verbose_name)
+    programmes = _text(GoalAgreement._meta.get_field("programmes").verbose_name)
+    processes = _text(GoalAgreement._meta.get_field("processes").verbose_name)
+    resources = _text(GoalAgreement._meta.get_field("resources").verbose_name)
+
+
+class AgreementProposeSerializer(serializers.Serializer[Any]):
+    cycle = serializers.IntegerField(min_value=1, max_value=MAX_ID, label=_("Planungszyklus"))
+    operative_goal = serializers.IntegerField(
+        min_value=1, max_value=MAX_ID, label=_("Operatives Ziel")
+    )
+    department = serializers.IntegerField(
+        min_value=1, max_value=MAX_ID, label=_("Organisationseinheit")
+    )
+
+
+class TransitionOptionSerializer(serializers.Serializer[Any]):
+    name = serializers.CharField(read_only=True)
+    label = serializers.CharField(read_only=True)  # type: ignore[assignment]
+    target = serializers.CharField(read_only=True)
+    target_label = serializers.CharField(read_only=True)
+    comment_required = serializers.BooleanField(read_only=True)
+    enabled = serializers.BooleanField(
+        read_only=True, help_text=_("Kann jetzt ausgelöst werden (ggf. mit Begründung).")
+    )
+    blocked_by = serializers.ListField(
+        child=serializers.CharField(), read_only=True, help_text=_("Was den Schritt blockiert.")
+    )
+    overridable = serializers.BooleanField(
+        read_only=True,
+        help_text=_("Blockiert, aber mit Begründung („override_reason“) trotzdem möglich."),
+    )
+
+
+class TransitionResultSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField(read_only=True, help_text=_("Das Objekt."))
+    transition = serializers.CharField(read_only=True)
+    source_state = serializers.CharField(read_only=True)
+    state = serializers.CharField(read_only=True, help_text=_("Der neue Status."))
+    state_label = serializers.CharField(read_only=True)
+    history_id = serializers.IntegerField(read_only=True)
+    created_at = serializers.DateTimeField(read_only=True)
+
+
+def _fire_serializer(model: type[models.Model], prefix: str) -> type[serializers.Serializer[Any]]:
+    """A request body of a transition, with the model's states for `expected_state`."""
+    attrs: dict[str, Any] = {
+        "comment": serializers.CharField(
+            required=False,
+            allow_blank=True,
+            default="",
+            max_length=MAX_TEXT_LENGTH,
+            label=_("Kommentar"),
+        ),
+        "override_reason": serializers.CharField(
+            required=False,
+            allow_blank=True,
+            default="",
+            max_length=MAX_TEXT_LENGTH,
+            label=_("Begründung für das Übergehen offener Punkte"),
+        ),
+        "expected_state": state_choice_field(
+            model,
+            f"{prefix.lower()}-expected-state",
+            required=False,
+            allow_null=True,
+            default=None,
+            help_text=_(
+                "Der Status, den Sie gesehen haben; steht das Objekt inzwischen anders, "
+                "wird nichts ausgelöst (409)."
+            ),
+        ),
+    }
+    return type(f"{prefix}TransitionFireSerializer", (serializers.Serializer,), attrs)
+
+
+FIRE_SERIALIZERS: dict[type[models.Model], type[serializers.Serializer[Any]]] = {
+    PlanningCycle: _fire_serializer(PlanningCycle, "Cycle"),
+    DepartmentReview: _fire_serializer(DepartmentReview, "Review"),
+    DepartmentPlan: _fire_serializer(DepartmentPlan, "Plan"),
+    GoalAgreement: _fire_serializer(GoalAgreement, "Agreement"),
+}

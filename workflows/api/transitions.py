@@ -1,0 +1,197 @@
+"""Transitions as API actions: what a user may fire now, and firing one through the service."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+)
+from rest_framework import exceptions, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from planning_cycle.api.errors import DomainError
+from planning_cycle.models import (
+    PlanningCycle,
+    User,
+)
+from planning_cycle.views.common import body_id as request_body_id
+from planning_cycle.views.common import request_checker
+from workflows.selectors import content_visible
+from workflows.services.content import (
+    ContentError,
+)
+from workflows.services.transitions import (
+    CommentRequired,
+    TransitionError,
+    transition_fire,
+    transitions_available,
+)
+
+from .access import IsWorkflowReader
+from .serializers import (
+    FIRE_SERIALIZERS,
+    TransitionOptionSerializer,
+    TransitionResultSerializer,
+    state_label,
+    transition_names,
+)
+
+# ---------------------------------------------------------------------------------------
+# Errors of the services as problem details
+
+
+def content_problem(exc: ContentError) -> exceptions.APIException:
+    if exc.field:
+        return serializers.ValidationError({exc.field: [exc.message]})
+    return DomainError(exc.message, status_code=exc.status)
+
+
+def transition_problem(exc: TransitionError) -> exceptions.APIException:
+    if isinstance(exc, CommentRequired):
+        return serializers.ValidationError({"comment": [exc.message]})
+    return DomainError(exc.message, status_code=exc.status, reasons=exc.reasons)
+
+
+# ---------------------------------------------------------------------------------------
+# Transitions, shared by the object viewsets and the cycle viewset
+
+
+def _options(request: Request, obj: models.Model) -> list[dict[str, Any]]:
+    user: User = request.user  # type: ignore[assignment]
+    checker = request_checker(request)
+    if not content_visible(user, checker, obj):
+        return []
+    return [
+        {
+            "name": o.name,
+            "label": o.label,
+            "target": o.target,
+            "target_label": o.target_label,
+            "comment_required": o.comment_required,
+            "enabled": o.enabled,
+            "blocked_by": list(o.blocked_by),
+            "overridable": o.overridable,
+        }
+        for o in transitions_available(user=user, obj=obj, checker=checker)
+    ]
+
+
+def _fire(request: Request, obj: models.Model, name: str) -> Response:
+    model = type(obj)
+    data = FIRE_SERIALIZERS[model](data=request.data)
+    data.is_valid(raise_exception=True)
+    try:
+        result = transition_fire(
+            acting_user=request.user,  # type: ignore[arg-type]
+            obj=obj,
+            transition=name,
+            comment=data.validated_data["comment"],
+            override_reason=data.validated_data["override_reason"],
+            expected_state=data.validated_data["expected_state"],
+            checker=request_checker(request),
+        )
+    except TransitionError as exc:
+        raise transition_problem(exc) from exc
+    log = result.log
+    return Response(
+        TransitionResultSerializer(
+            {
+                "id": result.obj.pk,
+                "transition": log.transition,
+                "source_state": log.source_state,
+                "state": log.target_state,
+                "state_label": state_label(model, log.target_state),
+                "history_id": log.pk,
+                "created_at": log.created_at,
+            }
+        ).data
+    )
+
+
+def _name_parameter(model: type[models.Model]) -> OpenApiParameter:
+    return OpenApiParameter(
+        "name",
+        str,
+        OpenApiParameter.PATH,
+        enum=transition_names(model),
+        description=str(_("Der Name des Schritts, wie ihn „transitions/“ nennt.")),
+    )
+
+
+NAME_PATTERN = r"transitions/(?P<name>[a-z_]+)"
+
+
+def transition_actions(model: type[models.Model]) -> tuple[Any, Any]:
+    """Return the two transition actions of a workflow viewset for `model`."""
+
+    @extend_schema(
+        request=None,
+        responses=TransitionOptionSerializer(many=True),
+        summary="List the transitions you may fire now, and what blocks the others",
+    )
+    @action(detail=True, methods=["get"], url_path="transitions", pagination_class=None)
+    def transitions(self: Any, request: Request, pk: str | None = None) -> Response:
+        """List the transitions this user may fire now, with what blocks the others."""
+        obj = self.get_transition_object()
+        return Response(TransitionOptionSerializer(_options(request, obj), many=True).data)
+
+    @extend_schema(
+        request=FIRE_SERIALIZERS[model],
+        responses=TransitionResultSerializer,
+        parameters=[_name_parameter(model)],
+        summary="Fire a transition through the transition service",
+    )
+    @action(detail=True, methods=["post"], url_path=NAME_PATTERN, pagination_class=None)
+    def fire(self: Any, request: Request, pk: str | None = None, name: str = "") -> Response:
+        """Fire a transition through the transition service; answers the new state."""
+        return _fire(request, self.get_transition_object(), name)
+
+    return transitions, fire
+
+
+class CycleTransitionViewSet(viewsets.ViewSet):
+    """The transitions of a planning cycle (from phase to phase)."""
+
+    permission_classes = [IsWorkflowReader]
+    pagination_class = None
+
+    def _cycle(self) -> PlanningCycle:
+        cycle = PlanningCycle.objects.filter(
+            body_id=request_body_id(self.request), pk=self.kwargs["pk"]
+        ).first()
+        if cycle is None:
+            raise exceptions.NotFound(_("Nicht gefunden."))
+        return cycle
+
+    @extend_schema(
+        operation_id="cycles_transitions_list",
+        parameters=[OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH)],
+        responses=TransitionOptionSerializer(many=True),
+        summary="List the transitions you may fire now, and what blocks the others",
+    )
+    def list(self, request: Request, pk: str) -> Response:
+        """List the phase transitions this user may fire now, with what blocks them."""
+        return Response(
+            TransitionOptionSerializer(_options(request, self._cycle()), many=True).data
+        )
+
+    @extend_schema(
+        operation_id="cycles_transitions_fire",
+        parameters=[
+            OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH),
+            _name_parameter(PlanningCycle),
+        ],
+        request=FIRE_SERIALIZERS[PlanningCycle],
+        responses=TransitionResultSerializer,
+        summary="Fire a transition through the transition service",
+    )
+    def fire(self, request: Request, pk: str, name: str) -> Response:
+        """Move the cycle on through the transition service; answers its new phase."""
+        return _fire(request, self._cycle(), name)
