@@ -191,7 +191,7 @@ test: install dirs messages static
 bench: install dirs
 	@$(HELPERS)
 	shopt -s nullglob
-	files=(benchmarks/*.py)
+	files=(benchmarks/[!_]*.py)  # _common.py and other helpers start with _
 	[ $${#files[@]} -gt 0 ] || die "no benchmarks/*.py found"
 	if [ -z "$${DATABASE_URL:-}" ]; then
 		pg_up "$$(pg_server_url "$(PG_URL)")" \

@@ -24,22 +24,24 @@ default 3), BENCH_PROFILE=1 (cProfile of one API pass to stderr).
 
 from __future__ import annotations
 
-import cProfile
-import io
-import os
-import pstats
-import sys
 import time
-from pathlib import Path
-from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "planning_cycle.settings.test")
+from _common import (
+    PROFILE,
+    bench,
+    best_of_interleaved,
+    create_body,
+    create_departments,
+    create_management,
+    database_label,
+    env_int,
+    log,
+    log_profile,
+    scratch_database,
+    setup_django,
+)
 
-import django  # noqa: E402
-
-django.setup()
+setup_django()
 
 from django.db import connection  # noqa: E402
 from django.http import HttpRequest, JsonResponse  # noqa: E402
@@ -51,17 +53,11 @@ from django.test.utils import (  # noqa: E402
 )
 from django.urls import include, path  # noqa: E402
 
-AGREEMENTS = int(os.environ.get("BENCH_AGREEMENTS", "10000"))
-RUNS = int(os.environ.get("BENCH_RUNS", "3"))
-PROFILE = os.environ.get("BENCH_PROFILE", "") not in ("", "0")
+AGREEMENTS = env_int("BENCH_AGREEMENTS", 10000)
+RUNS = env_int("BENCH_RUNS", 3)
 PAGE = 100
-SCRATCH_DB = f"planning_cycle_bench_api_{os.getpid()}"
 API_URL = f"/api/v1/goal-agreements/?page_size={PAGE}"
 FLOOR_URL = "/bench/floor/"
-
-
-def log(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
 
 
 def floor_view(request: HttpRequest) -> JsonResponse:
@@ -134,43 +130,18 @@ urlpatterns = [
 ]
 
 
-def create_scratch_db() -> str:
-    settings_dict = connection.settings_dict
-    settings_dict.setdefault("TEST", {})
-    if connection.vendor != "sqlite":
-        settings_dict["TEST"]["NAME"] = SCRATCH_DB
-    return connection.creation.create_test_db(
-        verbosity=0, autoclobber=True, serialize=False, keepdb=False
-    )
-
-
 def build() -> str:
     """One body with 100 departments and 100 operative goals; an agreement for each pair.
 
     Returns the secret of a read API token of management (who sees every agreement).
     """
-    from planning_cycle.models import (
-        Body,
-        BodyKind,
-        Department,
-        OperativeGoal,
-        PolicyField,
-        Role,
-        StrategicGoal,
-        TokenScope,
-        User,
-    )
+    from planning_cycle.models import OperativeGoal, PolicyField, StrategicGoal, TokenScope
     from planning_cycle.services.cycles import cycle_create
-    from planning_cycle.services.roles import role_assign
     from planning_cycle.services.tokens import api_token_create
     from workflows.models import GoalAgreement
 
-    body = Body.objects.create(
-        key="bench", name="Landkreis Benchmark", kind=BodyKind.LANDKREIS, state="NW"
-    )
-    departments = Department.objects.bulk_create(
-        Department(body=body, code=f"FD {i:03d}", name=f"Fachdienst {i}") for i in range(100)
-    )
+    body = create_body("NW")
+    departments = create_departments(body, 100)
     field = PolicyField.objects.create(body=body, key="pf", name="Handlungsfeld")
     sgoal = StrategicGoal.objects.create(
         body=body, policy_field=field, number="1", title="Strategisches Ziel"
@@ -185,10 +156,7 @@ def build() -> str:
         )
         for i in range(AGREEMENTS // len(departments))
     )
-    management = User.objects.create(
-        username="landrat", first_name="Erika", last_name="Muster", body=body
-    )
-    role_assign(acting_user=None, user=management, role=Role.MANAGEMENT)
+    management = create_management(body)
     cycle = cycle_create(acting_user=None, body=body, year=2026)
     GoalAgreement.objects.bulk_create(
         (
@@ -211,33 +179,25 @@ def build() -> str:
     return secret
 
 
-def api_pass(client: Client) -> tuple[int, float, int]:
-    """Follow `next` through every page; return pages, seconds and rows."""
-    url: str | None = API_URL
+def page_through(client: Client, url: str) -> tuple[int, float, int]:
+    """Follow `next` from `url` through every page; return pages, seconds and rows."""
+    next_url: str | None = url
     pages = rows = 0
     start = time.perf_counter()
-    while url:
-        response = client.get(url)
+    while next_url:
+        response = client.get(next_url)
         assert response.status_code == 200, response.content[:500]
         body = response.json()
         rows += len(body["results"])
         pages += 1
-        url = body["next"]
+        next_url = body["next"]
     return pages, time.perf_counter() - start, rows
 
 
-def floor_pass(client: Client) -> tuple[int, float, int]:
-    url: str | None = FLOOR_URL
-    pages = rows = 0
-    start = time.perf_counter()
-    while url:
-        response = client.get(url)
-        assert response.status_code == 200, response.content[:500]
-        body = response.json()
-        rows += len(body["results"])
-        pages += 1
-        url = body["next"]
-    return pages, time.perf_counter() - start, rows
+def rate(client: Client, url: str) -> float:
+    """Page through once from `url`; return the pages per second."""
+    pages, seconds, _rows = page_through(client, url)
+    return pages / seconds
 
 
 def queries_per_page(client: Client) -> int:
@@ -253,44 +213,37 @@ def queries_per_page(client: Client) -> int:
 
 def main() -> None:
     setup_test_environment()
-    old_name = create_scratch_db()
-    try:
-        with override_settings(ROOT_URLCONF=__name__, ALLOWED_HOSTS=["testserver"]):
-            secret = build()
-            log(
-                f"benchmark on {connection.vendor} ({connection.settings_dict['NAME']}): "
-                f"{AGREEMENTS} agreements, {PAGE} per page, best of {RUNS}"
-            )
-            api = Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
-            floor = Client()
-            # Warm-up, and both sides must deliver every row.
-            for name, run, client in (("floor", floor_pass, floor), ("api", api_pass, api)):
-                pages, _seconds, rows = run(client)
-                assert rows == AGREEMENTS, (name, rows)
-                log(f"  {name}: {pages} pages, {rows} rows")
-            rates: dict[str, list[float]] = {"floor": [], "api": []}
-            for i in range(RUNS):
-                for name, run, client in (("floor", floor_pass, floor), ("api", api_pass, api)):
-                    pages, seconds, _rows = run(client)
-                    rates[name].append(pages / seconds)
-                    log(f"  {name} run {i + 1}: {rates[name][-1]:.0f} req/s")
-            queries = queries_per_page(api)
-            if PROFILE:
-                profiler = cProfile.Profile()
-                profiler.enable()
-                api_pass(api)
-                profiler.disable()
-                out = io.StringIO()
-                stats = pstats.Stats(profiler, stream=out).strip_dirs()
-                stats.sort_stats("cumulative").print_stats(40)
-                log(out.getvalue())
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0, keepdb=False)
-    best: dict[str, Any] = {name: max(values) for name, values in rates.items()}
-    print(f"BENCH api_list_floor {best['floor']:.0f} req/s")
-    print(f"BENCH api_list {best['api']:.0f} req/s")
-    print(f"BENCH api_list_ratio {best['floor'] / best['api']:.2f} x")
-    print(f"BENCH api_list_queries {queries} queries")
+    with (
+        scratch_database("api"),
+        override_settings(ROOT_URLCONF=__name__, ALLOWED_HOSTS=["testserver"]),
+    ):
+        secret = build()
+        log(
+            f"benchmark on {database_label()}: "
+            f"{AGREEMENTS} agreements, {PAGE} per page, best of {RUNS}"
+        )
+        api = Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
+        floor = Client()
+        # Warm-up, and both sides must deliver every row.
+        for name, client, url in (("floor", floor, FLOOR_URL), ("api", api, API_URL)):
+            pages, _seconds, rows = page_through(client, url)
+            assert rows == AGREEMENTS, (name, rows)
+            log(f"  {name}: {pages} pages, {rows} rows")
+
+        best = best_of_interleaved(
+            RUNS,
+            {"floor": lambda: rate(floor, FLOOR_URL), "api": lambda: rate(api, API_URL)},
+            "req/s",
+            ".0f",
+            max,
+        )
+        queries = queries_per_page(api)
+        if PROFILE:
+            log_profile(lambda: page_through(api, API_URL), cumulative=40, tottime=0)
+    bench("api_list_floor", best["floor"], "req/s", ".0f")
+    bench("api_list", best["api"], "req/s", ".0f")
+    bench("api_list_ratio", best["floor"] / best["api"], "x", ".2f")
+    bench("api_list_queries", queries, "queries")
 
 
 if __name__ == "__main__":

@@ -27,34 +27,35 @@ due rows are reset between runs. BENCH_PROFILE=1 prints a cProfile of one sweep.
 
 from __future__ import annotations
 
-import cProfile
 import datetime as dt
-import io
-import os
-import pstats
-import sys
 import time
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "planning_cycle.settings.test")
+from _common import (
+    PROFILE,
+    SqlTimer,
+    bench,
+    best_of_interleaved,
+    create_body,
+    create_departments,
+    database_label,
+    env_int,
+    log,
+    log_profile,
+    scratch_database,
+    setup_django,
+)
 
-import django  # noqa: E402
-
-django.setup()
+setup_django()
 
 from django.contrib.contenttypes.models import ContentType  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
-DEADLINES = int(os.environ.get("BENCH_DEADLINES", "100000"))
-DUE = int(os.environ.get("BENCH_DUE", "1000"))
-RUNS = int(os.environ.get("BENCH_RUNS", "5"))
+DEADLINES = env_int("BENCH_DEADLINES", 100000)
+DUE = env_int("BENCH_DUE", 1000)
+RUNS = env_int("BENCH_RUNS", 5)
 DEPARTMENTS = 200
-PROFILE = os.environ.get("BENCH_PROFILE", "") not in ("", "0")
-SCRATCH_DB = f"planning_cycle_bench_sweep_{os.getpid()}"
 
 BERLIN = ZoneInfo("Europe/Berlin")
 # Wednesday 29 April 2026, 10:00: the 1-day reminders of a task due on Thursday went out
@@ -77,38 +78,18 @@ FLOOR_SQL = (
 LOCK_SQL = " FOR UPDATE SKIP LOCKED"  # SQLite has no row locks (one writer)
 
 
-def log(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
-
-
-def create_scratch_db() -> str:
-    """Create and migrate the scratch database; return the configured name to restore."""
-    settings_dict = connection.settings_dict
-    settings_dict.setdefault("TEST", {})
-    if connection.vendor != "sqlite":
-        settings_dict["TEST"]["NAME"] = SCRATCH_DB
-    return connection.creation.create_test_db(
-        verbosity=0, autoclobber=True, serialize=False, keepdb=False
-    )
-
-
 class World:
     """One body with departments, their heads, management, and the open deadlines."""
 
     def __init__(self) -> None:
         from notifications.models import Audience, Deadline, TaskKind
-        from planning_cycle.models import Body, BodyKind, Department, Role, User
+        from planning_cycle.models import Role, User
         from planning_cycle.services.roles import role_assign
         from workflows.models import DepartmentReview
 
         start = time.perf_counter()
-        self.body = Body.objects.create(
-            key="bench", name="Landkreis Benchmark", kind=BodyKind.LANDKREIS, state="NI"
-        )
-        departments = Department.objects.bulk_create(
-            Department(body=self.body, code=f"FD {i:03d}", name=f"Fachdienst {i}")
-            for i in range(DEPARTMENTS)
-        )
+        self.body = create_body("NI")
+        departments = create_departments(self.body, DEPARTMENTS)
         users = User.objects.bulk_create(
             User(username=f"user{i}", email=f"user{i}@example.org", body=self.body)
             for i in range(DEPARTMENTS + 2)
@@ -218,7 +199,7 @@ class World:
 
 
 def floor_run(world: World) -> float:
-    """Raw SQL: select and lock the due rows, in a transaction that is rolled back."""
+    """Raw SQL: select and lock the due rows, in a transaction that is rolled back; in ms."""
     world.reset()
     start = time.perf_counter()
     with transaction.atomic(), connection.cursor() as cursor:
@@ -228,10 +209,11 @@ def floor_run(world: World) -> float:
         transaction.set_rollback(True)
     elapsed = time.perf_counter() - start
     assert len(rows) == DUE, len(rows)
-    return elapsed
+    return elapsed * 1e3
 
 
 def sweep_run(world: World) -> float:
+    """One deadline_sweep over the due rows; in ms."""
     from notifications.services.sweep import deadline_sweep
 
     world.reset()
@@ -240,22 +222,21 @@ def sweep_run(world: World) -> float:
     elapsed = time.perf_counter() - start
     assert result.deadlines == DUE, result
     assert result.reminders + result.escalations == DUE, result
-    return elapsed
+    return elapsed * 1e3
 
 
-def best_of_interleaved(world: World) -> tuple[float, float]:
-    """Run floor and sweep alternately (so drift on a shared machine hits both); best of each."""
+def best_times(world: World) -> tuple[float, float]:
+    """Warm up, then run floor and sweep alternately; return the best time of each in ms."""
     floor_run(world)
     sweep_run(world)  # warm-up: holiday cache, compiled queries
-    times: dict[str, list[float]] = {"floor": [], "sweep": []}
-    for i in range(RUNS):
-        times["floor"].append(floor_run(world))
-        times["sweep"].append(sweep_run(world))
-        log(
-            f"  run {i + 1}: floor {times['floor'][-1] * 1e3:.1f} ms, "
-            f"sweep {times['sweep'][-1] * 1e3:.1f} ms"
-        )
-    return min(times["floor"]), min(times["sweep"])
+    best = best_of_interleaved(
+        RUNS,
+        {"floor": lambda: floor_run(world), "sweep": lambda: sweep_run(world)},
+        "ms",
+        ".1f",
+        min,
+    )
+    return best["floor"], best["sweep"]
 
 
 def queries_of_a_sweep(world: World, due: int) -> int:
@@ -274,63 +255,44 @@ def split_sweep(world: World) -> None:
     """Tell how much of a sweep is spent in SQL statements and how much in Python."""
     from notifications.services.sweep import deadline_sweep
 
-    spent: dict[str, float] = {}
-
-    def timed(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
-        start = time.perf_counter()
-        try:
-            return execute(sql, params, many, context)
-        finally:
-            spent[sql.split()[0]] = spent.get(sql.split()[0], 0.0) + time.perf_counter() - start
-
+    timer = SqlTimer()
     world.reset()
     start = time.perf_counter()
-    with connection.execute_wrapper(timed):
+    with connection.execute_wrapper(timer):
         deadline_sweep(now=NOW)
     total = time.perf_counter() - start
-    sql = sum(spent.values())
-    parts = ", ".join(f"{k} {v * 1e3:.0f}" for k, v in spent.items())
-    log(f"  one sweep: {total * 1e3:.0f} ms = {sql * 1e3:.0f} ms SQL ({parts}) + Python")
+    parts = ", ".join(f"{k} {v * 1e3:.0f}" for k, v in timer.seconds.items())
+    log(f"  one sweep: {total * 1e3:.0f} ms = {timer.total * 1e3:.0f} ms SQL ({parts}) + Python")
 
 
 def profile_sweep(world: World) -> None:
+    """Log the time split of a sweep and a profile of one sweep."""
     from notifications.services.sweep import deadline_sweep
 
     split_sweep(world)
     world.reset()
-    profiler = cProfile.Profile()
-    profiler.enable()
-    deadline_sweep(now=NOW)
-    profiler.disable()
-    out = io.StringIO()
-    stats = pstats.Stats(profiler, stream=out).strip_dirs().sort_stats("cumulative")
-    stats.print_stats(30)
-    stats.sort_stats("tottime").print_stats(20)
-    log(out.getvalue())
+    log_profile(lambda: deadline_sweep(now=NOW))
 
 
 def main() -> None:
-    old_name = create_scratch_db()
-    try:
+    with scratch_database("sweep"):
         log(
-            f"benchmark on {connection.vendor} ({connection.settings_dict['NAME']}), "
+            f"benchmark on {database_label()}, "
             f"{DEADLINES} open deadlines, {DUE} due, best of {RUNS}"
         )
         world = World()
-        floor, sweep = best_of_interleaved(world)
+        floor, sweep = best_times(world)
         log(f"  queries of a sweep of {DUE} due deadlines:")
         queries = queries_of_a_sweep(world, DUE)
         log("  queries of a sweep of 10 due deadlines:")
         queries_10 = queries_of_a_sweep(world, 10)
         if PROFILE:
             profile_sweep(world)
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0, keepdb=False)
-    print(f"BENCH sweep_floor_ms {floor * 1e3:.1f} ms")
-    print(f"BENCH sweep_ms {sweep * 1e3:.1f} ms")
-    print(f"BENCH sweep_ratio {sweep / floor:.1f} x")
-    print(f"BENCH sweep_queries {queries} queries")
-    print(f"BENCH sweep_queries_10_due {queries_10} queries")
+    bench("sweep_floor_ms", floor, "ms", ".1f")
+    bench("sweep_ms", sweep, "ms", ".1f")
+    bench("sweep_ratio", sweep / floor, "x", ".1f")
+    bench("sweep_queries", queries, "queries")
+    bench("sweep_queries_10_due", queries_10, "queries")
 
 
 if __name__ == "__main__":

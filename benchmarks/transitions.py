@@ -23,69 +23,46 @@ BENCH_PROFILE=1 (time split SQL/Python, and cProfile one service run; to stderr)
 
 from __future__ import annotations
 
-import cProfile
-import io
-import os
-import pstats
-import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "planning_cycle.settings.test")
+from _common import (
+    PROFILE,
+    SqlTimer,
+    bench,
+    best_of_interleaved,
+    create_body,
+    create_departments,
+    create_management,
+    database_label,
+    env_int,
+    log,
+    log_profile,
+    scratch_database,
+    setup_django,
+)
 
-import django  # noqa: E402
-
-django.setup()
+setup_django()
 
 from django.contrib.contenttypes.models import ContentType  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-N = int(os.environ.get("BENCH_N", "2000"))
-RUNS = int(os.environ.get("BENCH_RUNS", "3"))
+N = env_int("BENCH_N", 2000)
+RUNS = env_int("BENCH_RUNS", 3)
 WARM_UP = min(300, N)
-PROFILE = os.environ.get("BENCH_PROFILE", "") not in ("", "0")
-# Per process, so that two runs at once (CI, a colleague) never drop each other's database.
-SCRATCH_DB = f"planning_cycle_bench_{os.getpid()}"
-
-
-def log(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
-
-
-def create_scratch_db() -> str:
-    """Create and migrate the scratch database; return the configured name to restore."""
-    settings_dict = connection.settings_dict
-    settings_dict.setdefault("TEST", {})
-    if connection.vendor != "sqlite":
-        settings_dict["TEST"]["NAME"] = SCRATCH_DB
-    return connection.creation.create_test_db(
-        verbosity=0, autoclobber=True, serialize=False, keepdb=False
-    )
 
 
 class World:
     """One body, N departments, a management user and one cycle per timed run."""
 
     def __init__(self) -> None:
-        from planning_cycle.models import Body, BodyKind, Department, Role, User
         from planning_cycle.services.cycles import cycle_create
-        from planning_cycle.services.roles import role_assign
         from workflows.models import DepartmentReview, ReviewState
 
-        self.body = Body.objects.create(
-            key="bench", name="Landkreis Benchmark", kind=BodyKind.LANDKREIS, state="NW"
-        )
-        Department.objects.bulk_create(
-            Department(body=self.body, code=f"FD {i:05d}", name=f"Fachdienst {i}") for i in range(N)
-        )
-        self.management = User.objects.create(
-            username="landrat", first_name="Erika", last_name="Muster", body=self.body
-        )
-        role_assign(acting_user=None, user=self.management, role=Role.MANAGEMENT)
+        self.body = create_body("NW")
+        create_departments(self.body, N, digits=5)
+        self.management = create_management(self.body)
         self.review_ctype = ContentType.objects.get_for_model(DepartmentReview)
         self._year = 2000
         self._cycle_create = cycle_create
@@ -151,16 +128,21 @@ def service_run(world: World, reviews: list) -> float:
     return len(reviews) / elapsed
 
 
-def best_of_interleaved(world: World) -> tuple[float, float]:
-    """Run floor and service alternately (so drift on a shared machine hits both); best of each."""
+def best_rates(world: World) -> tuple[float, float]:
+    """Warm up, then run floor and service alternately; return the best rate of each."""
     floor_run(world, world.submitted_reviews(WARM_UP))
     service_run(world, world.submitted_reviews(WARM_UP))
-    rates: dict[str, list[float]] = {"floor": [], "service": []}
-    for i in range(RUNS):
-        for name, run in (("floor", floor_run), ("service", service_run)):
-            rates[name].append(run(world, world.submitted_reviews(N)))
-            log(f"  {name} run {i + 1}: {rates[name][-1]:.0f} tx/s")
-    return max(rates["floor"]), max(rates["service"])
+    best = best_of_interleaved(
+        RUNS,
+        {
+            "floor": lambda: floor_run(world, world.submitted_reviews(N)),
+            "service": lambda: service_run(world, world.submitted_reviews(N)),
+        },
+        "tx/s",
+        ".0f",
+        max,
+    )
+    return best["floor"], best["service"]
 
 
 def queries_per_transition(world: World, count: int = 50) -> float:
@@ -179,63 +161,40 @@ def queries_per_transition(world: World, count: int = 50) -> float:
 
 def split_service(world: World) -> None:
     """Tell how much of a transition is spent in SQL statements and how much elsewhere."""
-    spent = {"sql": 0.0, "statements": 0}
-
-    def timed(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
-        start = time.perf_counter()
-        try:
-            return execute(sql, params, many, context)
-        finally:
-            spent["sql"] += time.perf_counter() - start
-            spent["statements"] += 1
-
     for name, run in (("floor", floor_run), ("service", service_run)):
         reviews = world.submitted_reviews(N)
-        spent.update(sql=0.0, statements=0)
+        timer = SqlTimer()
         start = time.perf_counter()
-        with connection.execute_wrapper(timed):
+        with connection.execute_wrapper(timer):
             run(world, reviews)
         total = (time.perf_counter() - start) / N * 1e6
-        sql = spent["sql"] / N * 1e6
+        sql = timer.total / N * 1e6
         log(
             f"  {name} per transition: {total:.0f} us = {sql:.0f} us in "
-            f"{spent['statements'] / N:g} SQL statements + {total - sql:.0f} us in Python, "
+            f"{timer.statements / N:g} SQL statements + {total - sql:.0f} us in Python, "
             "BEGIN and COMMIT"
         )
 
 
 def profile_service(world: World) -> None:
+    """Log the time split of a transition and a profile of one service run."""
     split_service(world)
-    profiler = cProfile.Profile()
     reviews = world.submitted_reviews(N)
-    profiler.enable()
-    service_run(world, reviews)
-    profiler.disable()
-    out = io.StringIO()
-    stats = pstats.Stats(profiler, stream=out).strip_dirs().sort_stats("cumulative")
-    stats.print_stats(30)
-    stats.sort_stats("tottime").print_stats(20)
-    log(out.getvalue())
+    log_profile(lambda: service_run(world, reviews))
 
 
 def main() -> None:
-    old_name = create_scratch_db()
-    try:
-        log(
-            f"benchmark on {connection.vendor} ({connection.settings_dict['NAME']}), "
-            f"{N} transitions per run, best of {RUNS}"
-        )
+    with scratch_database():
+        log(f"benchmark on {database_label()}, {N} transitions per run, best of {RUNS}")
         world = World()
-        floor, service = best_of_interleaved(world)
+        floor, service = best_rates(world)
         queries = queries_per_transition(world)
         if PROFILE:
             profile_service(world)
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0, keepdb=False)
-    print(f"BENCH transition_floor {floor:.0f} tx/s")
-    print(f"BENCH transition_service {service:.0f} tx/s")
-    print(f"BENCH transition_ratio {floor / service:.2f} x")
-    print(f"BENCH transition_queries {queries:g} queries")
+    bench("transition_floor", floor, "tx/s", ".0f")
+    bench("transition_service", service, "tx/s", ".0f")
+    bench("transition_ratio", floor / service, "x", ".2f")
+    bench("transition_queries", queries, "queries", "g")
 
 
 if __name__ == "__main__":
