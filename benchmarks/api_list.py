@@ -8,7 +8,7 @@ Run from the repository root:
 Without DATABASE_URL it runs on an in-memory SQLite database. It creates its own scratch
 database (on PostgreSQL `planning_cycle_bench_api_<pid>`) with 10,000 goal agreements of one
 body, and drops it at the end. Both sides page through all of them, 100 per page, in-process
-through django.test.Client (no network). Prints exactly four lines on stdout (details go to
+through django.test.Client (no network). Prints exactly six lines on stdout (details go to
 stderr):
 
     BENCH api_list_floor <n> req/s      a plain Django view: the same 100 rows per page with
@@ -17,6 +17,9 @@ stderr):
                                         `next`, as management with an API token
     BENCH api_list_ratio <n> x          floor / API
     BENCH api_list_queries <n> queries  statements of one API page
+    BENCH api_list_sorted <n> req/s     the same list sorted by department code, then most
+                                        recently changed (`ordering=department,-updated_at`)
+    BENCH api_list_sorted_ratio <n> x   floor / sorted API
 
 Environment: BENCH_AGREEMENTS (rows, default 10,000; a multiple of 100), BENCH_RUNS (best of,
 default 3), BENCH_PROFILE=1 (cProfile of one API pass to stderr).
@@ -57,6 +60,7 @@ AGREEMENTS = env_int("BENCH_AGREEMENTS", 10000)
 RUNS = env_int("BENCH_RUNS", 3)
 PAGE = 100
 API_URL = f"/api/v1/goal-agreements/?page_size={PAGE}"
+SORTED_URL = f"{API_URL}&ordering=department,-updated_at"
 FLOOR_URL = "/bench/floor/"
 
 
@@ -225,14 +229,19 @@ def main() -> None:
         api = Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
         floor = Client()
         # Warm-up, and both sides must deliver every row.
-        for name, client, url in (("floor", floor, FLOOR_URL), ("api", api, API_URL)):
+        sides = (("floor", floor, FLOOR_URL), ("api", api, API_URL), ("sorted", api, SORTED_URL))
+        for name, client, url in sides:
             pages, _seconds, rows = page_through(client, url)
             assert rows == AGREEMENTS, (name, rows)
             log(f"  {name}: {pages} pages, {rows} rows")
 
         best = best_of_interleaved(
             RUNS,
-            {"floor": lambda: rate(floor, FLOOR_URL), "api": lambda: rate(api, API_URL)},
+            {
+                "floor": lambda: rate(floor, FLOOR_URL),
+                "api": lambda: rate(api, API_URL),
+                "sorted": lambda: rate(api, SORTED_URL),
+            },
             "req/s",
             ".0f",
             max,
@@ -244,6 +253,8 @@ def main() -> None:
     bench("api_list", best["api"], "req/s", ".0f")
     bench("api_list_ratio", best["floor"] / best["api"], "x", ".2f")
     bench("api_list_queries", queries, "queries")
+    bench("api_list_sorted", best["sorted"], "req/s", ".0f")
+    bench("api_list_sorted_ratio", best["floor"] / best["sorted"], "x", ".2f")
 
 
 if __name__ == "__main__":

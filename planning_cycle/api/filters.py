@@ -6,6 +6,7 @@ from typing import Any
 
 import django_filters
 from django import forms
+from django.db import models
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -36,8 +37,13 @@ class SortFilter(django_filters.OrderingFilter):
     Unknown names are a 400 that names the parameter and the value.
     """
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, model: type[models.Model], **kwargs: Any) -> None:
         fields = self.normalize_fields(kwargs.get("fields", {}))
+        # Each choice is labelled with its field's name (a relation's: "Organisationseinheit").
+        kwargs.setdefault(
+            "field_labels",
+            {path: _verbose_name(model, path) for path in fields},
+        )
         names = ", ".join(fields.values())
         kwargs.setdefault(
             "help_text",
@@ -50,6 +56,18 @@ class SortFilter(django_filters.OrderingFilter):
                 example=f"-{next(iter(fields.values()))}",
                 names=names,
             ),
+        )
+        kwargs.setdefault(
+            "error_messages",
+            {
+                "invalid_choice": format_lazy(
+                    _(
+                        "Nach „%(value)s“ kann nicht sortiert werden; möglich sind {names} "
+                        "(mit einem Minus davor absteigend)."
+                    ),
+                    names=names,
+                )
+            },
         )
         super().__init__(*args, **kwargs)
 
@@ -67,3 +85,8 @@ class SortFilter(django_filters.OrderingFilter):
                 seen.add(path)
                 terms.append(term)
         return terms
+
+
+def _verbose_name(model: type[models.Model], path: str) -> Any:
+    """Return the name of the model field a sort path starts with."""
+    return getattr(model._meta.get_field(path.split("__")[0]), "verbose_name", path)

@@ -187,7 +187,7 @@ class ApiCursorPagination(CursorPagination):
         return self._link(self._position(self.page[0]), reverse=True)
 
     def _link(self, position: list[Any], *, reverse: bool) -> str:
-        tokens = {"s": self.signature, "p": json.dumps(position)}
+        tokens = {"s": self.signature, "p": json.dumps(position, separators=(",", ":"))}
         if reverse:
             tokens["r"] = "1"
         encoded = b64encode(parse.urlencode(tokens).encode("ascii")).decode("ascii")

@@ -6,14 +6,16 @@ import django_filters
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from planning_cycle.api.filters import IdFilter
-from workflows.models import (
-    DepartmentPlan,
-    DepartmentReview,
-    GoalAgreement,
-)
-from workflows.services.transitions import (
-    state_field,
+from planning_cycle.api.filters import IdFilter, SortFilter
+from workflows.models import DepartmentPlan, DepartmentReview, GoalAgreement
+from workflows.services.transitions import state_field
+
+# Sort fields of the submissions: public name -> model path (read as list columns, see rows).
+SUBMISSION_SORT = (
+    ("updated_at", "updated_at"),
+    ("state", "state"),
+    ("department__code", "department"),
+    ("cycle__year", "cycle"),
 )
 
 
@@ -28,6 +30,7 @@ class _WorkflowFilter(django_filters.FilterSet):
 
 class ReviewFilter(_WorkflowFilter):
     state = _state_filter(DepartmentReview)
+    ordering = SortFilter(model=DepartmentReview, fields=SUBMISSION_SORT)
 
     class Meta:
         model = DepartmentReview
@@ -36,6 +39,7 @@ class ReviewFilter(_WorkflowFilter):
 
 class PlanFilter(_WorkflowFilter):
     state = _state_filter(DepartmentPlan)
+    ordering = SortFilter(model=DepartmentPlan, fields=SUBMISSION_SORT)
 
     class Meta:
         model = DepartmentPlan
@@ -45,6 +49,10 @@ class PlanFilter(_WorkflowFilter):
 class AgreementFilter(_WorkflowFilter):
     state = _state_filter(GoalAgreement)
     operative_goal = IdFilter(field_name="operative_goal_id", label=_("Operatives Ziel (ID)"))
+    ordering = SortFilter(
+        model=GoalAgreement,
+        fields=(*SUBMISSION_SORT, ("operative_goal__number", "operative_goal")),
+    )
 
     class Meta:
         model = GoalAgreement

@@ -136,7 +136,13 @@ def transition_actions(model: type[models.Model]) -> tuple[Any, Any]:
         responses=TransitionOptionSerializer(many=True),
         summary="List the transitions you may fire now, and what blocks the others",
     )
-    @action(detail=True, methods=["get"], url_path="transitions", pagination_class=None)
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path="transitions",
+        pagination_class=None,
+        filter_backends=[],
+    )
     def transitions(self: Any, request: Request, pk: str | None = None) -> Response:
         """List the transitions this user may fire now, with what blocks the others."""
         obj = self.get_transition_object()
@@ -148,7 +154,13 @@ def transition_actions(model: type[models.Model]) -> tuple[Any, Any]:
         parameters=[_name_parameter(model)],
         summary="Fire a transition through the transition service",
     )
-    @action(detail=True, methods=["post"], url_path=NAME_PATTERN, pagination_class=None)
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path=NAME_PATTERN,
+        pagination_class=None,
+        filter_backends=[],
+    )
     def fire(self: Any, request: Request, pk: str | None = None, name: str = "") -> Response:
         """Fire a transition through the transition service; answers the new state."""
         return _fire(request, self.get_transition_object(), name)

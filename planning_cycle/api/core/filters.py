@@ -1,4 +1,4 @@
-"""Filters of the core domain's lists (query parameters; all exact matches)."""
+"""Filters of the core domain's lists (query parameters: exact matches and `ordering`)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
+from planning_cycle.api.filters import IdFilter, SortFilter
 from planning_cycle.models import (
     Department,
     Indicator,
@@ -15,6 +16,7 @@ from planning_cycle.models import (
     OperativeGoal,
     Phase,
     PlanningCycle,
+    PolicyField,
     Product,
     ProductBudget,
     StrategicGoal,
@@ -24,92 +26,109 @@ from planning_cycle.models import (
 
 @extend_schema_field(OpenApiTypes.INT)
 class IntegerFilter(filters.NumberFilter):
-    """An integer (an id or a year); anything else is a 400 naming the parameter."""
+    """An integer (a year); anything else is a 400 naming the parameter."""
 
     field_class = forms.IntegerField
 
 
 class DepartmentFilter(filters.FilterSet):
     takes_part = filters.BooleanFilter(help_text="Only departments taking part in the cycle.")
-    parent = IntegerFilter(help_text="Only the children of this department (id).")
+    parent = IdFilter(help_text="Only the children of this department (id).")
+    ordering = SortFilter(model=Department, fields=("code", "name"))
 
     class Meta:
         model = Department
-        fields = ["takes_part", "parent"]
+        fields = ["takes_part", "parent", "ordering"]
 
 
 class CycleFilter(filters.FilterSet):
     year = IntegerFilter()
     phase = filters.ChoiceFilter(choices=Phase.choices)
+    ordering = SortFilter(model=PlanningCycle, fields=("year", "created_at", "updated_at"))
 
     class Meta:
         model = PlanningCycle
-        fields = ["year", "phase"]
+        fields = ["year", "phase", "ordering"]
+
+
+class PolicyFieldFilter(filters.FilterSet):
+    ordering = SortFilter(model=PolicyField, fields=("position", "key", "name"))
+
+    class Meta:
+        model = PolicyField
+        fields = ["ordering"]
 
 
 class StrategicGoalFilter(filters.FilterSet):
-    policy_field = IntegerFilter()
+    policy_field = IdFilter()
     number = filters.CharFilter()
+    ordering = SortFilter(model=StrategicGoal, fields=("position", "number", "title"))
 
     class Meta:
         model = StrategicGoal
-        fields = ["policy_field", "number"]
+        fields = ["policy_field", "number", "ordering"]
 
 
 class OperativeGoalFilter(filters.FilterSet):
-    strategic_goal = IntegerFilter()
-    department = IntegerFilter(
+    strategic_goal = IdFilter()
+    department = IdFilter(
         field_name="departments", help_text="Only goals this department (id) leads."
     )
     number = filters.CharFilter()
+    ordering = SortFilter(model=OperativeGoal, fields=("position", "number", "title"))
 
     class Meta:
         model = OperativeGoal
-        fields = ["strategic_goal", "department", "number"]
+        fields = ["strategic_goal", "department", "number", "ordering"]
 
 
 class MeasureFilter(filters.FilterSet):
-    operative_goal = IntegerFilter()
-    owner = IntegerFilter(help_text="Only measures this department (id) is responsible for.")
+    operative_goal = IdFilter()
+    owner = IdFilter(help_text="Only measures this department (id) is responsible for.")
+    ordering = SortFilter(model=Measure, fields=("position", "key", "title", "due_date", "cost"))
 
     class Meta:
         model = Measure
-        fields = ["operative_goal", "owner"]
+        fields = ["operative_goal", "owner", "ordering"]
 
 
 class IndicatorFilter(filters.FilterSet):
-    strategic_goal = IntegerFilter()
-    operative_goal = IntegerFilter()
-    product = IntegerFilter()
+    strategic_goal = IdFilter()
+    operative_goal = IdFilter()
+    product = IdFilter()
+    ordering = SortFilter(model=Indicator, fields=("key", "name"))
 
     class Meta:
         model = Indicator
-        fields = ["strategic_goal", "operative_goal", "product"]
+        fields = ["strategic_goal", "operative_goal", "product", "ordering"]
 
 
 class IndicatorValueFilter(filters.FilterSet):
-    indicator = IntegerFilter()
+    indicator = IdFilter()
     kind = filters.ChoiceFilter(choices=ValueKind.choices)
     year = IntegerFilter()
+    ordering = SortFilter(model=IndicatorValue, fields=("year", "kind", "value"))
 
     class Meta:
         model = IndicatorValue
-        fields = ["indicator", "kind", "year"]
+        fields = ["indicator", "kind", "year", "ordering"]
 
 
 class ProductFilter(filters.FilterSet):
-    department = IntegerFilter()
+    department = IdFilter()
     code = filters.CharFilter()
+    ordering = SortFilter(model=Product, fields=("code", "name"))
 
     class Meta:
         model = Product
-        fields = ["department", "code"]
+        fields = ["department", "code", "ordering"]
 
 
 class ProductBudgetFilter(filters.FilterSet):
-    product = IntegerFilter()
+    product = IdFilter()
     year = IntegerFilter()
+    ordering = SortFilter(model=ProductBudget, fields=("year", "amount"))
 
     class Meta:
         model = ProductBudget
-        fields = ["product", "year"]
+        fields = ["product", "year", "ordering"]

@@ -140,6 +140,7 @@ class PolicyFieldViewSet(CoreViewSet):
 
     model = PolicyField
     serializer_class = s.PolicyFieldSerializer
+    filterset_class = filters.PolicyFieldFilter
 
 
 @resource("strategic-goals", "strategic goal", "strategic goals")

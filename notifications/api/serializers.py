@@ -1,0 +1,175 @@
+"""Serializers of the tasks, notifications and deadlines in the API."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from workflows.api.serializers import CycleRefSerializer, DepartmentRefSerializer
+
+from ..models import Audience, Deadline, Notification, NotificationKind, TaskKind
+from ..rendering import deadline_subject, notification_path, notification_text, notification_title
+from ..services.deadlines import (
+    MAX_REASON_LENGTH,
+    DeadlineError,
+    _check_reason,
+)
+
+LATEST_DUE_DATE = dt.date(2999, 12, 31)
+
+
+def choice_field(choices: Any, key: str, **kwargs: Any) -> Any:
+    """A choice field with its own named enum in the schema (`key` keeps it apart)."""
+    pairs = list(choices)
+    schema: dict[str, Any] = {
+        "type": "string",
+        "enum": [value for value, _label in pairs],
+        "x-spec-enum-id": key,
+        "description": "\n".join(f"* `{value}` - {label}" for value, label in pairs),
+    }
+    field_class = extend_schema_field(schema)(
+        type(f"{key.title().replace('-', '')}ChoiceField", (serializers.ChoiceField,), {})
+    )
+    return field_class(choices=pairs, **kwargs)
+
+
+# ---------------------------------------------------------------------------------------
+# Serializers
+
+
+class DeadlineSerializer(serializers.ModelSerializer[Deadline]):
+    """An open task with its due time."""
+
+    kind = choice_field(TaskKind.choices, "task-kind", read_only=True)
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    audience = choice_field(Audience.choices, "task-audience", read_only=True)
+    subject = serializers.SerializerMethodField()
+    cycle = CycleRefSerializer(read_only=True, allow_null=True)
+    department = DepartmentRefSerializer(read_only=True, allow_null=True)
+    object_type = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Deadline
+        fields = [
+            "id",
+            "kind",
+            "kind_label",
+            "subject",
+            "audience",
+            "cycle",
+            "department",
+            "object_type",
+            "object_id",
+            "url_path",
+            "due_at",
+            "opened_at",
+        ]
+        read_only_fields = fields
+
+    def get_subject(self, deadline: Deadline) -> str:
+        return deadline_subject(deadline)
+
+    @extend_schema_field(
+        {
+            "type": "string",
+            "enum": ["review", "plan", "agreement"],
+            "x-spec-enum-id": "task-object-type",
+        }
+    )
+    def get_object_type(self, deadline: Deadline) -> str:
+        """Which API resource the task is about (reviews, plans, goal-agreements)."""
+        return deadline.kind.split("_")[0]
+
+
+class DeadlineExtensionSerializer(serializers.Serializer[Any]):
+    previous_due_at = serializers.DateTimeField(read_only=True)
+    new_due_at = serializers.DateTimeField(read_only=True)
+    reason = serializers.CharField(read_only=True)
+    actor = serializers.CharField(read_only=True)
+    created_at = serializers.DateTimeField(read_only=True)
+
+
+class BodyDeadlineSerializer(DeadlineSerializer):
+    """An open deadline of the body, with its recorded extensions."""
+
+    kind = choice_field(TaskKind.choices, "body-deadline-kind", read_only=True)
+    extensions = DeadlineExtensionSerializer(many=True, read_only=True)
+
+    class Meta(DeadlineSerializer.Meta):
+        fields = [*DeadlineSerializer.Meta.fields, "extensions"]
+        read_only_fields = fields
+
+
+class DeadlineExtendSerializer(serializers.Serializer[Any]):
+    new_due_date = serializers.DateField(
+        label=_("Neues Fälligkeitsdatum"),
+        help_text=_("Die Frist endet am Ende dieses Tages."),
+    )
+    reason = serializers.CharField(max_length=MAX_REASON_LENGTH, label=_("Begründung"))
+
+    def validate_new_due_date(self, value: dt.date) -> dt.date:
+        # Reminders and escalations count days from the due date: keep it computable.
+        if value > LATEST_DUE_DATE:
+            raise serializers.ValidationError(
+                _("Bitte wählen Sie ein Datum bis spätestens %(date)s.")
+                % {"date": LATEST_DUE_DATE.isoformat()}
+            )
+        return value
+
+    def validate_reason(self, value: str) -> str:
+        # The service's own check, here so that its message lands at this field.
+        try:
+            return _check_reason(value)
+        except DeadlineError as exc:
+            raise serializers.ValidationError(exc.message) from exc
+
+
+class NotificationSerializer(serializers.ModelSerializer[Notification]):
+    """One message of the user's inbox, in the reader's language."""
+
+    kind = choice_field(NotificationKind.choices, "notification-kind", read_only=True)
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    title = serializers.SerializerMethodField()
+    text = serializers.SerializerMethodField()
+    path = serializers.SerializerMethodField()
+    deadline = serializers.IntegerField(source="deadline_id", read_only=True, allow_null=True)
+    unread = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Notification
+        fields = [
+            "id",
+            "kind",
+            "kind_label",
+            "title",
+            "text",
+            "path",
+            "deadline",
+            "created_at",
+            "read_at",
+            "unread",
+        ]
+        read_only_fields = fields
+
+    def get_title(self, notification: Notification) -> str:
+        return notification_title(notification)
+
+    def get_text(self, notification: Notification) -> str:
+        return notification_text(notification)
+
+    def get_path(self, notification: Notification) -> str:
+        """The site page the notification links to."""
+        return notification_path(notification)
+
+    def get_unread(self, notification: Notification) -> bool:
+        return notification.read_at is None
+
+
+class MarkedReadSerializer(serializers.Serializer[Any]):
+    marked = serializers.IntegerField(
+        read_only=True, help_text=_("Wie viele Benachrichtigungen gelesen markiert wurden.")
+    )
