@@ -18,3 +18,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # schemathesis sends thousands of requests with one token: the rate limit must not trip
 # (tests/api/test_throttling.py proves it with a low rate of its own).
 REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"api": "1000000/hour"}}  # noqa: F405
+# A workflow that exists only in the tests proves that a new workflow plugs into the
+# engine with one declaration (tests/workflows/test_registry.py).
+INSTALLED_APPS = [*INSTALLED_APPS, "tests.memo"]  # noqa: F405

@@ -18,8 +18,9 @@ from planning_cycle.selectors.goals import (
     operative_goals_of_body,
     visions_of_body,
 )
+from workflows.agreements.services import agreement_propose, may_propose
 from workflows.selectors import state_view
-from workflows.services.content import ContentError, agreement_propose, may_propose
+from workflows.services.content import ContentError
 
 from .common import body_id, member_view, request_checker
 

@@ -32,8 +32,9 @@ from planning_cycle.models import (
 )
 from planning_cycle.services.cycles import cycle_create
 from planning_cycle.services.roles import role_assign
+from workflows.agreements.services import agreement_propose, agreement_update
 from workflows.models import DepartmentReview, GoalAgreement
-from workflows.services.content import ContentError, agreement_propose, agreement_update
+from workflows.services.content import ContentError
 from workflows.services.transitions import transition_fire
 
 PASSWORD = "demo-planung"
