@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.db import models
+from django.urls import reverse
 from django.utils.functional import Promise
 from django_fsm import FSMFieldMixin
 
@@ -111,6 +112,12 @@ class Workflow:
         if any(f.name == "updated_at" for f in self.model._meta.concrete_fields):
             names.append("updated_at")
         return names
+
+    def detail_path(self, pk: object) -> str:
+        """Return the web page of one of its objects (the generic page if it has none)."""
+        if self.detail_url_name:
+            return reverse(self.detail_url_name, args=[pk])
+        return reverse("workflow_detail", args=[self.slug, pk])
 
     def task_for(self, state: str) -> Task | None:
         """Return the task an object stands for in this state, if any."""

@@ -17,7 +17,6 @@ from typing import Any
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -114,13 +113,13 @@ def deadlines_open_for(objects: Sequence[Any], *, now: dt.datetime | None = None
         rows.append(
             Deadline(
                 body_id=obj.body_id,
-                cycle_id=obj.cycle_id,
-                department_id=obj.department_id,
+                cycle_id=getattr(obj, "cycle_id", None),
+                department_id=getattr(obj, "department_id", None),
                 kind=spec.kind,
                 audience=spec.audience,
                 content_type_id=_content_type_id(type(obj)),
                 object_id=obj.pk,
-                url_path=reverse(workflow_of(obj).detail_url_name, args=[obj.pk]),
+                url_path=workflow_of(obj).detail_path(obj.pk),
                 due_at=end_of_day(due_date),
                 opened_at=now,
                 # The next sweep computes the reminder schedule.

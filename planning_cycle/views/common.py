@@ -72,10 +72,7 @@ def workflow_queryset(model: type[models.Model], body: int) -> models.QuerySet[A
 
 def object_url(obj: models.Model) -> str:
     """Return the page of a workflow object (the generic page if it has none of its own)."""
-    workflow = workflow_of(obj)
-    if workflow.detail_url_name:
-        return reverse(workflow.detail_url_name, args=[obj.pk])
-    return reverse("workflow_detail", args=[workflow.slug, obj.pk])
+    return workflow_of(obj).detail_path(obj.pk)
 
 
 def transition_url(obj: models.Model) -> str:

@@ -20,6 +20,7 @@ from planning_cycle.models import Department, User
 from tests.conftest import World, build_world
 from tests.memo.models import Memo, MemoState
 from workflows.models import OutboxMessage, TransitionLog
+from workflows.permissions import permission_checker
 from workflows.registry import (
     UnknownWorkflow,
     is_workflow,
@@ -33,7 +34,6 @@ from workflows.services.transitions import (
     transition_fire,
     transitions_available,
 )
-from workflows.permissions import permission_checker
 
 pytestmark = pytest.mark.django_db
 
