@@ -255,3 +255,22 @@ def test_digest_once_per_day_with_all_waiting_notifications(world: World) -> Non
         assert digests_create() == 1
     assert Digest.objects.count() == 2
     assert not Notification.objects.filter(email_state=EmailState.DIGEST).exists()
+
+
+def test_late_delivered_transition_does_not_announce_a_later_task(world: World) -> None:
+    # Submitted and returned before the outbox ran: the department's new task is announced
+    # by the return (with its comment), not by the submission that came first.
+    review = submit(world)
+    with time_machine.travel(START + 3 * HOUR, tick=False):
+        transition_fire(
+            acting_user=world.users["management"],
+            obj=review,
+            transition="return_",
+            comment="Bitte Kennzahlen ergänzen.",
+        )
+    process(START + 4 * HOUR)
+    resubmit = open_deadline(review, TaskKind.REVIEW_SUBMIT)
+    notes = Notification.objects.filter(deadline=resubmit, kind=NotificationKind.TASK)
+    assert {n.data["transition"] for n in notes} == {"return_"}
+    assert {n.data["comment"] for n in notes} == {"Bitte Kennzahlen ergänzen."}
+    assert not Notification.objects.filter(kind=NotificationKind.TASK, data__transition="submit")
