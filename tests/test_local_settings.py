@@ -44,3 +44,16 @@ def test_site_url_defaults_to_the_default_address_and_wins_when_set() -> None:
 def test_demo_runs_without_debug_unless_asked() -> None:
     assert local_settings()["debug"] is False
     assert local_settings(DEBUG="true")["debug"] is True
+
+
+@pytest.mark.django_db
+def test_demo_logins_name_the_site_address() -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.test import override_settings
+
+    out = StringIO()
+    with override_settings(SITE_URL="http://127.0.0.1:8012"):
+        call_command("seed_demo", stdout=out)
+    assert "Demo-Zugänge (http://127.0.0.1:8012/):" in out.getvalue()
