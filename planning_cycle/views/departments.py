@@ -11,9 +11,9 @@ from planning_cycle.models import PlanningCycle
 from planning_cycle.selectors.cycles import (
     cycle_current,
     cycles_of_body,
-    department_cycle,
     departments_of_body,
 )
+from workflows.submissions.selectors import department_cycle
 
 from .common import body_id, member_view
 from .panels import panels_for

@@ -27,12 +27,12 @@ from planning_cycle.selectors.indicators import (
     department_indicator_rows,
     department_indicators,
 )
-from planning_cycle.services.indicators import indicator_actual_set
 from workflows.agreements.services import agreement_update
 from workflows.agreements.workflow import AGREEMENT_FIELDS
 from workflows.models import DepartmentPlan, DepartmentReview, GoalAgreement
 from workflows.registry import workflow_of
 from workflows.services.content import ContentError, may_edit, not_editable_reason
+from workflows.submissions.indicators import indicator_actual_set
 from workflows.submissions.services import plan_update, review_update
 
 from .common import body_id, member_view, object_url, request_checker, workflow_queryset

@@ -23,9 +23,7 @@ class Memo(ConcurrentTransitionMixin, models.Model):
         Department, verbose_name="Organisationseinheit", on_delete=models.CASCADE
     )
     text = models.TextField("Text", blank=True)
-    state = FSMField(
-        "Status", default=MemoState.DRAFT, choices=MemoState.choices, protected=True
-    )
+    state = FSMField("Status", default=MemoState.DRAFT, choices=MemoState.choices, protected=True)
     updated_at = models.DateTimeField("geändert am", auto_now=True)
 
     class Meta:
