@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from guardian.core import ObjectPermissionChecker
 
 from planning_cycle.models import Phase, PhaseDeadline, PlanningCycle, User
+from planning_cycle.text import TextRefused, text_clean
 from workflows.models import TransitionLog
 from workflows.permissions import permission_checker, user_may
 from workflows.registry import Task, is_workflow, state_of, tasks, workflow_of
@@ -163,16 +164,12 @@ def deadlines_follow_transition(obj: models.Model, acting_user: User, log: Trans
 
 
 def _check_reason(reason: str) -> str:
-    reason = reason.strip()
+    try:
+        reason = text_clean(reason, what=_("Die Begründung"), limit=MAX_REASON_LENGTH)
+    except TextRefused as exc:
+        raise DeadlineError(exc.message) from None
     if not reason:
         raise DeadlineError(_("Bitte begründen Sie die Fristverlängerung."))
-    if len(reason) > MAX_REASON_LENGTH:
-        raise DeadlineError(
-            _("Die Begründung ist zu lang: höchstens %(limit)s Zeichen, eingegeben %(length)s.")
-            % {"limit": MAX_REASON_LENGTH, "length": len(reason)}
-        )
-    if "\x00" in reason:
-        raise DeadlineError(_("Die Begründung enthält ein unzulässiges Steuerzeichen."))
     return reason
 
 

@@ -25,16 +25,12 @@ from workflows.models import (
     GoalAgreement,
     Outcome,
 )
-from workflows.registry import workflow_of
+from workflows.registry import state_label, workflow_of
 from workflows.services.content import TEXT_MAX_LENGTH
 from workflows.services.transitions import (
     MAX_TEXT_LENGTH,
     state_field,
 )
-
-
-def state_label(model: type[models.Model], state: str) -> str:
-    return str(dict(state_field(model).choices or []).get(state, state))
 
 
 def transition_names(model: type[models.Model]) -> list[str]:

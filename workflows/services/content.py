@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from guardian.core import ObjectPermissionChecker
 
 from planning_cycle.models import User
+from planning_cycle.text import TextRefused, text_clean
 from workflows.permissions import user_may
 from workflows.registry import state_label, state_of, workflow_of
 
@@ -52,17 +53,11 @@ def may_edit(user: User, checker: ObjectPermissionChecker, obj: models.Model) ->
 
 
 def clean_text(value: str, field: str) -> str:
-    """Normalise line breaks and surrounding blanks; refuse texts over the length limit."""
-    text = (value or "").replace("\r\n", "\n").replace("\r", "\n").strip()
-    if "\x00" in text:
-        raise ContentError(_("Der Text enthält ungültige Zeichen."), field)
-    if len(text) > TEXT_MAX_LENGTH:
-        raise ContentError(
-            _("Der Text ist zu lang: höchstens %(limit)s Zeichen, eingegeben wurden %(length)s.")
-            % {"limit": f"{TEXT_MAX_LENGTH:,}".replace(",", "."), "length": len(text)},
-            field,
-        )
-    return text
+    """Apply the text policy to a content field; a refusal names the field."""
+    try:
+        return text_clean(value, what=_("Der Text"), limit=TEXT_MAX_LENGTH)
+    except TextRefused as exc:
+        raise ContentError(exc.message, field) from None
 
 
 def content_update(

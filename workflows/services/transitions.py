@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,6 +15,7 @@ from django_fsm import ConcurrentTransition, FSMFieldMixin, Transition
 from guardian.core import ObjectPermissionChecker
 
 from planning_cycle.models import User
+from planning_cycle.text import TextRefused, text_clean
 from workflows.conditions import explain_failure
 from workflows.guards import GUARDS
 from workflows.models import TransitionLog
@@ -234,27 +234,12 @@ def _label_of(model: type[models.Model], transition: str) -> str:
 MAX_TEXT_LENGTH = 10_000
 
 
-def _check_text(text: str, what: str) -> None:
-    """Refuse a comment or reason that is too long or holds a control character.
-
-    PostgreSQL cannot store NUL at all; no other control character but tab and line breaks
-    belongs in a comment either.
-    """
-    if len(text) > MAX_TEXT_LENGTH:
-        raise TransitionError(
-            _("%(what)s ist zu lang: höchstens %(limit)s Zeichen, eingegeben %(length)s.")
-            % {
-                "what": what,
-                "limit": f"{MAX_TEXT_LENGTH:,}".replace(",", "."),
-                "length": f"{len(text):,}".replace(",", "."),
-            }
-        )
-    for char in text:
-        if unicodedata.category(char) == "Cc" and char not in "\t\n\r":
-            raise TransitionError(
-                _("%(what)s enthält das unzulässige Steuerzeichen U+%(code)04X.")
-                % {"what": what, "code": ord(char)}
-            )
+def _clean(text: str, what: str) -> str:
+    """Apply the text policy to a comment or reason (for every caller: command, admin, API)."""
+    try:
+        return text_clean(text, what=what, limit=MAX_TEXT_LENGTH)
+    except TextRefused as exc:
+        raise TransitionError(exc.message) from None
 
 
 def transition_fire(
@@ -274,8 +259,8 @@ def transition_fire(
     except UnknownWorkflow:
         raise TypeError(f"{model.__name__} is not a workflow model") from None
     label = _label_of(model, transition)
-    _check_text(comment, _("Der Kommentar"))
-    _check_text(override_reason, _("Die Begründung"))
+    comment = _clean(comment, _("Der Kommentar"))
+    override_reason = _clean(override_reason, _("Die Begründung"))
     fsm_field = state_field(model)
     checker = checker or ObjectPermissionChecker(acting_user)
     try:
@@ -287,8 +272,8 @@ def transition_fire(
                 locked=locked,
                 transition=transition,
                 label=label,
-                comment=comment.strip(),
-                override_reason=override_reason.strip(),
+                comment=comment,
+                override_reason=override_reason,
                 expected_state=expected_state,
             )
             getattr(locked, transition)()
@@ -299,7 +284,7 @@ def transition_fire(
                 transition=transition,
                 source=state,
                 target=fsm_field.value_from_object(locked),
-                comment=comment.strip(),
+                comment=comment,
                 override_reason=override_reason,
             )
             for effect in side_effects(model, transition):
