@@ -38,5 +38,6 @@ urlpatterns = [
     ),
     path("uebergang/<slug:model>/<int:pk>/", transitions.transition, name="transition"),
     path("konto/api-schluessel/", tokens.api_tokens, name="api_tokens"),
+    path("konto/anmeldesperren/", auth.login_lockouts, name="login_lockouts"),
     path("", include("notifications.urls")),
 ]
