@@ -73,9 +73,9 @@ def test_every_demo_user_can_log_in() -> None:
     for demo in DEMO_USERS:
         client = Client()
         # django-axes checks every login against its lockouts and needs a request for that.
-        assert client.login(
-            request=HttpRequest(), username=demo.username, password=PASSWORD
-        ), demo.username
+        assert client.login(request=HttpRequest(), username=demo.username, password=PASSWORD), (
+            demo.username
+        )
     admin = User.objects.get(username="admin")
     assert admin.is_superuser and admin.body is None
 

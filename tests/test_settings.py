@@ -184,9 +184,7 @@ def test_cache_is_redis_when_redis_url_is_set_else_local_memory() -> None:
 
     result = run_python(CACHE_SNAPSHOT)
     assert result.returncode == 0, result.stderr
-    assert json.loads(result.stdout)["BACKEND"] == (
-        "django.core.cache.backends.locmem.LocMemCache"
-    )
+    assert json.loads(result.stdout)["BACKEND"] == ("django.core.cache.backends.locmem.LocMemCache")
 
 
 def test_login_throttle_comes_from_the_environment() -> None:

@@ -34,7 +34,7 @@ def session(user) -> Client:  # type: ignore[no-untyped-def]
 
 
 def test_every_role_but_external_stakeholders_has_api_use() -> None:
-    assert API_ROLES == {r.value for r in Role} - {Role.EXTERNAL_STAKEHOLDER.value}
+    assert {r.value for r in Role} - {Role.EXTERNAL_STAKEHOLDER.value} == API_ROLES
 
 
 def test_extern_cannot_create_a_token_through_the_api(world: World) -> None:

@@ -70,9 +70,7 @@ def test_the_cap_holds_under_concurrent_creation(world: World) -> None:
     # Reads pass this table lock, inserts wait for it.
     with transaction.atomic(using="default"):
         with connections["default"].cursor() as cursor:
-            cursor.execute(
-                f'LOCK TABLE "{ApiToken._meta.db_table}" IN SHARE ROW EXCLUSIVE MODE'  # noqa: S608
-            )
+            cursor.execute(f'LOCK TABLE "{ApiToken._meta.db_table}" IN SHARE ROW EXCLUSIVE MODE')
         barrier.wait()
         time.sleep(1.0)  # every request is now in the service, waiting on a lock
     for t in threads:

@@ -102,9 +102,7 @@ def test_a_successful_login_clears_earlier_failures(world: World) -> None:
         assert attempt(client, user.username, "falsch").status_code == 200
 
 
-def test_management_unlocks_and_the_right_password_then_logs_in(
-    world: World, client_for
-) -> None:
+def test_management_unlocks_and_the_right_password_then_logs_in(world: World, client_for) -> None:
     user = world.users["department_head"]
     client = Client()
     hammer(client, user)
