@@ -29,12 +29,13 @@ def may_release_lockouts(user: User) -> bool:
 
 def login_lockout_release(*, acting_user: User, username: str) -> int:
     """Lift the login lockout of a user of the acting user's body; return attempts removed."""
-    if not may_release_lockouts(acting_user):
+    body_id = acting_user.body_id
+    if body_id is None or not may_release_lockouts(acting_user):
         raise LockoutError(
             _("Nur die Verwaltungsleitung kann Anmeldesperren aufheben."), status=403
         )
     # Another body's user, or no user at all: the same answer, nothing to learn by trying.
-    if not User.objects.filter(body_id=acting_user.body_id, username=username).exists():
+    if not User.objects.filter(body_id=body_id, username=username).exists():
         raise LockoutError(_("Diesen Benutzer gibt es nicht."), status=404)
     removed = axes_reset(username=username)
     logger.info(

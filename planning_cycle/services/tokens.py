@@ -53,7 +53,8 @@ def api_token_create(
     *, acting_user: User, name: str, scope: str, expires_at: dt.datetime | None = None
 ) -> tuple[ApiToken, str]:
     """Create a token for the acting user; return it and its secret (shown once only)."""
-    if acting_user.body_id is None:
+    body_id = acting_user.body_id
+    if body_id is None:
         raise TokenError(_("Nur Mitglieder einer Kommune können API-Schlüssel erstellen."))
     if not has_api_use(acting_user):
         raise TokenError(
@@ -108,6 +109,7 @@ def api_token_create(
             )
         token = _token_insert(
             acting_user=acting_user,
+            body_id=body_id,
             name=name,
             scope=scope,
             secret=secret,
@@ -120,6 +122,7 @@ def api_token_create(
 def _token_insert(
     *,
     acting_user: User,
+    body_id: int,
     name: str,
     scope: str,
     secret: str,
@@ -129,7 +132,7 @@ def _token_insert(
     try:
         with transaction.atomic():
             token = ApiToken.objects.create(
-                body_id=acting_user.body_id,
+                body_id=body_id,
                 user=acting_user,
                 name=name,
                 prefix=secret[: len(TOKEN_PREFIX) + 6],

@@ -119,11 +119,10 @@ AXES_HTTP_RESPONSE_CODE = 429
 # Behind reverse proxies the client's address is in X-Forwarded-For: LOGIN_PROXY_COUNT
 # says how many proxies of ours are in front (0: none, the peer address is the client).
 LOGIN_PROXY_COUNT = env.int("LOGIN_PROXY_COUNT", default=0)
+AXES_IPWARE_META_PRECEDENCE_ORDER: tuple[str, ...] = ("REMOTE_ADDR",)
 if LOGIN_PROXY_COUNT:
     AXES_IPWARE_PROXY_COUNT = LOGIN_PROXY_COUNT
     AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
-else:
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
 
 # Guardian: no anonymous user row; the public part of the product does not need one.
 ANONYMOUS_USER_NAME = None
