@@ -10,7 +10,7 @@ from rest_framework import authentication, exceptions, permissions
 from rest_framework.request import Request
 
 from planning_cycle.models import ApiToken, TokenScope, User
-from planning_cycle.services.tokens import has_api_use, token_hash
+from planning_cycle.services.tokens import token_hash
 
 
 class ApiTokenAuthentication(authentication.BaseAuthentication):
@@ -45,7 +45,7 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
 
 
 class IsBodyMember(permissions.BasePermission):
-    """A logged-in (or token-holding) member of a body with API use; read-only tokens only read."""
+    """A logged-in (or token-holding) member of a body; read-only tokens only read."""
 
     message = gettext_lazy("Für die API braucht es ein Benutzerkonto einer Kommune.")
 
@@ -55,9 +55,6 @@ class IsBodyMember(permissions.BasePermission):
             return False
         if getattr(user, "body_id", None) is None:
             return False
-        if not has_api_use(user):  # type: ignore[arg-type]
-            # External stakeholders (services/tokens.py API_ROLES): no API, session or token.
-            raise exceptions.PermissionDenied(_("Ihre Rolle hat keinen Zugang zur API."))
         auth = request.auth
         if (
             isinstance(auth, ApiToken)
