@@ -182,3 +182,21 @@ def test_the_page_lists_only_locked_users_of_the_body(world: World, client_for) 
     assert f'value="{tried_once.username}"' not in html
     assert f'value="{other.users["department_head"].username}"' not in html
     assert f'value="{extra.username}"' not in html
+
+
+def test_the_lockout_and_the_unlock_page_speak_english_too(
+    world: World, client_for, english_messages: None
+) -> None:
+    user = world.users["department_head"]
+    client = Client()
+    assert client.post("/i18n/setlang/", {"language": "en", "next": "/"}).status_code == 302
+    hammer(client, user, times=5)
+    assert (
+        "Too many failed login attempts"
+        in attempt(client, user.username, PASSWORD).content.decode()
+    )
+
+    management = client_for(world.users["management"])
+    management.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    html = management.get(LOCKOUTS).content.decode()
+    assert "Login lockouts" in html and "Unlock" in html
