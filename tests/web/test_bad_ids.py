@@ -44,3 +44,21 @@ def test_a_bad_cycle_id_in_the_query_is_404(world: World, client_for, value: str
 
     assert client.get(url, {"zyklus": value}).status_code == 404
     assert client.get(url, {"zyklus": str(world.cycle.pk)}).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/zyklen/{n}/",
+        "/einheiten/{n}/",
+        "/zielbilanzierungen/{n}/",
+        "/planungen/{n}/",
+        "/zielvereinbarungen/{n}/",
+        "/ziele/operativ/{n}/",
+    ],
+)
+def test_an_id_in_the_path_too_large_for_the_database_is_404(
+    world: World, client_for, path: str
+) -> None:
+    client = client_for(world.users["management"])
+    assert client.get(path.format(n="9" * 30)).status_code == 404
