@@ -48,5 +48,6 @@ urlpatterns = [
     path("uebergang/<slug:model>/<int:pk>/", transitions.transition, name="transition"),
     path("ablauf/<slug:slug>/<int:pk>/", workflow_pages.workflow_detail, name="workflow_detail"),
     path("konto/api-schluessel/", tokens.api_tokens, name="api_tokens"),
+    path("konto/anmeldesperren/", auth.login_lockouts, name="login_lockouts"),
     path("", include("notifications.urls")),
 ]

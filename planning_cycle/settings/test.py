@@ -12,6 +12,11 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 if env.str("TEST_EMAIL_URL", default=""):
     vars().update(env.email("TEST_EMAIL_URL"))
 LANGUAGE_CODE = "de"
+# Each test process keeps its own cache, even when REDIS_URL is set: rate-limit counters
+# must not leak between test runs that share a Redis database.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# django-axes stays on (tests/web/test_login_throttle.py). Its backend needs the request:
+# `client.force_login(user)` needs none; `client.login(...)` must pass `request=HttpRequest()`.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["NAME"] = ":memory:"
     DATABASES["default"]["OPTIONS"] = {}
