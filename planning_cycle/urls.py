@@ -3,7 +3,16 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from planning_cycle.views import auth, cycles, departments, goals, submissions, tokens, transitions
+from planning_cycle.views import (
+    auth,
+    cycles,
+    departments,
+    goals,
+    roles,
+    submissions,
+    tokens,
+    transitions,
+)
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
@@ -12,6 +21,7 @@ urlpatterns = [
     path("anmelden/", auth.LoginView.as_view(), name="login"),
     path("abmelden/", auth.LogoutView.as_view(), name="logout"),
     path("", cycles.home, name="home"),
+    path("zyklen/neu/", roles.cycle_new, name="cycle_new"),
     path("zyklen/<int:pk>/", cycles.cycle_overview, name="cycle_overview"),
     path("einheiten/<int:pk>/", departments.department_detail, name="department_detail"),
     path("zielbilanzierungen/<int:pk>/", submissions.review_detail, name="review_detail"),
@@ -38,5 +48,7 @@ urlpatterns = [
     ),
     path("uebergang/<slug:model>/<int:pk>/", transitions.transition, name="transition"),
     path("konto/api-schluessel/", tokens.api_tokens, name="api_tokens"),
+    path("rollen/", roles.roles, name="roles"),
+    path("rollen/<int:pk>/entziehen/", roles.role_revoke_view, name="role_revoke"),
     path("", include("notifications.urls")),
 ]

@@ -5,7 +5,6 @@ from __future__ import annotations
 import enum
 from typing import TypeAlias
 
-from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from guardian.core import ObjectPermissionChecker
 
@@ -47,10 +46,7 @@ def actor_require(
         checker = ObjectPermissionChecker(actor)
         if body is not None and user_may(checker, actor, f"planning_cycle.{codename}", body):
             return
-    raise error(
-        _("%(what)s darf nur die Verwaltungsleitung der eigenen Kommune.")
-        % {"what": capfirst(what)}
-    )
+    raise error(_("%(what)s darf nur die Verwaltungsleitung der eigenen Kommune.") % {"what": what})
 
 
 def audit_record(*, actor: Actor, body: Body | int, action: AuditAction, target: str) -> AuditEntry:

@@ -21,7 +21,15 @@ from .audit import SYSTEM, Actor, NotPermitted, actor_require, audit_record
 
 
 class RoleError(Exception):
-    """A role could not be granted or revoked; the message tells why."""
+    """A role could not be granted or revoked; the message tells why.
+
+    `field` names the input at fault where there is one ("scope").
+    """
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
 
 
 class RoleNotPermitted(RoleError, NotPermitted):
@@ -59,20 +67,18 @@ def role_assign(
     kind = scope_kind(permissions.scope_of_role(role))
     if scope is None and kind.model is Body:
         scope = user.body
-    if scope is None:
-        raise RoleError(
-            _("Die Rolle „%(role)s“ gilt für eine Auswahl aus „%(scope)s“; bitte wählen Sie.")
-            % {"role": role.label, "scope": kind.label}
-        )
-    if type(scope) is not kind.model:
+    if scope is None or type(scope) is not kind.model:
         raise RoleError(
             _("Die Rolle „%(role)s“ gilt für die ganze Kommune.") % {"role": role.label}
             if kind.model is Body
-            else _("Die Rolle „%(role)s“ gilt nur für eine Auswahl aus „%(scope)s“.")
-            % {"role": role.label, "scope": kind.label}
+            else _("Die Rolle „%(role)s“ braucht als Geltungsbereich: %(scope)s.")
+            % {"role": role.label, "scope": kind.label},
+            field="scope",
         )
     if body_id_of(scope) != user.body_id:
-        raise RoleError(_("%(scope)s gehört zu einer anderen Kommune.") % {"scope": scope})
+        raise RoleError(
+            _("%(scope)s gehört zu einer anderen Kommune.") % {"scope": scope}, field="scope"
+        )
     with transaction.atomic():
         _lock(user)
         assignment, created = RoleAssignment.objects.get_or_create(

@@ -81,7 +81,7 @@ def test_assigning_a_role_twice_changes_nothing(world: World) -> None:
 @pytest.mark.parametrize(
     ("role", "with_department", "message"),
     [
-        (Role.DEPARTMENT_HEAD, False, "gilt für eine Auswahl aus „Organisationseinheit“"),
+        (Role.DEPARTMENT_HEAD, False, "braucht als Geltungsbereich: Organisationseinheit"),
         (Role.MANAGEMENT, True, "gilt für die ganze Kommune"),
     ],
 )
