@@ -122,11 +122,18 @@ def scope_kind_of(model: type[models.Model]) -> ScopeKind | None:
 
 
 @functools.cache
-def _pointers(model: type[models.Model]) -> tuple[tuple[type[models.Model], str], ...]:
-    """Return (scope model, attname) of the model's foreign keys to scope models."""
+def _pointers(model: type[Any]) -> tuple[tuple[type[models.Model], str], ...]:
+    """Return (scope model, attname) of the model's foreign keys to scope models.
+
+    A stand-in that is no model (a dataclass with `body_id` and `department_id`) points
+    at the scopes whose `<field>_id` attributes it has.
+    """
     pointers = []
     # The kinds registered last are the most specific: check them first.
     for kind in reversed(_KINDS.values()):
+        if not hasattr(model, "_meta"):
+            pointers.append((kind.model, f"{kind.field}_id"))
+            continue
         try:
             field = model._meta.get_field(kind.field)
         except FieldDoesNotExist:

@@ -400,3 +400,26 @@ def test_migrate_runs_the_sync(world: World, monkeypatch) -> None:
     )
     emit_post_migrate_signal(verbosity=0, interactive=False, db="default")
     assert get_perms(unit, world.body) == ["cycle_create"]
+
+
+def test_a_stand_in_that_is_no_model_is_checked_on_the_scopes_it_names(world: World) -> None:
+    """Services ask about a department of an object with a plain stand-in (body, department)."""
+    from dataclasses import dataclass
+
+    @dataclass(frozen=True)
+    class StandIn:
+        body_id: int
+        department_id: int
+
+    head = world.users["department_head"]
+    checker = permission_checker(head)
+    own, other = (
+        StandIn(world.body.pk, world.department.pk),
+        StandIn(world.body.pk, world.departments[1].pk),
+    )
+    assert scopes_of(own) == [  # type: ignore[arg-type]
+        ScopeRef(Department, world.department.pk),
+        ScopeRef(Body, world.body.pk),
+    ]
+    assert user_may(checker, head, "planning_cycle.review_edit", own)  # type: ignore[arg-type]
+    assert not user_may(checker, head, "planning_cycle.review_edit", other)  # type: ignore[arg-type]
