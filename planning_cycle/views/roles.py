@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -131,10 +132,9 @@ def _roles_page(
 
 
 def _scope_label(assignment: RoleAssignment) -> str:
-    if assignment.department_id is not None:
-        return str(assignment.department)
-    if ROLE_TABLE.get(assignment.role) and ROLE_TABLE[assignment.role].scope == "body":
+    if assignment.scope_type_id == ContentType.objects.get_for_model(Body).pk:
         return _("die ganze Kommune")
+    # The generic scope: prefetched for the whole list (one query per scope kind).
     return str(assignment.scope)
 
 

@@ -220,3 +220,22 @@ def test_the_pages_speak_english(world: World, management, english_messages):
     assert "Assign a role" in html
     response = management.post("/zyklen/neu/", {"year": "2026"})
     assert "already has a planning cycle 2026" in response.content.decode()
+
+
+def test_the_roles_page_costs_the_same_queries_for_more_people(world: World, management):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import user_with_role
+
+    def queries() -> int:
+        management.get("/rollen/")
+        with CaptureQueriesContext(connection) as ctx:
+            assert management.get("/rollen/").status_code == 200
+        return len(ctx.captured_queries)
+
+    few = queries()
+    for department in world.departments:
+        user_with_role(world.body, Role.DEPARTMENT_EDITOR, department)
+        user_with_role(world.body, Role.COUNCIL_MEMBER)
+    assert queries() == few
