@@ -84,6 +84,7 @@ class World:
     def __init__(self) -> None:
         from notifications.models import Audience, Deadline, TaskKind
         from planning_cycle.models import Role, User
+        from planning_cycle.services.audit import SYSTEM
         from planning_cycle.services.roles import role_assign
         from workflows.models import DepartmentReview
 
@@ -95,11 +96,9 @@ class World:
             for i in range(DEPARTMENTS + 2)
         )
         for user, department in zip(users, departments, strict=False):
-            role_assign(
-                acting_user=None, user=user, role=Role.DEPARTMENT_HEAD, department=department
-            )
-        role_assign(acting_user=None, user=users[-2], role=Role.MANAGEMENT)
-        role_assign(acting_user=None, user=users[-1], role=Role.STRATEGY_UNIT)
+            role_assign(acting_user=SYSTEM, user=user, role=Role.DEPARTMENT_HEAD, scope=department)
+        role_assign(acting_user=SYSTEM, user=users[-2], role=Role.MANAGEMENT)
+        role_assign(acting_user=SYSTEM, user=users[-1], role=Role.STRATEGY_UNIT)
         ctype = ContentType.objects.get_for_model(DepartmentReview)
         later = dt.datetime(2026, 6, 30, 23, 59, tzinfo=BERLIN)
         rows = []

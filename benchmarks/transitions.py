@@ -72,7 +72,7 @@ class World:
     def submitted_reviews(self, count: int) -> list:
         """Return `count` fresh submitted reviews of a new cycle (set up, not measured)."""
         self._year += 1
-        cycle = self._cycle_create(acting_user=None, body=self.body, year=self._year)
+        cycle = self._cycle_create(acting_user=self.management, body=self.body, year=self._year)
         reviews = self._review_model.objects.filter(cycle=cycle).order_by("pk")
         pks = list(reviews.values_list("pk", flat=True)[:count])
         # Set-up only: the benchmark measures accepting, not submitting.

@@ -10,19 +10,25 @@ from django.utils.translation import gettext as _
 
 from planning_cycle.models import (
     DEFAULT_CALENDAR,
+    AuditAction,
     Body,
     Phase,
     PhaseDeadline,
     PlanningCycle,
-    User,
     calendar_date,
 )
 from workflows.models import DepartmentPlan, DepartmentReview
 from workflows.registry import workflow_objects_created
 
+from .audit import Actor, NotPermitted, actor_require, audit_record
+
 
 class CycleError(Exception):
     """A cycle could not be created; the message tells why."""
+
+
+class CycleNotPermitted(CycleError, NotPermitted):
+    """The acting user may not create cycles in that body."""
 
 
 def body_calendar(body: Body) -> dict[str, tuple[int, int, int]]:
@@ -35,7 +41,7 @@ def body_calendar(body: Body) -> dict[str, tuple[int, int, int]]:
 
 def cycle_create(
     *,
-    acting_user: User | None,
+    acting_user: Actor,
     body: Body,
     year: int,
     title: str = "",
@@ -44,8 +50,15 @@ def cycle_create(
     """Create a body's cycle for a year with its phase deadlines, reviews and plans.
 
     `dates` sets the due dates of some phases for this cycle only; the others come from
-    the body's calendar.
+    the body's calendar. Management of the body (and superusers) may create cycles.
     """
+    actor_require(
+        acting_user,
+        "cycle_create",
+        body,
+        _("Einen Planungszyklus anlegen"),
+        error=CycleNotPermitted,
+    )
     unknown = set(dates or ()) - set(Phase.values) | ({Phase.CLOSED} & set(dates or ()))
     if unknown:
         raise CycleError(
@@ -57,6 +70,12 @@ def cycle_create(
                 body=body, year=year, title=title or _("Planungszyklus %(year)d") % {"year": year}
             )
             _populate(cycle, dates or {})
+            audit_record(
+                actor=acting_user,
+                body=body,
+                action=AuditAction.CYCLE_CREATE,
+                target=f"{cycle.title} ({year})",
+            )
     except IntegrityError as exc:
         raise CycleError(
             _("Für %(body)s gibt es bereits einen Planungszyklus %(year)d.")
