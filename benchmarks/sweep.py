@@ -150,6 +150,9 @@ FLOOR_NEXT_CHECKS_SQL = """
 class World:
     """One body with departments, their heads, management, and the open deadlines."""
 
+    # What the first run wrote; every later run, floor or sweep, must write the same.
+    expected: tuple[list[tuple[object, ...]], ...] | None = None
+
     def __init__(self) -> None:
         from notifications.models import Audience, Deadline, TaskKind
         from planning_cycle.models import Role, User
@@ -157,7 +160,6 @@ class World:
         from workflows.models import DepartmentReview
 
         start = time.perf_counter()
-        self.expected: tuple[list[tuple[object, ...]], ...] | None = None
         self.body = create_body("NI")
         departments = create_departments(self.body, DEPARTMENTS)
         users = User.objects.bulk_create(
@@ -292,7 +294,9 @@ class World:
     def check_footprint(self, side: str) -> None:
         """Check that `side` wrote the same rows as every run before it (of either side)."""
         footprint = self.footprint()
-        counts = ", ".join(f"{len(rows)} {name}" for name, rows in zip(FOOTPRINT, footprint))
+        counts = ", ".join(
+            f"{len(rows)} {name}" for name, rows in zip(FOOTPRINT, footprint, strict=True)
+        )
         if self.expected is None:
             log(f"  writes: {counts}")
             self.expected = footprint
