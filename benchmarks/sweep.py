@@ -30,6 +30,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import time
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from _common import (
@@ -151,7 +152,7 @@ class World:
     """One body with departments, their heads, management, and the open deadlines."""
 
     # What the first run wrote; every later run, floor or sweep, must write the same.
-    expected: tuple[list[tuple[object, ...]], ...] | None = None
+    expected: tuple[list[Any], ...] | None = None
 
     def __init__(self) -> None:
         from notifications.models import Audience, Deadline, TaskKind
@@ -247,7 +248,7 @@ class World:
                     )
         Reminder.objects.bulk_create(rows, batch_size=5000)
 
-    def footprint(self) -> tuple[list[tuple[object, ...]], ...]:
+    def footprint(self) -> tuple[list[Any], ...]:
         """Return what a sweep (or the floor) wrote, without its ids and clock times."""
         from notifications.models import Deadline, Notification, Reminder
         from workflows.models import OutboxMessage
@@ -335,7 +336,7 @@ def floor_sql(template: str) -> str:
     )
 
 
-def floor_params(ids: list[int]) -> dict[str, object]:
+def floor_params(ids: list[int]) -> dict[str, Any]:
     """Return the floor statements' parameters: the locked ids, the slots, the times."""
     adapt = connection.ops.adapt_datetimefield_value
     return {

@@ -30,7 +30,7 @@ from ..models import (
 )
 from ..recipients import recipients_for
 from ..schedule import Rules, Slot, deadline_decide
-from .notify import NotificationSpec, notifications_create
+from .notify import NotificationSpec, notifications_insert
 
 logger = logging.getLogger(__name__)
 
@@ -239,4 +239,4 @@ def _notify(reminders: list[Reminder]) -> int:
             for reminder in of_kind
             for recipient in recipients[reminder.deadline_id]
         ]
-    return len(notifications_create(specs=specs))
+    return notifications_insert(specs=specs)
