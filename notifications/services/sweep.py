@@ -29,7 +29,7 @@ from ..models import (
     ReminderPolicy,
 )
 from ..recipients import recipients_for
-from ..schedule import Rules, Slot, deadline_decide
+from ..schedule import Decision, Rules, Slot, deadline_decide
 from .notify import NotificationSpec, notifications_insert
 
 logger = logging.getLogger(__name__)
@@ -151,15 +151,21 @@ def deadline_sweep(*, now: dt.datetime | None = None, batch_size: int = 2000) ->
             return SweepResult()
         schedules = _schedules(deadlines)
         chosen: list[tuple[Deadline, Slot]] = []
+        # The tasks of a cycle's phase share their due time: decided once per body, due
+        # time and last slot sent, not once per deadline.
+        decisions: dict[tuple[int, dt.datetime, dt.datetime | None], Decision] = {}
         for deadline in deadlines:
-            rules, state = schedules[deadline.body_id]
-            decision = deadline_decide(
-                rules,
-                due_at=deadline.due_at,
-                state=state,
-                last_slot_at=deadline.last_slot_at,
-                now=now,
-            )
+            key = (deadline.body_id, deadline.due_at, deadline.last_slot_at)
+            decision = decisions.get(key)
+            if decision is None:
+                rules, state = schedules[deadline.body_id]
+                decision = decisions[key] = deadline_decide(
+                    rules,
+                    due_at=deadline.due_at,
+                    state=state,
+                    last_slot_at=deadline.last_slot_at,
+                    now=now,
+                )
             deadline.next_check_at = decision.next_check_at
             if decision.slot is not None:
                 deadline.last_slot_at = decision.slot.at
