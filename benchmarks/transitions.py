@@ -116,7 +116,7 @@ def floor_run(world: World, reviews: list) -> float:
 
 def service_run(world: World, reviews: list) -> float:
     """transition_fire accepting each review, with one prefetched checker as a request has."""
-    from workflows.permissions import permission_checker
+    from planning_cycle.access import permission_checker
     from workflows.services.transitions import transition_fire
 
     user = world.management
@@ -146,7 +146,7 @@ def best_rates(world: World) -> tuple[float, float]:
 
 
 def queries_per_transition(world: World, count: int = 50) -> float:
-    from workflows.permissions import permission_checker
+    from planning_cycle.access import permission_checker
     from workflows.services.transitions import transition_fire
 
     reviews = world.submitted_reviews(count)

@@ -10,7 +10,7 @@ from django.utils.functional import SimpleLazyObject
 from planning_cycle.models import Role
 from planning_cycle.permissions import permissions_of_role
 from planning_cycle.selectors.users import is_external_only, role_labels
-from planning_cycle.views.common import request_roles
+from planning_cycle.web import request_roles
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:

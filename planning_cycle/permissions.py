@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 # Declared on Body and on Department: body-wide roles hold them on the body,
 # department roles on their department; a check looks at every scope of the object
-# (its department, its body: `workflows.permissions.user_may`).
+# (its department, its body: `planning_cycle.access.user_may`).
 WORKFLOW_PERMISSIONS: list[tuple[str, str | StrPromise]] = [
     ("cycle_advance", _("Planungszyklus in die nächste Phase bringen")),
     ("cycle_override", _("Phase trotz offener Punkte mit Begründung abschließen")),

@@ -15,7 +15,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from planning_cycle.models import User
-from planning_cycle.views.common import member_view, safe_next
+from planning_cycle.web import member_view, safe_next
 
 from ..models import Deadline, Notification
 from ..rendering import (

@@ -36,7 +36,7 @@ def actor_require(
 
     `what` names the act, as the subject of "… darf nur die Verwaltungsleitung …".
     """
-    from workflows.permissions import user_may
+    from planning_cycle.access import user_may
 
     if actor is SYSTEM:
         return

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
@@ -12,13 +12,12 @@ from planning_cycle.models import (
     DEFAULT_CALENDAR,
     AuditAction,
     Body,
+    Department,
     Phase,
     PhaseDeadline,
     PlanningCycle,
     calendar_date,
 )
-from workflows.models import DepartmentPlan, DepartmentReview
-from workflows.registry import workflow_objects_created
 
 from .audit import Actor, NotPermitted, actor_require, audit_record
 
@@ -110,11 +109,18 @@ def _populate(cycle: PlanningCycle, dates: Mapping[str, dt.date] | None = None) 
         for phase, (month, day, offset) in body_calendar(body).items()
     )
     departments = list(body.departments.filter(takes_part=True))
-    reviews = DepartmentReview.objects.bulk_create(
-        DepartmentReview(body=body, cycle=cycle, department=d) for d in departments
-    )
-    plans = DepartmentPlan.objects.bulk_create(
-        DepartmentPlan(body=body, cycle=cycle, department=d) for d in departments
-    )
-    # Each review and plan is a department's task from the start: open its deadline.
-    workflow_objects_created([*reviews, *plans])
+    for listener in _CYCLE_OPENED:
+        listener(cycle, departments)
+
+
+# What other apps create with a new cycle (the workflows: each department's review and
+# plan), in the same transaction: they register here, the core does not know them.
+CycleOpened = Callable[[PlanningCycle, list[Department]], None]
+_CYCLE_OPENED: list[CycleOpened] = []
+
+
+def on_cycle_opened(listener: CycleOpened) -> CycleOpened:
+    """Run `listener` with every new cycle and its taking-part departments (in its transaction)."""
+    if listener not in _CYCLE_OPENED:
+        _CYCLE_OPENED.append(listener)
+    return listener

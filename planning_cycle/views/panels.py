@@ -10,10 +10,10 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from planning_cycle.models import PlanningCycle
+from planning_cycle.web import request_checker
 from workflows.registry import workflow_of
 from workflows.selectors import WorkflowItem, workflow_items
-
-from .common import request_checker, transition_url
+from workflows.web import transition_url
 
 HEADING_LEVELS = (2, 3, 4)
 

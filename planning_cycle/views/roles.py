@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from planning_cycle.access import user_may
 from planning_cycle.models import Body, Department, Role, RoleAssignment, User
 from planning_cycle.permissions import ROLE_TABLE, roles_held_on
 from planning_cycle.selectors.cycles import cycles_of_body, departments_of_body
@@ -27,9 +28,7 @@ from planning_cycle.selectors.roles import (
 )
 from planning_cycle.services.cycles import CycleError, CycleNotPermitted, cycle_create
 from planning_cycle.services.roles import RoleError, RoleNotPermitted, role_assign, role_revoke
-from workflows.permissions import user_may
-
-from .common import body_id, member_view, request_checker
+from planning_cycle.web import body_id, member_view, request_checker
 
 ROLE_MANAGE = "planning_cycle.role_manage"
 CYCLE_CREATE = "planning_cycle.cycle_create"

@@ -27,6 +27,7 @@ from planning_cycle.selectors.indicators import (
     department_indicator_rows,
     department_indicators,
 )
+from planning_cycle.web import member_view, request_checker
 from workflows.agreements.services import agreement_update
 from workflows.agreements.workflow import AGREEMENT_FIELDS
 from workflows.models import DepartmentPlan, DepartmentReview, GoalAgreement
@@ -34,8 +35,8 @@ from workflows.registry import workflow_of
 from workflows.services.content import ContentError, may_edit, not_editable_reason
 from workflows.submissions.indicators import indicator_actual_set
 from workflows.submissions.services import plan_update, review_update
+from workflows.web import object_url, workflow_queryset
 
-from .common import body_id, member_view, object_url, request_checker, workflow_queryset
 from .panels import panel_for
 
 AGREEMENT_QUESTIONS = AGREEMENT_FIELDS
@@ -127,7 +128,7 @@ def _edit_url(obj: models.Model) -> str:
 
 
 def _detail(request: HttpRequest, model: type[models.Model], pk: int) -> HttpResponse:
-    obj = get_object_or_404(workflow_queryset(model, body_id(request)), pk=pk)
+    obj = get_object_or_404(workflow_queryset(model, request), pk=pk)
     return _page(request, obj)
 
 
@@ -150,7 +151,7 @@ def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _edit(request: HttpRequest, model: type[models.Model], pk: int) -> HttpResponse:
-    queryset = workflow_queryset(model, body_id(request))
+    queryset = workflow_queryset(model, request)
     obj = get_object_or_404(queryset, pk=pk)
     form = _form_class(model)(request.POST)
     if not form.is_valid():  # pragma: no cover - every field is optional text
@@ -220,7 +221,7 @@ def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @member_view
 def review_indicator_actual(request: HttpRequest, pk: int, indicator_pk: int) -> HttpResponse:
     """Save the actual value of one of the review department's indicators for the past year."""
-    review = get_object_or_404(workflow_queryset(DepartmentReview, body_id(request)), pk=pk)
+    review = get_object_or_404(workflow_queryset(DepartmentReview, request), pk=pk)
     indicator = (
         department_indicators(body_id=review.body_id, department_id=review.department_id)
         .filter(pk=indicator_pk)
@@ -243,7 +244,7 @@ def review_indicator_actual(request: HttpRequest, pk: int, indicator_pk: int) ->
             checker=request_checker(request),
         )
     except ContentError as exc:
-        current = workflow_queryset(DepartmentReview, body_id(request)).get(pk=pk)
+        current = workflow_queryset(DepartmentReview, request).get(pk=pk)
         return _page(
             request, current, indicator_input=(indicator.pk, raw, exc.message), status=exc.status
         )

@@ -15,6 +15,7 @@ from django.db.utils import DatabaseError
 from guardian.shortcuts import get_perms
 
 from planning_cycle import permissions
+from planning_cycle.access import permission_checker, user_may
 from planning_cycle.models import (
     AuditAction,
     AuditAppendOnlyError,
@@ -40,7 +41,6 @@ from planning_cycle.services.roles import (
 from tests.conftest import World, build_world
 from tests.factories import UserFactory, user_with_role
 from workflows.models import DepartmentReview
-from workflows.permissions import permission_checker, user_may
 
 pytestmark = pytest.mark.django_db
 

@@ -15,9 +15,9 @@ from django.db import models, transaction
 from django.utils.translation import gettext as _
 from guardian.core import ObjectPermissionChecker
 
+from planning_cycle.access import user_may
 from planning_cycle.models import User
 from planning_cycle.text import TextRefused, breaks_normalise, text_clean
-from workflows.permissions import user_may
 from workflows.registry import state_label, state_of, workflow_of
 
 TEXT_MAX_LENGTH = 20_000

@@ -1,4 +1,4 @@
-"""Who may fire what: workflow permissions checked against the scopes of an object."""
+"""Who may do what on an object: permissions checked against the scopes of the object."""
 
 from __future__ import annotations
 
