@@ -9,7 +9,7 @@ from django import forms
 from django.db import models
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
+from django_filters.fields import BaseCSVField
 from drf_spectacular.utils import extend_schema_field
 
 from .ids import MAX_ID
@@ -17,7 +17,7 @@ from .ids import MAX_ID
 ORDERING_PARAM = "ordering"
 
 
-@extend_schema_field(OpenApiTypes.INT)
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": MAX_ID})
 class IdFilter(django_filters.NumberFilter):
     """An id; anything else (or one out of range) is a 400 naming the parameter."""
 
@@ -29,13 +29,29 @@ class IdFilter(django_filters.NumberFilter):
         super().__init__(*args, **kwargs)
 
 
+class SortFieldsField(BaseCSVField):
+    """The list of `ordering`: given, it names at least one field and no empty one."""
+
+    default_error_messages = {
+        "empty": _("Bitte mindestens ein Feld angeben, nach dem sortiert wird."),
+    }
+
+    def clean(self, value: Any) -> Any:
+        if value is not None and (not value or any(not item for item in value)):
+            raise forms.ValidationError(self.error_messages["empty"], code="empty")
+        return super().clean(value)
+
+
 class SortFilter(django_filters.OrderingFilter):
     """`ordering=a,-b`: sort by the named fields, a leading minus for descending.
 
     The pagination reads the same parameter through `sort_terms` and pages by a key of
     these fields plus the id, so equal values never make a row repeat or go missing.
-    Unknown names are a 400 that names the parameter and the value.
+    Unknown names are a 400 that names the parameter and the value; so is an empty value
+    (`ordering=`, or an empty name as in `ordering=year,`).
     """
+
+    base_field_class = SortFieldsField
 
     def __init__(self, *args: Any, model: type[models.Model], **kwargs: Any) -> None:
         fields = self.normalize_fields(kwargs.get("fields", {}))

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from planning_cycle.models import PlanningCycle
-from workflows.selectors import state_label, state_of, transition_label
+from workflows.selectors import content_visible, state_label, state_of, transition_label
 from workflows.services.transitions import TransitionError, transition_fire
 
 from .common import (
@@ -57,6 +57,9 @@ def transition(request: HttpRequest, model: str, pk: int) -> HttpResponse:
         raise Http404
     queryset = workflow_queryset(model_cls, body_id(request))
     obj = get_object_or_404(queryset, pk=pk)
+    if not content_visible(request.user, request_checker(request), obj):  # type: ignore[arg-type]
+        # A draft the user may not see: as unknown as another body's object.
+        raise Http404
     next_url = safe_next(request, request.POST.get("next"), object_url(obj))
     form = TransitionForm(request.POST)
     if not form.is_valid():

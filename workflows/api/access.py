@@ -70,7 +70,7 @@ def visible_queryset(model: type[models.Model], request: Request) -> models.Quer
 
 
 def body_queryset(model: type[models.Model], request: Request) -> models.QuerySet[Any]:
-    """The body's rows of a workflow model, as the web's transition endpoint finds them."""
+    """The body's rows of a workflow model in any state (a row just written by the user)."""
     return model._default_manager.filter(body_id=request_body_id(request)).select_related(
         *DISPLAY_RELATED[model]
     )
