@@ -144,3 +144,62 @@ def test_the_schema_declares_the_range_of_every_id_filter(
 def test_the_schema_declares_that_an_ordering_names_a_field(schema: dict[str, Any]) -> None:
     for declared in parameters(schema, "ordering"):
         assert declared["type"] == "array" and declared["minItems"] == 1
+
+
+@pytest.mark.parametrize(
+    ("query", "field", "message"),
+    [
+        ("takes_part=null", "takes_part", "Bitte „true“ oder „false“ angeben."),
+        ("takes_part=1", "takes_part", "Bitte „true“ oder „false“ angeben."),
+        ("takes_part=", "takes_part", "Bitte „true“ oder „false“ angeben."),
+        (
+            "takes_part=true&takes_part=false",
+            "takes_part",
+            "Bitte diesen Parameter höchstens einmal angeben.",
+        ),
+        ("parent=", "parent", "Bitte einen Wert angeben oder den Parameter weglassen."),
+        (
+            "ordering=code&ordering=name",
+            "ordering",
+            "Bitte diesen Parameter höchstens einmal angeben.",
+        ),
+    ],
+)
+def test_a_filter_given_twice_empty_or_not_a_boolean_is_a_400_naming_it(
+    management: Client, query: str, field: str, message: str
+) -> None:
+    response = management.get(f"/api/v1/departments/?{query}")
+
+    assert errors(response) == [{"field": f"/{field}", "message": message}]
+
+
+@pytest.mark.parametrize(
+    ("path", "query", "field"),
+    [
+        ("/api/v1/reviews/", "state=", "state"),
+        ("/api/v1/reviews/", "cycle=", "cycle"),
+        ("/api/v1/cycles/", "year=", "year"),
+        ("/api/v1/notifications/", "unread=null", "unread"),
+        ("/api/v1/notifications/", "unread=true&unread=true", "unread"),
+    ],
+)
+def test_every_list_refuses_what_its_schema_does_not_declare(
+    management: Client, path: str, query: str, field: str
+) -> None:
+    assert [error["field"] for error in errors(management.get(f"{path}?{query}"))] == [f"/{field}"]
+
+
+@pytest.mark.parametrize(("query", "rows"), [("takes_part=true", 3), ("takes_part=false", 0)])
+def test_a_boolean_filter_is_taken(management: Client, query: str, rows: int) -> None:
+    response = management.get(f"/api/v1/departments/?{query}")
+
+    assert response.status_code == 200, response.content
+    assert len(response.json()["results"]) == rows
+
+
+def test_an_empty_text_filter_is_taken(management: Client) -> None:
+    # A text may be empty (the schema declares a string): no product has the code "".
+    response = management.get("/api/v1/products/?code=")
+
+    assert response.status_code == 200, response.content
+    assert response.json()["results"] == []
