@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from planning_cycle.api.input import InputSerializer
 from workflows.api.serializers import CycleRefSerializer, DepartmentRefSerializer
 
 from ..models import Audience, Deadline, Notification, NotificationKind, TaskKind
@@ -104,7 +105,7 @@ class BodyDeadlineSerializer(DeadlineSerializer):
         read_only_fields = fields
 
 
-class DeadlineExtendSerializer(serializers.Serializer[Any]):
+class DeadlineExtendSerializer(InputSerializer):
     new_due_date = serializers.DateField(
         label=_("Neues Fälligkeitsdatum"),
         help_text=_("Die Frist endet am Ende dieses Tages."),
