@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.core.management import call_command
+from django.http import HttpRequest
 from django.test import Client
 
 from planning_cycle.management.commands.seed_demo import DEMO_PHASE_DAYS, PASSWORD
@@ -111,5 +112,5 @@ def test_demo_second_body_gets_current_dates_and_shows_overdue_when_late() -> No
     html = page(management, "/", late)
     assert OVERDUE in calendar_row(html, "Zielbilanzierung")
     head = User.objects.get(username="laatzen-fdleitung")
-    assert Client().login(username=head.username, password=PASSWORD)
+    assert Client().login(request=HttpRequest(), username=head.username, password=PASSWORD)
     assert "davon 1 überfällig" in page(head, "/aufgaben/", late)
