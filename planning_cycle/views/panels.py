@@ -11,10 +11,13 @@ from django.utils.translation import gettext as _
 
 from planning_cycle.models import PlanningCycle
 from workflows.selectors import WorkflowItem, workflow_items
+from workflows.services.transitions import TransitionOption
 
 from .common import SLUG_OF_MODEL, request_checker, transition_url
 
 HEADING_LEVELS = (2, 3, 4)
+# The transition a department's edit form fires together with saving its input.
+SUBMIT = "submit"
 
 
 @dataclass
@@ -28,6 +31,9 @@ class Panel:
     level: str = ""
     comment: str = ""
     override_reason: str = ""
+    # The page's edit form submits (saving what it holds in the same transaction): the
+    # panel offers no separate "Einreichen" that would lose unsaved input.
+    submit_in_form: bool = False
 
     @property
     def heading(self) -> str:
@@ -47,6 +53,19 @@ class Panel:
     @property
     def action(self) -> str:
         return transition_url(self.item.obj)
+
+    @property
+    def buttons(self) -> list[TransitionOption]:
+        """The transitions the panel's own form offers."""
+        return [o for o in self.item.enabled_options if not self._in_form(o)]
+
+    @property
+    def blocked_notes(self) -> list[TransitionOption]:
+        """The offered transitions with what blocks them (the edit form explains its own)."""
+        return [o for o in self.item.options if o.blocked_by and not self._in_form(o)]
+
+    def _in_form(self, option: TransitionOption) -> bool:
+        return self.submit_in_form and option.name == SUBMIT
 
 
 def panels_for(
