@@ -100,7 +100,7 @@ class NotificationViewSet(
             notification_mark_read(acting_user=_user(request), notification=notification)
         except InboxError as exc:
             raise DomainError(exc.message, status_code=exc.status) from exc
-        return Response(NotificationSerializer(notification).data)
+        return Response(NotificationSerializer(notification, context={"request": request}).data)
 
     @extend_schema(
         request=None, responses=MarkedReadSerializer, summary="Mark all my notifications read"

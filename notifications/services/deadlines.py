@@ -13,7 +13,7 @@ import functools
 import zoneinfo
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -23,6 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from guardian.core import ObjectPermissionChecker
 
 from planning_cycle.models import Phase, PhaseDeadline, PlanningCycle, User
@@ -45,6 +46,9 @@ from ..models import (
     ReminderPolicy,
     TaskKind,
 )
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
 
 EXTEND_PERMISSION = "planning_cycle.deadline_extend"
 MAX_REASON_LENGTH = 2_000
@@ -103,6 +107,40 @@ TASKS: dict[tuple[type[models.Model], str], TaskSpec] = {
     (GoalAgreement, AgreementState.SUBMITTED): _DECIDE_AGREEMENT,
 }
 TaskObject = DepartmentReview | DepartmentPlan | GoalAgreement
+
+
+@dataclass(frozen=True)
+class TaskWording:
+    """A department task that one role finishes and others prepare: each reads their part."""
+
+    # Who holds it does the task (the TaskKind label says what: "… einreichen").
+    permission: str
+    # Who holds only this prepares it, and reads `prepare_label`.
+    prepare_permission: str
+    prepare_label: StrPromise
+
+
+# A department's editors are responsible for its submissions too, but only its head may
+# submit: a task must name only what its reader may do (a clerk prepares, the head submits).
+TASK_WORDING: dict[str, TaskWording] = {
+    TaskKind.REVIEW_SUBMIT: TaskWording(
+        "planning_cycle.review_submit",
+        "planning_cycle.review_edit",
+        gettext_lazy("Zielbilanzierung vorbereiten (Einreichen durch die Fachdienstleitung)"),
+    ),
+    TaskKind.PLAN_SUBMIT: TaskWording(
+        "planning_cycle.plan_submit",
+        "planning_cycle.plan_edit",
+        gettext_lazy(
+            "Ziel- und Haushaltsplanung vorbereiten (Einreichen durch die Fachdienstleitung)"
+        ),
+    ),
+    TaskKind.AGREEMENT_SUBMIT: TaskWording(
+        "planning_cycle.agreement_submit",
+        "planning_cycle.agreement_edit",
+        gettext_lazy("Zielvereinbarung vorbereiten (Einreichen durch die Fachdienstleitung)"),
+    ),
+}
 # The tasks that can be done only while the cycle is in a phase (transition conditions).
 PHASE_BOUND_TASKS: dict[str, tuple[TaskKind, ...]] = {
     Phase.GOAL_REVIEW: (TaskKind.REVIEW_SUBMIT, TaskKind.REVIEW_DECIDE),
