@@ -130,6 +130,8 @@ run: install dirs messages static seed
 	say "Starting web (http://$${WEB_ADDRESS:-127.0.0.1:8000}/), worker and beat; stop with Ctrl+C"
 	echo "database: $$(redact "$${DATABASE_URL:-SQLite var/planning_cycle.sqlite3}")"
 	echo "broker:   $$(redact "$${CELERY_BROKER_URL:-$${REDIS_URL:-file system var/broker/}}")"
+	# Links in e-mails and calendar feeds: SITE_URL, else derived from WEB_ADDRESS (settings/local.py).
+	echo "links:    $$($(PY) -c 'from planning_cycle.settings import local; print(local.SITE_URL)')"
 	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" exec $(VENV)/bin/honcho start -f Procfile
 
 # --- checks ------------------------------------------------------------------------------

@@ -10,13 +10,11 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Benachrichtigungen")
 
     def ready(self) -> None:
-        from workflows.services.rows import RECORD_COMPANIONS
-        from workflows.services.transitions import TRANSITION_LISTENERS
+        from workflows.registry import on_created, on_transition
 
-        from .services.deadlines import deadlines_close_statement, deadlines_follow_transition
+        from .services.deadlines import deadlines_follow_transition, deadlines_open_for
 
-        # Deadlines close and open in the transaction of the transition that changes a task.
-        if deadlines_close_statement not in RECORD_COMPANIONS:
-            RECORD_COMPANIONS.append(deadlines_close_statement)
-        if deadlines_follow_transition not in TRANSITION_LISTENERS:
-            TRANSITION_LISTENERS.append(deadlines_follow_transition)
+        # Deadlines close and open in the transaction of the transition that changes a
+        # task, and open for the workflow objects that services create.
+        on_transition(deadlines_follow_transition)
+        on_created(deadlines_open_for)

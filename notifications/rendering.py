@@ -68,6 +68,41 @@ def days_between(start: dt.datetime, end: dt.datetime) -> int:
     return (timezone.localdate(end) - timezone.localdate(start)).days
 
 
+# The transitions whose task notification names them in the past tense; any other says
+# only who acted when.
+_RETURN = "return_"
+_CAUSES = {
+    _RETURN: lambda: _("Zurückgegeben von %(actor)s am %(date)s."),
+    "submit": lambda: _("Eingereicht von %(actor)s am %(date)s."),
+}
+
+
+def _returned(notification: Notification) -> bool:
+    return notification.data.get("transition") == _RETURN
+
+
+def transition_text(notification: Notification) -> str:
+    """Return which transition opened the task, by whom, when and why (empty when unknown)."""
+    data = notification.data
+    actor, at = data.get("actor"), data.get("at")
+    if not actor or not at:
+        return ""
+    try:
+        when = dt.datetime.fromisoformat(str(at))
+    except ValueError:
+        return ""
+    cause = _CAUSES.get(str(data.get("transition")))
+    template = cause() if cause else _("Ausgelöst von %(actor)s am %(date)s.")
+    text = template % {
+        "actor": actor,
+        "date": date_format(timezone.localtime(when), "SHORT_DATE_FORMAT"),
+    }
+    comment = " ".join(str(data.get("comment") or "").split())
+    if comment:
+        text += " " + _("Kommentar: „%(comment)s“") % {"comment": comment}
+    return text
+
+
 def notification_title(
     notification: Notification, *, checker: ObjectPermissionChecker | None = None
 ) -> str:
@@ -83,6 +118,8 @@ def notification_title(
     assert deadline is not None, notification.kind
     subject = deadline_subject(deadline, reader=notification.recipient, checker=checker)
     if notification.kind == NotificationKind.TASK:
+        if _returned(notification):
+            return _("Neue Aufgabe (zurückgegeben): %(subject)s") % {"subject": subject}
         return _("Neue Aufgabe: %(subject)s") % {"subject": subject}
     if notification.kind == NotificationKind.REMINDER:
         return _("Erinnerung: %(subject)s, fällig am %(due)s") % {
@@ -111,7 +148,9 @@ def notification_text(notification: Notification) -> str:
         }
     assert deadline is not None, notification.kind
     if notification.kind == NotificationKind.TASK:
-        return _("Bitte erledigen Sie die Aufgabe bis zum %(due)s.") % {"due": due_text(deadline)}
+        due = _("Bitte erledigen Sie die Aufgabe bis zum %(due)s.") % {"due": due_text(deadline)}
+        cause = transition_text(notification)
+        return f"{cause} {due}" if cause else due
     if notification.kind == NotificationKind.REMINDER:
         # Counted from when the reminder went out: a caught-up reminder tells the truth.
         days = days_between(notification.created_at, deadline.due_at)

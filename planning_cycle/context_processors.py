@@ -7,6 +7,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
+from planning_cycle.models import Role
 from planning_cycle.selectors.users import is_external_only, role_labels
 from planning_cycle.views.common import request_roles
 
@@ -19,4 +20,5 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     return {
         "nav_roles": SimpleLazyObject(lambda: role_labels(request_roles(request))),
         "nav_external": SimpleLazyObject(lambda: is_external_only(request_roles(request))),
+        "nav_lockouts": SimpleLazyObject(lambda: Role.MANAGEMENT.value in request_roles(request)),
     }

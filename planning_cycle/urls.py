@@ -3,7 +3,16 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from planning_cycle.views import auth, cycles, departments, goals, submissions, tokens, transitions
+from planning_cycle.views import (
+    auth,
+    cycles,
+    departments,
+    goals,
+    submissions,
+    tokens,
+    transitions,
+    workflow_pages,
+)
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
@@ -37,6 +46,8 @@ urlpatterns = [
         name="operative_goal_propose",
     ),
     path("uebergang/<slug:model>/<int:pk>/", transitions.transition, name="transition"),
+    path("ablauf/<slug:slug>/<int:pk>/", workflow_pages.workflow_detail, name="workflow_detail"),
     path("konto/api-schluessel/", tokens.api_tokens, name="api_tokens"),
+    path("konto/anmeldesperren/", auth.login_lockouts, name="login_lockouts"),
     path("", include("notifications.urls")),
 ]

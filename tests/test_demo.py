@@ -11,6 +11,7 @@ import time_machine
 from django.apps import apps
 from django.core import mail
 from django.core.management import call_command
+from django.http import HttpRequest
 from django.test import Client
 from django.utils import timezone
 
@@ -71,7 +72,10 @@ def test_every_demo_user_can_log_in() -> None:
     seed()
     for demo in DEMO_USERS:
         client = Client()
-        assert client.login(username=demo.username, password=PASSWORD), demo.username
+        # django-axes checks every login against its lockouts and needs a request for that.
+        assert client.login(request=HttpRequest(), username=demo.username, password=PASSWORD), (
+            demo.username
+        )
     admin = User.objects.get(username="admin")
     assert admin.is_superuser and admin.body is None
 

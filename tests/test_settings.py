@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -45,6 +46,8 @@ def run_python(code: str, **env: str) -> subprocess.CompletedProcess[str]:
 
 
 IMPORT_PRODUCTION = "import planning_cycle.settings.production"
+# 50 characters, many distinct: what production accepts.
+STRONG_KEY = "k3Vq9-Zt7Lw2Rb8Nx4Hc6Pj1Md5Gf0Sa_Ye3Uo7Ii9Tr2Ww4Qe6"
 
 
 def test_production_refuses_missing_secret_key() -> None:
@@ -54,13 +57,13 @@ def test_production_refuses_missing_secret_key() -> None:
 
 
 def test_production_refuses_debug_on() -> None:
-    result = run_python(IMPORT_PRODUCTION, SECRET_KEY="x" * 50, DEBUG="true")
+    result = run_python(IMPORT_PRODUCTION, SECRET_KEY=STRONG_KEY, DEBUG="true")
     assert result.returncode != 0
     assert "ImproperlyConfigured: DEBUG must be off in production." in result.stderr
 
 
 def test_production_imports_with_secret_and_debug_off() -> None:
-    result = run_python(IMPORT_PRODUCTION + "; print('ok')", SECRET_KEY="x" * 50, DEBUG="false")
+    result = run_python(IMPORT_PRODUCTION + "; print('ok')", SECRET_KEY=STRONG_KEY, DEBUG="false")
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "ok"
 
@@ -107,3 +110,118 @@ def test_base_reads_database_url_and_redis_url() -> None:
 def test_celery_broker_url_wins_over_redis_url(redis_url: str) -> None:
     s = snapshot(REDIS_URL=redis_url, CELERY_BROKER_URL="redis://broker.example.org:6380/0")
     assert s["broker"] == "redis://broker.example.org:6380/0"
+
+
+@pytest.mark.parametrize(
+    ("key", "problem"),
+    [
+        ("x" * 60, "SECRET_KEY has only 1 distinct characters, at least 5 are needed."),
+        ("abcdefghij" * 4, "SECRET_KEY is too short: 40 characters, at least 50 are needed."),
+        ("django-insecure-" + STRONG_KEY, "SECRET_KEY starts with 'django-insecure'"),
+    ],
+)
+def test_production_refuses_a_weak_secret_key(key: str, problem: str) -> None:
+    result = run_python(IMPORT_PRODUCTION, SECRET_KEY=key, DEBUG="false")
+    assert result.returncode != 0
+    assert f"ImproperlyConfigured: {problem}" in result.stderr
+
+
+def test_production_accepts_fifty_characters_of_five_distinct_ones() -> None:
+    result = run_python(IMPORT_PRODUCTION, SECRET_KEY="abcde" * 10, DEBUG="false")
+    assert result.returncode == 0, result.stderr
+
+
+PRODUCTION_SNAPSHOT = """
+import json
+from planning_cycle.settings import production as s
+print(json.dumps({
+    "ssl_redirect": s.SECURE_SSL_REDIRECT, "hsts": s.SECURE_HSTS_SECONDS,
+    "hsts_subdomains": s.SECURE_HSTS_INCLUDE_SUBDOMAINS, "hsts_preload": s.SECURE_HSTS_PRELOAD,
+    "session_secure": s.SESSION_COOKIE_SECURE, "csrf_secure": s.CSRF_COOKIE_SECURE,
+}))
+"""
+
+
+def production(**env: str) -> dict:
+    result = run_python(PRODUCTION_SNAPSHOT, SECRET_KEY=STRONG_KEY, **env)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_production_defaults_to_https_only_with_hsts() -> None:
+    p = production()
+    assert p["ssl_redirect"] is True
+    assert p["hsts"] == 31536000
+    assert (p["hsts_subdomains"], p["hsts_preload"]) == (False, False)
+    assert p["session_secure"] and p["csrf_secure"]
+
+
+def test_production_hsts_and_ssl_redirect_come_from_the_environment() -> None:
+    p = production(
+        SECURE_SSL_REDIRECT="false",
+        SECURE_HSTS_SECONDS="3600",
+        SECURE_HSTS_INCLUDE_SUBDOMAINS="true",
+        SECURE_HSTS_PRELOAD="true",
+    )
+    assert p["ssl_redirect"] is False
+    assert p["hsts"] == 3600
+    assert (p["hsts_subdomains"], p["hsts_preload"]) == (True, True)
+
+
+CACHE_SNAPSHOT = """
+import json
+from planning_cycle.settings import base as s
+print(json.dumps(s.CACHES["default"]))
+"""
+
+
+def test_cache_is_redis_when_redis_url_is_set_else_local_memory() -> None:
+    result = run_python(CACHE_SNAPSHOT, REDIS_URL="redis://cache.example.org:6379/2")
+    assert result.returncode == 0, result.stderr
+    cache = json.loads(result.stdout)
+    assert cache["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert cache["LOCATION"] == "redis://cache.example.org:6379/2"
+
+    result = run_python(CACHE_SNAPSHOT)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["BACKEND"] == ("django.core.cache.backends.locmem.LocMemCache")
+
+
+def test_login_throttle_comes_from_the_environment() -> None:
+    code = (
+        "import json\nfrom planning_cycle.settings import base as s\n"
+        "print(json.dumps([s.AXES_FAILURE_LIMIT, s.AXES_COOLOFF_TIME.total_seconds(), "
+        "s.AXES_LOCKOUT_PARAMETERS]))"
+    )
+    result = run_python(code)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == [5, 900.0, ["username", "ip_address"]]
+    result = run_python(code, LOGIN_FAILURE_LIMIT="3", LOGIN_LOCKOUT_MINUTES="60")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)[:2] == [3, 3600.0]
+
+
+DEFAULT_SETTINGS = re.compile(
+    r"""os\.environ\.setdefault\(\s*["']DJANGO_SETTINGS_MODULE["']\s*,\s*["']([\w.]+)["']"""
+)
+
+
+def test_manage_celery_and_wsgi_default_to_the_same_settings() -> None:
+    defaults = {
+        path: DEFAULT_SETTINGS.findall((ROOT / path).read_text())
+        for path in ("manage.py", "planning_cycle/celery.py", "planning_cycle/wsgi.py")
+    }
+    assert defaults == {
+        "manage.py": ["planning_cycle.settings.local"],
+        "planning_cycle/celery.py": ["planning_cycle.settings.local"],
+        "planning_cycle/wsgi.py": ["planning_cycle.settings.local"],
+    }
+
+
+def test_the_wsgi_application_loads_with_its_default_settings() -> None:
+    result = run_python(
+        "import os\nfrom planning_cycle.wsgi import application\n"
+        "print(os.environ['DJANGO_SETTINGS_MODULE'], type(application).__name__)"
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["planning_cycle.settings.local", "WSGIHandler"]

@@ -17,6 +17,8 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils.translation import gettext as _
 
 from planning_cycle.admin import BODY_FILTER, BodyScopedAdmin, ReadOnlyAdmin
+from workflows.agreements.services import agreement_propose, agreement_update
+from workflows.agreements.workflow import AGREEMENT_FIELDS
 from workflows.models import (
     DepartmentPlan,
     DepartmentReview,
@@ -25,13 +27,8 @@ from workflows.models import (
     TransitionLog,
 )
 from workflows.permissions import permission_checker
-from workflows.selectors import DISPLAY_RELATED
-from workflows.services.content import (
-    AGREEMENT_FIELDS,
-    ContentError,
-    agreement_propose,
-    agreement_update,
-)
+from workflows.registry import workflow_of
+from workflows.services.content import ContentError
 from workflows.services.transitions import TransitionError, state_field, transition_fire
 
 AdminAction = Callable[[admin.ModelAdmin, HttpRequest, models.QuerySet[Any]], None]
@@ -45,7 +42,7 @@ def transition_action(name: str, label: str) -> AdminAction:
     ) -> None:
         checker = permission_checker(request.user)  # type: ignore[arg-type]
         done, failed = 0, []
-        for obj in queryset.select_related(*DISPLAY_RELATED[queryset.model]):
+        for obj in queryset.select_related(*workflow_of(queryset.model).display_related):
             try:
                 transition_fire(
                     acting_user=request.user,  # type: ignore[arg-type]

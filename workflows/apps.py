@@ -10,4 +10,11 @@ class WorkflowsConfig(AppConfig):
     verbose_name = _("Abläufe")
 
     def ready(self) -> None:
-        from workflows.services import carry_over  # noqa: F401  (registers its hook)
+        from workflows.agreements import workflow as agreements
+        from workflows.cycle import workflow as cycle
+        from workflows.submissions import workflow as submissions
+
+        # Each workflow package declares its models to the registry.
+        cycle.register()
+        submissions.register()
+        agreements.register()

@@ -21,36 +21,16 @@ from guardian.core import ObjectPermissionChecker
 
 from planning_cycle.models import PlanningCycle, User
 from workflows.guards import GUARDS
-from workflows.models import (
-    AgreementState,
-    DepartmentPlan,
-    DepartmentReview,
-    GoalAgreement,
-    PlanState,
-    ReviewState,
-    TransitionLog,
-)
+from workflows.models import TransitionLog
 from workflows.permissions import user_may
+from workflows.registry import VIEW_DRAFTS, state_label, state_of, workflow_of
 from workflows.services.transitions import TransitionOption, state_field, transitions_available
 
-# What pages and admin actions show with a workflow object besides its own row.
-DISPLAY_RELATED: dict[type[models.Model], tuple[str, ...]] = {
-    PlanningCycle: (),
-    DepartmentReview: ("cycle", "department"),
-    DepartmentPlan: ("cycle", "department"),
-    GoalAgreement: ("cycle", "department", "operative_goal"),
-}
+__all__ = ["VIEW_DRAFTS", "state_label", "state_of"]
 
-VIEW_DRAFTS = "planning_cycle.view_drafts"
-
-# States in which a submission is still with its department (not released): only
-# users holding "view_drafts" for the department (its own roles, management, strategy
-# unit) see its content and history; everyone else sees UNRELEASED_LABEL.
-UNRELEASED_STATES: dict[type[models.Model], frozenset[str]] = {
-    DepartmentReview: frozenset({ReviewState.DRAFT, ReviewState.RETURNED}),
-    DepartmentPlan: frozenset({PlanState.DRAFT, PlanState.RETURNED}),
-    GoalAgreement: frozenset({AgreementState.PROPOSED, AgreementState.RETURNED}),
-}
+# A submission still with its department (a draft state of its workflow) shows only to
+# holders of the workflow's draft permission ("view_drafts": its own roles, management,
+# the strategy unit); everyone else sees UNRELEASED_LABEL.
 UNRELEASED_LABEL = _("Entwurf (nicht freigegeben)")
 
 
@@ -66,23 +46,12 @@ def transition_label(model: type[models.Model], name: str) -> str:
     return str(_transition_labels(model).get(name, name))
 
 
-def state_label(model: type[models.Model], state: str) -> str:
-    """Return the translated label of a model's state (the value when unknown)."""
-    choices = dict(state_field(model).choices or [])
-    return str(choices.get(state, state))
-
-
-def state_of(obj: models.Model) -> str:
-    """Return the value of the object's state field."""
-    return str(state_field(type(obj)).value_from_object(obj))
-
-
 def content_visible(user: User, checker: ObjectPermissionChecker, obj: models.Model) -> bool:
     """Tell whether the user may see the object's content and history in its current state."""
-    unreleased = UNRELEASED_STATES.get(type(obj))
-    if not unreleased or state_of(obj) not in unreleased:
+    workflow = workflow_of(obj)
+    if state_of(obj) not in workflow.draft_states:
         return True
-    return user_may(checker, user, VIEW_DRAFTS, obj)
+    return user_may(checker, user, workflow.draft_permission, obj)
 
 
 @dataclass(frozen=True)

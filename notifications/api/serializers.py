@@ -11,7 +11,6 @@ from guardian.core import ObjectPermissionChecker
 from rest_framework import serializers
 
 from planning_cycle.models import User
-from planning_cycle.views.common import request_checker
 from workflows.api.serializers import CycleRefSerializer, DepartmentRefSerializer
 
 from ..models import Audience, Deadline, Notification, NotificationKind, TaskKind
@@ -49,11 +48,11 @@ def choice_field(choices: Any, key: str, **kwargs: Any) -> Any:
 def _reader(
     serializer: serializers.BaseSerializer[Any],
 ) -> tuple[User | None, ObjectPermissionChecker | None]:
-    """Return the requesting user and the request's checker (none without a request)."""
-    request = serializer.context.get("request")
-    if request is None:
+    """Return the requesting user and their checker (the viewset's context holds both)."""
+    request, checker = serializer.context.get("request"), serializer.context.get("checker")
+    if request is None or checker is None:
         return None, None
-    return request.user, request_checker(request)
+    return request.user, checker
 
 
 # ---------------------------------------------------------------------------------------

@@ -1,15 +1,15 @@
 """Open, close and extend the deadlines of tasks, inside the transactions that change them.
 
-Which task an object in a state stands for is declared once in TASKS; the transition
-service calls `deadlines_follow_transition` in its transaction, and the services that
-create workflow objects (cycle creation, proposing or carrying over an agreement) call
-`deadlines_open_for`.
+Which task an object in a state stands for is declared with its workflow (the registry's
+`Task`); the deadlines follow every transition in its transaction (`deadlines_follow_transition`,
+registered with `on_transition`), and open for the objects that services create (cycle
+creation, proposing or carrying over an agreement: `deadlines_open_for`, registered
+with `on_created`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import zoneinfo
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -18,8 +18,6 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
-from django.db.models import Exists, OuterRef
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -27,19 +25,12 @@ from django.utils.translation import gettext_lazy
 from guardian.core import ObjectPermissionChecker
 
 from planning_cycle.models import Phase, PhaseDeadline, PlanningCycle, User
-from workflows.models import (
-    AgreementState,
-    DepartmentPlan,
-    DepartmentReview,
-    GoalAgreement,
-    PlanState,
-    ReviewState,
-    TransitionLog,
-)
+from planning_cycle.text import TextRefused, text_clean
+from workflows.models import TransitionLog
 from workflows.permissions import permission_checker, user_may
+from workflows.registry import Task, is_workflow, state_of, tasks, workflow_of
 
 from ..models import (
-    Audience,
     Deadline,
     DeadlineExtension,
     DeadlineState,
@@ -68,45 +59,6 @@ class DeadlineError(Exception):
 
 class DeadlineNotPermitted(DeadlineError):
     status = 403
-
-
-@dataclass(frozen=True)
-class TaskSpec:
-    """The task an object stands for in a state: who does it and what sets its due date."""
-
-    kind: TaskKind
-    audience: Audience
-    url_name: str
-    # Due at the end of this phase's calendar date, or (None) decision_days after opening.
-    phase: Phase | None
-
-
-_SUBMIT_REVIEW = TaskSpec(
-    TaskKind.REVIEW_SUBMIT, Audience.DEPARTMENT, "review_detail", Phase.GOAL_REVIEW
-)
-_DECIDE_REVIEW = TaskSpec(TaskKind.REVIEW_DECIDE, Audience.MANAGEMENT, "review_detail", None)
-_SUBMIT_PLAN = TaskSpec(TaskKind.PLAN_SUBMIT, Audience.DEPARTMENT, "plan_detail", Phase.PLANNING)
-_DECIDE_PLAN = TaskSpec(TaskKind.PLAN_DECIDE, Audience.MANAGEMENT, "plan_detail", None)
-# Agreements feed the strategy retreat: they are due when its preparation ends.
-_SUBMIT_AGREEMENT = TaskSpec(
-    TaskKind.AGREEMENT_SUBMIT, Audience.DEPARTMENT, "agreement_detail", Phase.RETREAT_PREPARATION
-)
-_DECIDE_AGREEMENT = TaskSpec(
-    TaskKind.AGREEMENT_DECIDE, Audience.MANAGEMENT, "agreement_detail", None
-)
-
-TASKS: dict[tuple[type[models.Model], str], TaskSpec] = {
-    (DepartmentReview, ReviewState.DRAFT): _SUBMIT_REVIEW,
-    (DepartmentReview, ReviewState.RETURNED): _SUBMIT_REVIEW,
-    (DepartmentReview, ReviewState.SUBMITTED): _DECIDE_REVIEW,
-    (DepartmentPlan, PlanState.DRAFT): _SUBMIT_PLAN,
-    (DepartmentPlan, PlanState.RETURNED): _SUBMIT_PLAN,
-    (DepartmentPlan, PlanState.SUBMITTED): _DECIDE_PLAN,
-    (GoalAgreement, AgreementState.PROPOSED): _SUBMIT_AGREEMENT,
-    (GoalAgreement, AgreementState.RETURNED): _SUBMIT_AGREEMENT,
-    (GoalAgreement, AgreementState.SUBMITTED): _DECIDE_AGREEMENT,
-}
-TaskObject = DepartmentReview | DepartmentPlan | GoalAgreement
 
 
 @dataclass(frozen=True)
@@ -141,11 +93,11 @@ TASK_WORDING: dict[str, TaskWording] = {
         gettext_lazy("Zielvereinbarung vorbereiten (Einreichen durch die Fachdienstleitung)"),
     ),
 }
-# The tasks that can be done only while the cycle is in a phase (transition conditions).
-PHASE_BOUND_TASKS: dict[str, tuple[TaskKind, ...]] = {
-    Phase.GOAL_REVIEW: (TaskKind.REVIEW_SUBMIT, TaskKind.REVIEW_DECIDE),
-    Phase.PLANNING: (TaskKind.PLAN_SUBMIT, TaskKind.PLAN_DECIDE),
-}
+
+
+def _phase_bound_kinds(phase: str) -> tuple[str, ...]:
+    """Return the kinds of task that can be done only while the cycle is in `phase`."""
+    return tuple(task.kind for _workflow, task in tasks() if task.phase_bound == phase)
 
 
 def end_of_day(day: dt.date) -> dt.datetime:
@@ -159,22 +111,22 @@ def _content_type_id(model: type[models.Model]) -> int:
     return ContentType.objects.get_for_model(model).pk
 
 
-def _state_of(obj: models.Model) -> str:
-    return str(obj.state)  # type: ignore[attr-defined]
-
-
 def _decision_days(body_id: int) -> int:
     days = ReminderPolicy.objects.filter(body_id=body_id).values_list("decision_days", flat=True)
     found = list(days)
     return found[0] if found else ReminderPolicy._meta.get_field("decision_days").default  # type: ignore[return-value]
 
 
-def deadlines_open_for(
-    objects: Sequence[TaskObject], *, now: dt.datetime | None = None
-) -> list[Deadline]:
+def _task_of(obj: models.Model) -> Task | None:
+    if not is_workflow(obj):
+        return None
+    return workflow_of(obj).task_for(state_of(obj))
+
+
+def deadlines_open_for(objects: Sequence[Any], *, now: dt.datetime | None = None) -> list[Deadline]:
     """Open the deadline of the task each object stands for in its current state (bulk)."""
     now = now or timezone.now()
-    specs = [(obj, TASKS.get((type(obj), _state_of(obj)))) for obj in objects]
+    specs = [(obj, _task_of(obj)) for obj in objects]
     wanted = [(obj, spec) for obj, spec in specs if spec is not None]
     if not wanted:
         return []
@@ -202,13 +154,13 @@ def deadlines_open_for(
         rows.append(
             Deadline(
                 body_id=obj.body_id,
-                cycle_id=obj.cycle_id,
-                department_id=obj.department_id,
+                cycle_id=getattr(obj, "cycle_id", None),
+                department_id=getattr(obj, "department_id", None),
                 kind=spec.kind,
                 audience=spec.audience,
                 content_type_id=_content_type_id(type(obj)),
                 object_id=obj.pk,
-                url_path=reverse(spec.url_name, args=[obj.pk]),
+                url_path=workflow_of(obj).detail_path(obj.pk),
                 due_at=end_of_day(due_date),
                 opened_at=now,
                 # The next sweep computes the reminder schedule.
@@ -216,16 +168,6 @@ def deadlines_open_for(
             )
         )
     return Deadline.objects.bulk_create(rows)
-
-
-def deadlines_open_missing(queryset: models.QuerySet[Any]) -> list[Deadline]:
-    """Open deadlines for the objects of a queryset that have no open deadline."""
-    open_deadline = Deadline.objects.filter(
-        content_type_id=_content_type_id(queryset.model),
-        object_id=OuterRef("pk"),
-        state=DeadlineState.OPEN,
-    )
-    return deadlines_open_for(list(queryset.exclude(Exists(open_deadline))))
 
 
 def _close_open(
@@ -236,58 +178,38 @@ def _close_open(
     )
 
 
-@functools.cache
-def _close_sql() -> str:
-    table = Deadline._meta.db_table
-    return (
-        f"UPDATE {table} SET state = %s, closed_at = %s, next_check_at = NULL "  # noqa: S608
-        "WHERE content_type_id = %s AND object_id = %s AND state = 'open'"
-    )
-
-
-def deadlines_close_statement(
-    obj: models.Model, transition: str, at: dt.datetime
-) -> tuple[str, list[Any]] | None:
-    """Return the statement closing the object's open task (a transition record companion).
-
-    The transition service runs it with the history and outbox rows: on PostgreSQL in the
-    same statement, so that following the task costs no extra round trip.
-    """
-    if not isinstance(obj, DepartmentReview | DepartmentPlan | GoalAgreement):
-        return None
-    state = DeadlineState.CANCELLED if transition == "withdraw" else DeadlineState.DONE
-    return _close_sql(), [str(state), at, _content_type_id(type(obj)), obj.pk]
-
-
 def deadlines_follow_transition(obj: models.Model, acting_user: User, log: TransitionLog) -> None:
-    """Open the task the object entered (transition listener; the companion closed the old)."""
+    """Close the task the object left and open the one it entered (`on_transition`)."""
     now = log.created_at
     if isinstance(obj, PlanningCycle):
         of_cycle = Deadline.objects.filter(cycle_id=obj.pk)
         if obj.phase == Phase.CLOSED:
             # Whatever is still open ends with its cycle (agreements carry over anew).
             _close_open(of_cycle, state=DeadlineState.CANCELLED, now=now)
-        elif log.source_state in PHASE_BOUND_TASKS:
+        elif kinds := _phase_bound_kinds(log.source_state):
             # Reviews and plans can only move in their phase: once management has closed
             # it (with a recorded reason if some were missing), nobody is chased for them.
-            kinds = PHASE_BOUND_TASKS[log.source_state]
             _close_open(of_cycle.filter(kind__in=kinds), state=DeadlineState.CANCELLED, now=now)
         return
-    if isinstance(obj, DepartmentReview | DepartmentPlan | GoalAgreement):
-        deadlines_open_for([obj], now=now)
+    if not workflow_of(obj).tasks:
+        return
+    # Withdrawing cancels the task; any other step finishes it.
+    state = DeadlineState.CANCELLED if log.transition == "withdraw" else DeadlineState.DONE
+    _close_open(
+        Deadline.objects.filter(content_type_id=_content_type_id(type(obj)), object_id=obj.pk),
+        state=state,
+        now=now,
+    )
+    deadlines_open_for([obj], now=now)
 
 
 def _check_reason(reason: str) -> str:
-    reason = reason.strip()
+    try:
+        reason = text_clean(reason, what=_("Die Begründung"), limit=MAX_REASON_LENGTH)
+    except TextRefused as exc:
+        raise DeadlineError(exc.message) from None
     if not reason:
         raise DeadlineError(_("Bitte begründen Sie die Fristverlängerung."))
-    if len(reason) > MAX_REASON_LENGTH:
-        raise DeadlineError(
-            _("Die Begründung ist zu lang: höchstens %(limit)s Zeichen, eingegeben %(length)s.")
-            % {"limit": MAX_REASON_LENGTH, "length": len(reason)}
-        )
-    if "\x00" in reason:
-        raise DeadlineError(_("Die Begründung enthält ein unzulässiges Steuerzeichen."))
     return reason
 
 

@@ -75,14 +75,25 @@ def task_notify(message: OutboxMessage) -> None:
         object_id=payload["object_id"],
         state=DeadlineState.OPEN,
     ).select_related("department", "cycle")
-    opened = (
+    # One query for the transition's time, actor and comment: the notification tells why
+    # the task came (e.g. returned by whom, when, with which comment).
+    log = (
         TransitionLog.objects.filter(pk=payload.get("log_id"))
-        .values_list("created_at", flat=True)
+        .values(
+            "created_at",
+            "comment",
+            "actor__first_name",
+            "actor__last_name",
+            "actor__username",
+        )
         .first()
     )
+    opened = log["created_at"] if log is not None else None
     if opened is not None:
-        # Only what this transition opened: an older open task was announced by its own.
-        deadlines = deadlines.filter(opened_at__gte=opened)
+        # Only what this transition opened (at its time): an older open task was announced
+        # by its own transition, and a later one, when this message is delivered late, by
+        # the transition that opened it, which also tells why.
+        deadlines = deadlines.filter(opened_at=opened)
     found = list(deadlines)
     if not found:
         return
@@ -91,13 +102,21 @@ def task_notify(message: OutboxMessage) -> None:
     told = set(
         Notification.objects.filter(source_key__in=keys).values_list("recipient_id", "source_key")
     )
+    data = {"log_id": payload.get("log_id"), "transition": payload.get("transition")}
+    if log is not None:
+        full_name = f"{log['actor__first_name']} {log['actor__last_name']}".strip()
+        data |= {
+            "actor": full_name or log["actor__username"],
+            "at": log["created_at"].isoformat(),
+            "comment": log["comment"],
+        }
     specs = [
         NotificationSpec(
             recipient=recipient,
             kind=NotificationKind.TASK,
             source_key=f"task:{d.pk}",
             deadline=d,
-            data={"log_id": payload.get("log_id"), "transition": payload.get("transition")},
+            data=data,
         )
         for d in found
         for recipient in responsible.get(d.pk, [])

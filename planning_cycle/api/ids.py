@@ -1,17 +1,16 @@
-"""Ids in API paths and query parameters: bounded so that no database integer overflows."""
+"""Ids in API paths and query parameters: read by the one id parser (planning_cycle.ids)."""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions
 from rest_framework.request import Request
 
-# Up to 18 digits: below the largest bigint on PostgreSQL and integer on SQLite.
-MAX_ID = 10**18 - 1
-ID_PATTERN = "[0-9]{1,18}"
+from planning_cycle.ids import ID_PATTERN, MAX_ID, parse_id
+
+__all__ = ["ID_PATTERN", "MAX_ID", "BoundedIdMixin", "parse_id"]
 
 
 class BoundedIdMixin:
@@ -22,5 +21,5 @@ class BoundedIdMixin:
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)  # type: ignore[misc]
         pk = self.kwargs.get("pk")
-        if pk is not None and not re.fullmatch(ID_PATTERN, str(pk)):
+        if pk is not None and parse_id(str(pk)) is None:
             raise exceptions.NotFound(_("Nicht gefunden."))

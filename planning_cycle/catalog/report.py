@@ -71,6 +71,23 @@ class Counts:
         }
 
 
+@dataclass(frozen=True)
+class KeptValue:
+    """A stored value an import kept because the file does not mention it."""
+
+    model: str
+    row: str
+    field: str
+
+    def __str__(self) -> str:
+        """Return the kept value in German, e.g. Politikfeld „Bildung“: Leitbild."""
+        return _("%(model)s „%(row)s“: %(field)s") % {
+            "model": self.model,
+            "row": self.row,
+            "field": self.field,
+        }
+
+
 @dataclass
 class ImportReport:
     """The result of importing one catalog file."""
@@ -83,6 +100,8 @@ class ImportReport:
         default_factory=lambda: {m._meta.label: Counts() for m in IMPORTED_MODELS}
     )
     warnings: list[CatalogWarning] = field(default_factory=list)
+    # Stored values the file omits and the import therefore left as they are.
+    kept: list[KeptValue] = field(default_factory=list)
 
     def of(self, model: type[models.Model]) -> Counts:
         """Return the counts of one model."""
@@ -114,4 +133,13 @@ class ImportReport:
             if counts.created or counts.updated or counts.unchanged:
                 label = str(model._meta.verbose_name_plural)
                 lines.append(f"  {label}: {counts}")
+        if self.kept:
+            lines.append(
+                _(
+                    '  Beibehalten, weil in der Datei nicht angegeben (mit null, "" oder [] '
+                    "leeren): %(count)d"
+                )
+                % {"count": len(self.kept)}
+            )
+            lines.extend(f"    {kept}" for kept in self.kept)
         return lines

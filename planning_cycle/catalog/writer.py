@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from typing import Any, TypeVar
 
 from django.db import models
 from django.db.models import Max, Min
 from django.utils.translation import gettext as _
+from pydantic import BaseModel
 
 from planning_cycle.models import (
     Body,
@@ -26,7 +27,7 @@ from planning_cycle.models import (
 )
 
 from .loader import CatalogWarning, LoadedCatalog, Loc, format_path
-from .report import ImportReport, Outcome
+from .report import ImportReport, KeptValue, Outcome
 from .schema import DepartmentSpec, IndicatorSpec, OperativeGoalSpec
 
 M = TypeVar("M", bound=models.Model)
@@ -39,6 +40,16 @@ POSITION_BLOCK = 1000
 def _differs(current: Any, wanted: Any) -> bool:
     """Return whether a stored value differs from the catalog's value."""
     return bool(current != wanted)
+
+
+def omitted(spec: BaseModel, **fields: str) -> set[str]:
+    """Return the value names (keywords) whose spec field (value) the file does not give.
+
+    An absent optional field keeps what is stored: an import never removes data the file
+    does not mention. An explicit value (`vision: null`, `description: ""`, `products: []`)
+    is given and written.
+    """
+    return {name for name, field_name in fields.items() if field_name not in spec.model_fields_set}
 
 
 class CatalogWriter:
@@ -63,14 +74,27 @@ class CatalogWriter:
     # -- helpers ------------------------------------------------------------------------
 
     def upsert(
-        self, model: type[M], lookup: dict[str, Any], values: dict[str, Any]
+        self,
+        model: type[M],
+        lookup: dict[str, Any],
+        values: dict[str, Any],
+        *,
+        keep: Collection[str] = (),
     ) -> tuple[M, Outcome, dict[str, Any]]:
-        """Create or update one row by its natural key; return it, the outcome, old values."""
+        """Create or update one row by its natural key; return it, the outcome, old values.
+
+        `keep` names values the file omits: a new row gets their defaults, an existing row
+        keeps what it stores (and the report says so where that differs from the default).
+        """
         obj = model._default_manager.filter(**lookup).first()
         if obj is None:
             obj = model._default_manager.create(**lookup, **values)
             self.report.of(model).add(Outcome.CREATED)
             return obj, Outcome.CREATED, {}
+        for name in values:
+            if name in keep and _differs(getattr(obj, name), values[name]):
+                self.kept(model, obj, name)
+        values = {name: value for name, value in values.items() if name not in keep}
         old = {
             name: getattr(obj, name)
             for name in values
@@ -87,15 +111,29 @@ class CatalogWriter:
         return obj, Outcome.UPDATED, old
 
     def set_related(
-        self, model: type[models.Model], obj: models.Model, outcome: Outcome, **relations: list[int]
+        self,
+        model: type[models.Model],
+        obj: models.Model,
+        outcome: Outcome,
+        *,
+        keep: Collection[str] = (),
+        **relations: list[int],
     ) -> None:
-        """Set many-to-many relations; a change turns an unchanged row into an updated one."""
+        """Set many-to-many relations; a change turns an unchanged row into an updated one.
+
+        A relation named in `keep` (omitted by the file) stays as stored on an existing row.
+        """
         changed = False
         for name, ids in relations.items():
             manager = getattr(obj, name)
-            if set(manager.values_list("pk", flat=True)) != set(ids):
-                manager.set(ids)
-                changed = True
+            stored = set(manager.values_list("pk", flat=True))
+            if stored == set(ids):
+                continue
+            if name in keep and outcome is not Outcome.CREATED:
+                self.kept(model, obj, name)
+                continue
+            manager.set(ids)
+            changed = True
         if changed and outcome is Outcome.UNCHANGED:
             counts = self.report.of(model)
             counts.unchanged -= 1
@@ -109,6 +147,17 @@ class CatalogWriter:
             return int(mine) // POSITION_BLOCK * POSITION_BLOCK
         highest = rows.aggregate(p=Max("position"))["p"]
         return 0 if highest is None else (int(highest) // POSITION_BLOCK + 1) * POSITION_BLOCK
+
+    def kept(self, model: type[models.Model], obj: models.Model, name: str) -> None:
+        """Report that an existing row keeps a stored value the file does not mention."""
+        field = model._meta.get_field(name.removesuffix("_id"))
+        self.report.kept.append(
+            KeptValue(
+                model=str(model._meta.verbose_name),
+                row=str(obj),
+                field=str(field.verbose_name),  # type: ignore[union-attr]
+            )
+        )
 
     def warn(self, loc: Loc, message: str) -> None:
         """Add a warning about an element of the file."""
@@ -143,6 +192,7 @@ class CatalogWriter:
                 BodyCalendarEntry,
                 {"body": self.body, "phase": entry.phase},
                 {"month": entry.month, "day": entry.day, "year_offset": entry.year_offset},
+                keep=omitted(entry, year_offset="year_offset"),
             )
 
     def import_departments(self) -> None:
@@ -156,6 +206,7 @@ class CatalogWriter:
                     Department,
                     {"body": self.body, "code": spec.code},
                     {"name": spec.name, "takes_part": spec.takes_part, "parent_id": parent_id},
+                    keep=omitted(spec, takes_part="takes_part", parent_id="parent"),
                 )
                 self.departments[spec.code] = department.pk
             pending = [d for d in pending if d not in ready]
@@ -169,6 +220,7 @@ class CatalogWriter:
                 Vision,
                 {"body": self.body, "key": spec.key},
                 {"title": spec.title, "text": spec.text},
+                keep=omitted(spec, text="text"),
             )
             self.visions[spec.key] = vision.pk
 
@@ -182,6 +234,7 @@ class CatalogWriter:
                     "name": spec.name,
                     "department_id": self.departments[spec.department] if spec.department else None,
                 },
+                keep=omitted(spec, department_id="department"),
             )
             self.products[spec.code] = product.pk
             for budget in spec.budgets:
@@ -213,6 +266,9 @@ class CatalogWriter:
                     "objective": field_spec.objective,
                     "position": field_base + f,
                 },
+                keep=omitted(
+                    field_spec, vision_id="vision", baseline="baseline", objective="objective"
+                ),
             )
             for s, goal_spec in enumerate(field_spec.strategic_goals):
                 goal_loc: Loc = ("policy_fields", f, "strategic_goals", s)
@@ -227,6 +283,12 @@ class CatalogWriter:
                         "valid_until": goal_spec.valid_until,
                         "position": goal_base + goal_index,
                     },
+                    keep=omitted(
+                        goal_spec,
+                        description="description",
+                        valid_from="valid_from",
+                        valid_until="valid_until",
+                    ),
                 )
                 goal_index += 1
                 if "policy_field_id" in old:
@@ -235,6 +297,7 @@ class CatalogWriter:
                     StrategicGoal,
                     goal,
                     outcome,
+                    keep=omitted(goal_spec, products="products"),
                     products=[self.products[c] for c in goal_spec.products],
                 )
                 for i, indicator in enumerate(goal_spec.indicators):
@@ -264,6 +327,9 @@ class CatalogWriter:
                 "valid_until": spec.valid_until,
                 "position": position,
             },
+            keep=omitted(
+                spec, description="description", valid_from="valid_from", valid_until="valid_until"
+            ),
         )
         if "strategic_goal_id" in old:
             self.warn_moved(loc, spec.key, StrategicGoal, old["strategic_goal_id"])
@@ -271,6 +337,7 @@ class CatalogWriter:
             OperativeGoal,
             operative,
             outcome,
+            keep=omitted(spec, departments="departments", products="products"),
             departments=[self.departments[c] for c in spec.departments],
             products=[self.products[c] for c in spec.products],
         )
@@ -288,6 +355,14 @@ class CatalogWriter:
                     "cost": measure.cost,
                     "position": m,
                 },
+                keep=omitted(
+                    measure,
+                    description="description",
+                    owner_id="owner",
+                    partners="partners",
+                    due_date="due",
+                    cost="cost",
+                ),
             )
         for i, indicator in enumerate(spec.indicators):
             self.import_indicator((*loc, "indicators", i), indicator, operative_goal=operative)
@@ -313,6 +388,7 @@ class CatalogWriter:
                 "operative_goal_id": operative_goal.pk if operative_goal else None,
                 "product_id": product.pk if product else None,
             },
+            keep=omitted(spec, direction="direction"),
         )
         if {"strategic_goal_id", "operative_goal_id", "product_id"} & old.keys():
             self.warn(

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from django.db.models import Prefetch, QuerySet
 
 from planning_cycle.models import (
@@ -11,13 +9,11 @@ from planning_cycle.models import (
     IndicatorValue,
     Measure,
     OperativeGoal,
-    PlanningCycle,
     PolicyField,
     Product,
     StrategicGoal,
     Vision,
 )
-from workflows.models import GoalAgreement
 
 
 def _indicators() -> Prefetch:
@@ -69,27 +65,3 @@ def operative_goals_of_body(body_id: int) -> QuerySet[OperativeGoal]:
         .select_related("strategic_goal__policy_field")
         .prefetch_related("products__budgets")
     )
-
-
-@dataclass
-class CycleAgreements:
-    """A cycle and the goal agreements on one operative goal in it."""
-
-    cycle: PlanningCycle
-    agreements: list[GoalAgreement]
-
-
-def operative_goal_agreements(goal: OperativeGoal) -> list[CycleAgreements]:
-    """Return the goal's agreements grouped by cycle, newest cycle first."""
-    agreements = (
-        GoalAgreement.objects.filter(operative_goal=goal, body_id=goal.body_id)
-        .select_related("cycle", "department", "operative_goal")
-        .order_by("-cycle__year", "department__code")
-    )
-    groups: dict[int, CycleAgreements] = {}
-    for agreement in agreements:
-        group = groups.setdefault(
-            agreement.cycle_id, CycleAgreements(cycle=agreement.cycle, agreements=[])
-        )
-        group.agreements.append(agreement)
-    return list(groups.values())

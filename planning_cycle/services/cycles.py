@@ -8,7 +8,6 @@ from collections.abc import Mapping
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from notifications.services.deadlines import deadlines_open_for
 from planning_cycle.models import (
     DEFAULT_CALENDAR,
     Body,
@@ -19,6 +18,7 @@ from planning_cycle.models import (
     calendar_date,
 )
 from workflows.models import DepartmentPlan, DepartmentReview
+from workflows.registry import workflow_objects_created
 
 
 class CycleError(Exception):
@@ -98,4 +98,4 @@ def _populate(cycle: PlanningCycle, dates: Mapping[str, dt.date] | None = None) 
         DepartmentPlan(body=body, cycle=cycle, department=d) for d in departments
     )
     # Each review and plan is a department's task from the start: open its deadline.
-    deadlines_open_for([*reviews, *plans])
+    workflow_objects_created([*reviews, *plans])

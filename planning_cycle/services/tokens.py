@@ -6,16 +6,22 @@ import datetime as dt
 import hashlib
 import secrets
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from planning_cycle.models import ApiToken, TokenScope, User
+from planning_cycle.models import ApiToken, Role, TokenScope, User
+from planning_cycle.selectors.users import user_roles
 
 TOKEN_PREFIX = "pc_"
 MAX_NAME_LENGTH = 100
 # A token without an end date is allowed, but none may run longer than this.
 MAX_LIFETIME = dt.timedelta(days=2 * 365)
+# The roles that use the API (docs/api.md): every role of the administration and the
+# council. External stakeholders have no API use: no tokens, no API calls.
+API_ROLES = frozenset(role.value for role in Role if role != Role.EXTERNAL_STAKEHOLDER)
 
 
 class TokenError(Exception):
@@ -33,12 +39,28 @@ def token_hash(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
+def has_api_use(user: User) -> bool:
+    """Tell whether the user may use the API: a body member holding one of the API roles."""
+    return bool(user_roles(user) & API_ROLES)
+
+
+def max_active_tokens() -> int:
+    """Return how many usable tokens one user may hold at once."""
+    return int(settings.API_TOKENS_PER_USER)
+
+
 def api_token_create(
     *, acting_user: User, name: str, scope: str, expires_at: dt.datetime | None = None
 ) -> tuple[ApiToken, str]:
     """Create a token for the acting user; return it and its secret (shown once only)."""
-    if acting_user.body_id is None:
+    body_id = acting_user.body_id
+    if body_id is None:
         raise TokenError(_("Nur Mitglieder einer Kommune können API-Schlüssel erstellen."))
+    if not has_api_use(acting_user):
+        raise TokenError(
+            _("Ihre Rolle hat keinen Zugang zur API; Sie können keine API-Schlüssel erstellen."),
+            status=403,
+        )
     name = name.strip()
     if not name:
         raise TokenError(_("Bitte geben Sie dem Schlüssel eine Bezeichnung."), field="name")
@@ -67,10 +89,50 @@ def api_token_create(
                 _("Ein Schlüssel darf höchstens zwei Jahre gelten."), field="expires_at"
             )
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    limit = max_active_tokens()
+    with transaction.atomic():
+        # The user's row is the lock: two creations at once count one after the other.
+        User.objects.select_for_update().filter(pk=acting_user.pk).first()
+        active = (
+            ApiToken.objects.filter(user_id=acting_user.pk, revoked_at__isnull=True)
+            .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
+            .count()
+        )
+        if active >= limit:
+            raise TokenError(
+                _(
+                    "Sie haben bereits %(limit)s gültige API-Schlüssel; mehr sind nicht möglich. "
+                    "Widerrufen Sie zuerst einen Schlüssel, den Sie nicht mehr brauchen."
+                )
+                % {"limit": limit},
+                status=409,
+            )
+        token = _token_insert(
+            acting_user=acting_user,
+            body_id=body_id,
+            name=name,
+            scope=scope,
+            secret=secret,
+            now=now,
+            expires_at=expires_at,
+        )
+    return token, secret
+
+
+def _token_insert(
+    *,
+    acting_user: User,
+    body_id: int,
+    name: str,
+    scope: str,
+    secret: str,
+    now: dt.datetime,
+    expires_at: dt.datetime | None,
+) -> ApiToken:
     try:
         with transaction.atomic():
             token = ApiToken.objects.create(
-                body_id=acting_user.body_id,
+                body_id=body_id,
                 user=acting_user,
                 name=name,
                 prefix=secret[: len(TOKEN_PREFIX) + 6],
@@ -86,7 +148,7 @@ def api_token_create(
             field="name",
             status=409,
         ) from exc
-    return token, secret
+    return token
 
 
 def api_token_revoke(*, acting_user: User, token: ApiToken) -> ApiToken:

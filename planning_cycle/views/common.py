@@ -15,28 +15,11 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from guardian.core import ObjectPermissionChecker
 
-from planning_cycle.models import PlanningCycle
 from planning_cycle.selectors.users import is_external_only, user_roles
-from workflows.models import DepartmentPlan, DepartmentReview, GoalAgreement
 from workflows.permissions import permission_checker
-from workflows.selectors import DISPLAY_RELATED
+from workflows.registry import workflow_of
 
 View = Callable[..., HttpResponse]
-
-# URL segment of each workflow model in /uebergang/<model>/<id>/.
-WORKFLOW_SLUGS: dict[str, type[models.Model]] = {
-    "zyklus": PlanningCycle,
-    "zielbilanzierung": DepartmentReview,
-    "planung": DepartmentPlan,
-    "zielvereinbarung": GoalAgreement,
-}
-SLUG_OF_MODEL = {model: slug for slug, model in WORKFLOW_SLUGS.items()}
-DETAIL_URL_NAMES: dict[type[models.Model], str] = {
-    PlanningCycle: "cycle_overview",
-    DepartmentReview: "review_detail",
-    DepartmentPlan: "plan_detail",
-    GoalAgreement: "agreement_detail",
-}
 
 
 def request_checker(request: HttpRequest) -> ObjectPermissionChecker:
@@ -83,17 +66,18 @@ def member_view(view: View) -> View:
 
 def workflow_queryset(model: type[models.Model], body: int) -> models.QuerySet[Any]:
     """Return a body's rows of a workflow model, loaded for permission checks."""
-    return model._default_manager.filter(body_id=body).select_related(*DISPLAY_RELATED[model])
+    related = workflow_of(model).display_related
+    return model._default_manager.filter(body_id=body).select_related(*related)
 
 
 def object_url(obj: models.Model) -> str:
-    """Return the page of a workflow object."""
-    return reverse(DETAIL_URL_NAMES[type(obj)], args=[obj.pk])
+    """Return the page of a workflow object (the generic page if it has none of its own)."""
+    return workflow_of(obj).detail_path(obj.pk)
 
 
 def transition_url(obj: models.Model) -> str:
     """Return the endpoint that fires the object's transitions."""
-    return reverse("transition", args=[SLUG_OF_MODEL[type(obj)], obj.pk])
+    return reverse("transition", args=[workflow_of(obj).slug, obj.pk])
 
 
 def safe_next(request: HttpRequest, value: str | None, default: str) -> str:

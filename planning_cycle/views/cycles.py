@@ -9,12 +9,12 @@ from planning_cycle.models import PlanningCycle
 from planning_cycle.selectors.cycles import (
     cycle_calendar,
     cycle_current,
-    cycle_department_rows,
     cycle_phase_due,
     cycles_of_body,
 )
 from workflows.selectors import NextPhase, cycle_next_phase, state_view
 from workflows.services.transitions import TransitionOption
+from workflows.submissions.selectors import cycle_department_rows
 
 from .common import body_id, member_view, request_checker
 from .panels import panel_for

@@ -7,13 +7,14 @@ from typing import Any
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
+from planning_cycle.ids import parse_id
 from planning_cycle.models import PlanningCycle
 from planning_cycle.selectors.cycles import (
     cycle_current,
     cycles_of_body,
-    department_cycle,
     departments_of_body,
 )
+from workflows.submissions.selectors import department_cycle
 
 from .common import body_id, member_view
 from .panels import panels_for
@@ -28,10 +29,9 @@ def department_detail(request: HttpRequest, pk: int) -> HttpResponse:
     raw = request.GET.get("zyklus", "")
     cycle: PlanningCycle | None
     if raw:
-        try:
-            cycle_pk = int(raw)
-        except ValueError as exc:
-            raise Http404 from exc
+        cycle_pk = parse_id(raw)
+        if cycle_pk is None:
+            raise Http404
         cycle = get_object_or_404(cycles_of_body(body), pk=cycle_pk)
     else:
         cycle = cycle_current(body) or (cycles[0] if cycles else None)

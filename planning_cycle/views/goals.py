@@ -14,12 +14,13 @@ from planning_cycle.models import Department, OperativeGoal, PlanningCycle
 from planning_cycle.selectors.cycles import cycle_current, departments_of_body
 from planning_cycle.selectors.goals import (
     goal_catalog,
-    operative_goal_agreements,
     operative_goals_of_body,
     visions_of_body,
 )
+from workflows.agreements.selectors import operative_goal_agreements
+from workflows.agreements.services import agreement_propose, may_propose
 from workflows.selectors import state_view
-from workflows.services.content import ContentError, agreement_propose, may_propose
+from workflows.services.content import ContentError
 
 from .common import body_id, member_view, request_checker
 

@@ -10,10 +10,11 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from planning_cycle.models import PlanningCycle
+from workflows.registry import workflow_of
 from workflows.selectors import WorkflowItem, workflow_items
 from workflows.services.transitions import TransitionOption
 
-from .common import SLUG_OF_MODEL, request_checker, transition_url
+from .common import request_checker, transition_url
 
 HEADING_LEVELS = (2, 3, 4)
 # The transition a department's edit form fires together with saving its input.
@@ -48,7 +49,7 @@ class Panel:
 
     @property
     def id(self) -> str:
-        return f"ablauf-{SLUG_OF_MODEL[type(self.item.obj)]}-{self.item.obj.pk}"
+        return f"ablauf-{workflow_of(self.item.obj).slug}-{self.item.obj.pk}"
 
     @property
     def action(self) -> str:

@@ -18,34 +18,22 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.formats import get_format
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from planning_cycle.forms import (
-    AgreementEditForm,
-    ContentForm,
-    IndicatorActualForm,
-    PlanEditForm,
-    ReviewEditForm,
-)
+from planning_cycle.forms import ContentForm, IndicatorActualForm
 from planning_cycle.selectors.indicators import (
     IndicatorRow,
     department_indicator_rows,
     department_indicators,
 )
-from planning_cycle.services.indicators import indicator_actual_set
+from workflows.agreements.services import agreement_update
+from workflows.agreements.workflow import AGREEMENT_FIELDS
 from workflows.conditions import RequiredAnswers
 from workflows.models import DepartmentPlan, DepartmentReview, GoalAgreement
-from workflows.selectors import state_label, state_of
-from workflows.services.content import (
-    AGREEMENT_FIELDS,
-    ContentError,
-    agreement_update,
-    may_edit,
-    not_editable_reason,
-    plan_update,
-    review_update,
-)
+from workflows.registry import state_label, state_of, workflow_of
+from workflows.services.content import ContentError, may_edit, not_editable_reason
 from workflows.services.transitions import (
     TransitionBlocked,
     TransitionError,
@@ -53,26 +41,18 @@ from workflows.services.transitions import (
     state_field,
     transition_fire,
 )
+from workflows.submissions.indicators import indicator_actual_set
+from workflows.submissions.services import plan_update, review_update
 
 from .common import body_id, member_view, object_url, request_checker, workflow_queryset
 from .panels import SUBMIT, Panel, panel_for
 
 AGREEMENT_QUESTIONS = AGREEMENT_FIELDS
-EDIT_FORMS: dict[type[models.Model], type[ContentForm]] = {
-    DepartmentReview: ReviewEditForm,
-    DepartmentPlan: PlanEditForm,
-    GoalAgreement: AgreementEditForm,
-}
-EDIT_URL_NAMES: dict[type[models.Model], str] = {
-    DepartmentReview: "review_edit",
-    DepartmentPlan: "plan_edit",
-    GoalAgreement: "agreement_edit",
-}
-TEMPLATES: dict[type[models.Model], str] = {
-    DepartmentReview: "workflows/review_detail.html",
-    DepartmentPlan: "workflows/plan_detail.html",
-    GoalAgreement: "workflows/agreement_detail.html",
-}
+
+
+def _form_class(model: type[models.Model]) -> type[ContentForm]:
+    form_class: type[ContentForm] = import_string(workflow_of(model).edit_form)
+    return form_class
 
 
 class SubmitForm(forms.Form):
@@ -130,7 +110,7 @@ def input_value(value: Decimal | None) -> str:
 
 
 def _edit_form(obj: models.Model) -> ContentForm:
-    form_class = EDIT_FORMS[type(obj)]
+    form_class = _form_class(type(obj))
     initial = {name: getattr(obj, name) for name in form_class.base_fields if hasattr(obj, name)}
     initial["expected_updated_at"] = obj.updated_at.isoformat()  # type: ignore[attr-defined]
     return form_class(initial=initial)
@@ -146,7 +126,7 @@ def _page(
     submit_form: SubmitForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    """Render an object's page; `form`, `submit_form` and `indicator_input` carry a refusal back."""
+    """Render an object's page; `form`, `submit_form`, `indicator_input` carry a refusal back."""
     user = request.user
     checker = request_checker(request)
     panel = panel_for(request, obj, next_url=object_url(obj))
@@ -197,11 +177,11 @@ def _page(
         context["indicator_year"] = year
         context["indicator_entries"] = entries
         context["indicators_editable"] = editor and not locked_reason
-    return render(request, TEMPLATES[type(obj)], context, status=status)
+    return render(request, workflow_of(obj).template, context, status=status)
 
 
 def _edit_url(obj: models.Model) -> str:
-    return reverse(EDIT_URL_NAMES[type(obj)], args=[obj.pk])
+    return reverse(workflow_of(obj).edit_url_name, args=[obj.pk])
 
 
 def _detail(request: HttpRequest, model: type[models.Model], pk: int) -> HttpResponse:
@@ -225,13 +205,6 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """Show a goal agreement with its five questions."""
     return _detail(request, GoalAgreement, pk)
-
-
-SAVED = {
-    DepartmentReview: lambda: _("Die Zielbilanzierung wurde gespeichert."),
-    DepartmentPlan: lambda: _("Die Ziel- und Haushaltsplanung wurde gespeichert."),
-    GoalAgreement: lambda: _("Die Zielvereinbarung wurde gespeichert."),
-}
 
 
 def _save(request: HttpRequest, obj: models.Model, form: ContentForm) -> None:
@@ -258,7 +231,7 @@ def _edit(request: HttpRequest, model: type[models.Model], pk: int) -> HttpRespo
     """Save the text; with "Speichern und einreichen" also submit, both or neither."""
     queryset = workflow_queryset(model, body_id(request))
     obj = get_object_or_404(queryset, pk=pk)
-    form = EDIT_FORMS[model](request.POST)
+    form = _form_class(model)(request.POST)
     submitting = request.POST.get("action") == SUBMIT
     submit_form = SubmitForm(request.POST) if submitting else None
     if not form.is_valid() or (submit_form is not None and not submit_form.is_valid()):
@@ -304,7 +277,7 @@ def _edit(request: HttpRequest, model: type[models.Model], pk: int) -> HttpRespo
                     form.add_error(name, _("Zum Einreichen erforderlich."))
         return _page(request, current, form=form, submit_form=submit_form, status=exc.status)
     if submit_form is None:
-        messages.success(request, SAVED[model]())
+        messages.success(request, str(workflow_of(model).saved_message))
     else:
         messages.success(
             request,

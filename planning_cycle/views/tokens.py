@@ -14,8 +14,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from planning_cycle.ids import parse_id
 from planning_cycle.models import ApiToken, TokenScope, User
-from planning_cycle.services.tokens import MAX_NAME_LENGTH, TokenError, api_token_create
+from planning_cycle.services.tokens import (
+    MAX_NAME_LENGTH,
+    TokenError,
+    api_token_create,
+    has_api_use,
+)
 from planning_cycle.services.tokens import api_token_revoke as revoke_token
 
 from .common import member_view
@@ -83,6 +89,8 @@ def _page(
 def api_tokens(request: HttpRequest) -> HttpResponse:
     """List my API tokens; POST creates one (`revoke=<id>` revokes one of mine instead)."""
     user: User = request.user  # type: ignore[assignment]
+    if not has_api_use(user):
+        return render(request, "notices/no_api.html", status=403)
     if request.method != "POST":
         return _page(request)
     if "revoke" in request.POST:
@@ -106,9 +114,10 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
 
 
 def _revoke(request: HttpRequest, user: User) -> HttpResponse:
-    token = ApiToken.objects.filter(
-        user_id=user.pk, pk=request.POST["revoke"] if request.POST["revoke"].isdigit() else 0
-    ).first()
+    token_id = parse_id(request.POST["revoke"])
+    token = (
+        None if token_id is None else ApiToken.objects.filter(user_id=user.pk, pk=token_id).first()
+    )
     if token is None:
         messages.error(request, _("Diesen Schlüssel gibt es nicht."))
         return redirect("api_tokens")

@@ -11,12 +11,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from planning_cycle.models import PlanningCycle
+from workflows.registry import UnknownWorkflow, workflow_by_slug
 from workflows.selectors import state_label, state_of, transition_label
 from workflows.services.transitions import TransitionError, transition_fire
 
 from .common import (
-    WORKFLOW_SLUGS,
     body_id,
     member_view,
     object_url,
@@ -54,9 +53,11 @@ class TransitionForm(forms.Form):
 @member_view
 def transition(request: HttpRequest, model: str, pk: int) -> HttpResponse:
     """Fire a transition; answer htmx with the object's panel, others with a redirect."""
-    model_cls = WORKFLOW_SLUGS.get(model)
-    if model_cls is None:
-        raise Http404
+    try:
+        workflow = workflow_by_slug(model)
+    except UnknownWorkflow:
+        raise Http404 from None
+    model_cls = workflow.model
     queryset = workflow_queryset(model_cls, body_id(request))
     obj = get_object_or_404(queryset, pk=pk)
     next_url = safe_next(request, request.POST.get("next"), object_url(obj))
@@ -91,7 +92,7 @@ def transition(request: HttpRequest, model: str, pk: int) -> HttpResponse:
         "object": done,
         "state": state_label(model_cls, state_of(done)),
     }
-    if request.htmx and model_cls is not PlanningCycle:  # type: ignore[attr-defined]
+    if request.htmx and not workflow.reload_after_transition:  # type: ignore[attr-defined]
         panel = panel_for(
             request, done, next_url=next_url, heading_level=data["heading_level"] or 2
         )

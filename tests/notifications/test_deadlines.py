@@ -29,8 +29,8 @@ from notifications.services.deadlines import (
 from planning_cycle.models import Phase, PlanningCycle, Role
 from tests.conftest import World
 from tests.workflows.helpers import operative_goal, walk
+from workflows.agreements.services import agreement_propose
 from workflows.models import DepartmentReview, GoalAgreement
-from workflows.services.content import agreement_propose
 from workflows.services.transitions import TransitionBlocked, transition_fire
 
 BERLIN = zoneinfo.ZoneInfo("Europe/Berlin")

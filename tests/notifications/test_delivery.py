@@ -255,3 +255,56 @@ def test_digest_once_per_day_with_all_waiting_notifications(world: World) -> Non
         assert digests_create() == 1
     assert Digest.objects.count() == 2
     assert not Notification.objects.filter(email_state=EmailState.DIGEST).exists()
+
+
+def test_late_delivered_transition_does_not_announce_a_later_task(world: World) -> None:
+    # Submitted and returned before the outbox ran: the department's new task is announced
+    # by the return (with its comment), not by the submission that came first.
+    review = submit(world)
+    with time_machine.travel(START + 3 * HOUR, tick=False):
+        transition_fire(
+            acting_user=world.users["management"],
+            obj=review,
+            transition="return_",
+            comment="Bitte Kennzahlen ergänzen.",
+        )
+    process(START + 4 * HOUR)
+    resubmit = open_deadline(review, TaskKind.REVIEW_SUBMIT)
+    notes = Notification.objects.filter(deadline=resubmit, kind=NotificationKind.TASK)
+    assert {n.data["transition"] for n in notes} == {"return_"}
+    assert {n.data["comment"] for n in notes} == {"Bitte Kennzahlen ergänzen."}
+    assert not Notification.objects.filter(kind=NotificationKind.TASK, data__transition="submit")
+
+
+def test_task_notify_query_count_does_not_grow_with_recipients(world: World) -> None:
+    from django.db import connection, transaction
+    from django.test.utils import CaptureQueriesContext
+
+    from planning_cycle.models import Role
+    from tests.factories import user_with_role
+
+    # FD 31: head and editor plus three more editors; FD 32: its head only.
+    for _ in range(3):
+        user_with_role(world.body, Role.DEPARTMENT_EDITOR, world.departments[0])
+    counts = []
+    for department in (0, 1):
+        head = "department_head" if department == 0 else "other_department_head"
+        review = submit(world, user=head, department=department)
+        process()
+        with time_machine.travel(START + 3 * HOUR, tick=False):
+            transition_fire(
+                acting_user=world.users["management"],
+                obj=review,
+                transition="return_",
+                comment="Bitte ergänzen.",
+            )
+        message = OutboxMessage.objects.get(
+            topic=OUTBOX_TOPIC, payload__transition="return_", payload__object_id=review.pk
+        )
+        with CaptureQueriesContext(connection) as ctx, transaction.atomic():
+            task_notify(message)
+        counts.append(len(ctx.captured_queries))
+    told = Notification.objects.filter(kind=NotificationKind.TASK, data__transition="return_")
+    assert told.filter(recipient__username=world.users["department_editor"].username).exists()
+    assert told.count() == 5 + 1
+    assert counts[0] == counts[1], counts

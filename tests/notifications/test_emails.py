@@ -165,3 +165,51 @@ def test_digest_email_lists_each_notification_with_its_link(
         assert f'<a href="{link}"' in html
     (message,) = OutboxMessage.objects.filter(topic="notification.digest")
     assert sent.message()["Message-ID"] == f"<outbox-{message.pk}@127.0.0.1>"
+
+
+def _returned_email(world: World, language: str | None = None) -> EmailMultiAlternatives:
+    """Submit and return the world's review; return the department head's new-task e-mail."""
+    head = world.users["department_head"]
+    if language:
+        NotificationPreference.objects.create(user=head, language=language)
+    review = DepartmentReview.objects.get(cycle=world.cycle, department=world.department)
+    with time_machine.travel(START, tick=False):
+        transition_fire(acting_user=head, obj=review, transition="submit")
+    _deliver_all(START + dt.timedelta(minutes=1))
+    with time_machine.travel(START + dt.timedelta(days=2), tick=False):
+        transition_fire(
+            acting_user=world.users["management"],
+            obj=review,
+            transition="return_",
+            comment="Bitte die Kennzahlen\nfür 2025 ergänzen.",
+        )
+    _deliver_all(START + dt.timedelta(days=2, minutes=1))
+    (sent,) = [m for m in mail.outbox if m.to == [head.email]]
+    assert isinstance(sent, EmailMultiAlternatives)
+    return sent
+
+
+def test_email_after_a_return_says_who_returned_it_when_and_why(world: World) -> None:
+    sent = _returned_email(world)
+    manager = world.users["management"].get_full_name()
+    assert manager
+    assert sent.subject.startswith("Neue Aufgabe (zurückgegeben): Zielbilanzierung")
+    said = (
+        f"Zurückgegeben von {manager} am 03.04.2026. "
+        "Kommentar: „Bitte die Kennzahlen für 2025 ergänzen.“"
+    )
+    assert said in sent.body
+    assert said in _html(sent)
+    # The management's own e-mail about the submission names the submitter.
+    head = world.users["department_head"].get_full_name()
+    (submitted,) = [m for m in mail.outbox if m.to == [world.users["management"].email]]
+    assert f"Eingereicht von {head} am 01.04.2026." in submitted.body
+
+
+def test_english_email_after_a_return_is_translated(world: World) -> None:
+    sent = _returned_email(world, language="en")
+    manager = world.users["management"].get_full_name()
+    assert sent.subject.startswith("New task (returned): ")
+    assert f"Returned by {manager} on 04/03/2026. Comment: " in sent.body
+    assert "Bitte die Kennzahlen für 2025 ergänzen." in sent.body  # the comment as written
+    assert "Zurückgegeben" not in sent.body

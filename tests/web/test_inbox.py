@@ -424,3 +424,30 @@ def test_page_matrix_and_get_changes_nothing(world, deadline, client_for, role):
         assert client.get(url).status_code in (405, 403), url
     assert client.get("/benachrichtigungen/einstellungen/?email_mode=off").status_code == 200
     assert snapshot() == before
+
+
+def test_inbox_item_after_a_return_names_the_return_and_its_comment(world, client_for):
+    from notifications.services.outbox import outbox_process
+    from workflows.services.transitions import transition_fire
+
+    review = review_of(world)
+    transition_fire(acting_user=world.users["department_head"], obj=review, transition="submit")
+    transition_fire(
+        acting_user=world.users["management"],
+        obj=review,
+        transition="return_",
+        comment="Bitte Kennzahlen ergänzen.",
+    )
+    while outbox_process():
+        pass
+    page = client_for(world.users["department_editor"]).get("/benachrichtigungen/")
+    html = page.content.decode()
+    manager = world.users["management"].get_full_name()
+    today = timezone.localdate().strftime("%d.%m.%Y")
+    # The editor prepares what the head submits (issue 9: a task names what its reader may do).
+    assert (
+        "Neue Aufgabe (zurückgegeben): Zielbilanzierung vorbereiten "
+        "(Einreichen durch die Fachdienstleitung)"
+    ) in html
+    assert f"Zurückgegeben von {manager} am {today}." in html
+    assert "Kommentar: „Bitte Kennzahlen ergänzen.“" in html

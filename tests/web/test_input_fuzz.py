@@ -23,12 +23,11 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from planning_cycle.models import PlanningCycle, User
-from planning_cycle.views.common import WORKFLOW_SLUGS
 from tests.conftest import World, build_world
 from tests.web.conftest import ROLES
 from workflows.models import DepartmentPlan, DepartmentReview, GoalAgreement, TransitionLog
+from workflows.registry import workflows
 from workflows.services.transitions import (
-    WORKFLOW_MODELS,
     TransitionError,
     _transition_index,
     state_field,
@@ -47,6 +46,8 @@ FUZZ = settings(
     ],
 )
 HTMX = {"HTTP_HX_REQUEST": "true"}
+WORKFLOW_SLUGS = {w.slug: w.model for w in workflows()}
+WORKFLOW_MODELS = list(WORKFLOW_SLUGS.values())
 
 TRANSITIONS = sorted({name for m in WORKFLOW_MODELS for name in _transition_index(m)})
 STATES = sorted(

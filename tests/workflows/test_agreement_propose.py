@@ -12,8 +12,9 @@ import pytest
 from planning_cycle.models import Phase
 from tests.conftest import World, build_world
 from tests.factories import DepartmentFactory, UserFactory
+from workflows.agreements.services import agreement_propose
 from workflows.models import AgreementState, GoalAgreement, TransitionLog
-from workflows.services.content import ContentError, agreement_propose
+from workflows.services.content import ContentError
 
 from .helpers import operative_goal, walk
 

@@ -17,8 +17,8 @@ from planning_cycle.models import (
     Product,
     ValueKind,
 )
-from planning_cycle.services.indicators import indicator_actual_set
 from tests.conftest import World, build_world
+from workflows.agreements.services import agreement_update
 from workflows.models import (
     DepartmentPlan,
     DepartmentReview,
@@ -27,13 +27,9 @@ from workflows.models import (
     TransitionLog,
 )
 from workflows.selectors import state_label
-from workflows.services.content import (
-    TEXT_MAX_LENGTH,
-    ContentError,
-    agreement_update,
-    plan_update,
-    review_update,
-)
+from workflows.services.content import TEXT_MAX_LENGTH, ContentError
+from workflows.submissions.indicators import indicator_actual_set
+from workflows.submissions.services import plan_update, review_update
 
 from .helpers import agreement, operative_goal, walk
 

@@ -559,10 +559,10 @@ def queries_per_transition() -> int:
 
 
 def queries_per_submit() -> int:
-    """A submission also closes the department's deadline (UPDATE: on PostgreSQL part of
-    the history statement), reads the body's decision period (SELECT) and opens
-    management's decision deadline (INSERT)."""
-    return queries_per_transition() + (2 if connection.vendor == "postgresql" else 3)
+    """A submission also closes the department's deadline (UPDATE, a side effect the
+    deadlines register), reads the body's decision period (SELECT) and opens management's
+    decision deadline (INSERT)."""
+    return queries_per_transition() + 3
 
 
 @pytest.mark.parametrize("departments", [3, 30])

@@ -17,10 +17,7 @@ from planning_cycle.models import (
 )
 from planning_cycle.selectors.users import is_external_only, user_roles
 from planning_cycle.views.common import body_id as request_body_id
-from workflows.selectors import DISPLAY_RELATED, UNRELEASED_STATES, VIEW_DRAFTS
-from workflows.services.transitions import (
-    state_field,
-)
+from workflows.registry import workflow_of
 
 
 class IsWorkflowReader(IsBodyMember):
@@ -45,11 +42,12 @@ def visible_queryset(model: type[models.Model], request: Request) -> models.Quer
     their permissions as guardian user object permissions (`role_assign`).
     """
     body = request_body_id(request)
-    queryset = model._default_manager.filter(body_id=body).select_related(*DISPLAY_RELATED[model])
-    unreleased = UNRELEASED_STATES.get(model)
+    workflow = workflow_of(model)
+    queryset = model._default_manager.filter(body_id=body).select_related(*workflow.display_related)
+    unreleased = workflow.draft_states
     if not unreleased:
         return queryset
-    app_label, codename = VIEW_DRAFTS.split(".")
+    app_label, codename = workflow.draft_permission.split(".")
     user_id = request.user.pk or 0
     on_department = DepartmentUserObjectPermission.objects.filter(
         user_id=user_id,
@@ -63,7 +61,7 @@ def visible_queryset(model: type[models.Model], request: Request) -> models.Quer
         permission__content_type__app_label=app_label,
         content_object_id=body,
     )
-    field = state_field(model).attname
+    field = workflow.state_field.attname
     return queryset.filter(
         ~Q(**{f"{field}__in": list(unreleased)}) | Exists(on_body) | Exists(on_department)
     )
@@ -72,5 +70,5 @@ def visible_queryset(model: type[models.Model], request: Request) -> models.Quer
 def body_queryset(model: type[models.Model], request: Request) -> models.QuerySet[Any]:
     """The body's rows of a workflow model, as the web's transition endpoint finds them."""
     return model._default_manager.filter(body_id=request_body_id(request)).select_related(
-        *DISPLAY_RELATED[model]
+        *workflow_of(model).display_related
     )

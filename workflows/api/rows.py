@@ -7,16 +7,7 @@ from typing import Any
 from django.db import models
 from rest_framework import serializers
 
-from workflows.models import (
-    DepartmentPlan,
-    DepartmentReview,
-    GoalAgreement,
-)
-from workflows.services.transitions import (
-    state_field,
-)
-
-from .serializers import AgreementSerializer, PlanSerializer, ReviewSerializer
+from workflows.registry import fsm_field
 
 # The rows of a list, shaped as the serializers above shape one object (asserted in tests).
 _REFS: dict[str, tuple[str, ...]] = {
@@ -27,13 +18,17 @@ _REFS: dict[str, tuple[str, ...]] = {
 _DATETIME = serializers.DateTimeField()
 
 
-def _list_fields(model: type[models.Model]) -> list[str]:
-    return list(LIST_SERIALIZERS[model].Meta.fields)
+Shape = type[serializers.ModelSerializer[Any]]
 
 
-def list_columns(model: type[models.Model]) -> list[str]:
+def _list_fields(serializer: Shape) -> list[str]:
+    return list(serializer.Meta.fields)
+
+
+def list_columns(serializer: Shape) -> list[str]:
+    """Return the value columns a list reads to give what `serializer` gives."""
     columns = []
-    for name in _list_fields(model):
+    for name in _list_fields(serializer):
         if name in _REFS:
             columns += [f"{name}__{part}" for part in _REFS[name]]
         elif name == "carried_over_from":
@@ -43,10 +38,11 @@ def list_columns(model: type[models.Model]) -> list[str]:
     return columns
 
 
-def list_rows(model: type[models.Model], rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def list_rows(serializer: Shape, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Shape value rows of a workflow model like its serializer shapes an object."""
-    labels = {value: str(label) for value, label in state_field(model).choices or []}
-    fields = _list_fields(model)
+    model: type[models.Model] = serializer.Meta.model
+    labels = {value: str(label) for value, label in fsm_field(model).choices or []}
+    fields = _list_fields(serializer)
     result = []
     for row in rows:
         out: dict[str, Any] = {}
@@ -63,10 +59,3 @@ def list_rows(model: type[models.Model], rows: list[dict[str, Any]]) -> list[dic
                 out[name] = row[name]
         result.append(out)
     return result
-
-
-LIST_SERIALIZERS: dict[type[models.Model], Any] = {
-    DepartmentReview: ReviewSerializer,
-    DepartmentPlan: PlanSerializer,
-    GoalAgreement: AgreementSerializer,
-}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from django.db import models
@@ -17,24 +18,19 @@ from planning_cycle.models import (
     OperativeGoal,
     PlanningCycle,
 )
+from workflows.agreements.workflow import AGREEMENT_FIELDS
 from workflows.models import (
     DepartmentPlan,
     DepartmentReview,
     GoalAgreement,
     Outcome,
 )
-from workflows.services.content import (
-    AGREEMENT_FIELDS,
-    TEXT_MAX_LENGTH,
-)
+from workflows.registry import state_label, workflow_of
+from workflows.services.content import TEXT_MAX_LENGTH
 from workflows.services.transitions import (
     MAX_TEXT_LENGTH,
     state_field,
 )
-
-
-def state_label(model: type[models.Model], state: str) -> str:
-    return str(dict(state_field(model).choices or []).get(state, state))
 
 
 def transition_names(model: type[models.Model]) -> list[str]:
@@ -239,9 +235,7 @@ def _fire_serializer(model: type[models.Model], prefix: str) -> type[serializers
     return type(f"{prefix}TransitionFireSerializer", (serializers.Serializer,), attrs)
 
 
-FIRE_SERIALIZERS: dict[type[models.Model], type[serializers.Serializer[Any]]] = {
-    PlanningCycle: _fire_serializer(PlanningCycle, "Cycle"),
-    DepartmentReview: _fire_serializer(DepartmentReview, "Review"),
-    DepartmentPlan: _fire_serializer(DepartmentPlan, "Plan"),
-    GoalAgreement: _fire_serializer(GoalAgreement, "Agreement"),
-}
+@functools.cache
+def fire_serializer(model: type[models.Model]) -> type[serializers.Serializer[Any]]:
+    """Return the request body of a workflow's transitions (one class per workflow)."""
+    return _fire_serializer(model, workflow_of(model).api_name)

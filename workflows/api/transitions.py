@@ -6,27 +6,20 @@ from typing import Any
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
     extend_schema,
 )
-from rest_framework import exceptions, serializers, viewsets
+from rest_framework import exceptions, serializers
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from planning_cycle.api.errors import DomainError
-from planning_cycle.models import (
-    PlanningCycle,
-    User,
-)
-from planning_cycle.views.common import body_id as request_body_id
+from planning_cycle.models import User
 from planning_cycle.views.common import request_checker
 from workflows.selectors import content_visible
-from workflows.services.content import (
-    ContentError,
-)
+from workflows.services.content import ContentError
 from workflows.services.transitions import (
     CommentRequired,
     TransitionError,
@@ -34,11 +27,10 @@ from workflows.services.transitions import (
     transitions_available,
 )
 
-from .access import IsWorkflowReader
 from .serializers import (
-    FIRE_SERIALIZERS,
     TransitionOptionSerializer,
     TransitionResultSerializer,
+    fire_serializer,
     state_label,
     transition_names,
 )
@@ -60,10 +52,10 @@ def transition_problem(exc: TransitionError) -> exceptions.APIException:
 
 
 # ---------------------------------------------------------------------------------------
-# Transitions, shared by the object viewsets and the cycle viewset
+# Transitions, shared by the workflows' viewsets
 
 
-def _options(request: Request, obj: models.Model) -> list[dict[str, Any]]:
+def transition_options(request: Request, obj: models.Model) -> list[dict[str, Any]]:
     user: User = request.user  # type: ignore[assignment]
     checker = request_checker(request)
     if not content_visible(user, checker, obj):
@@ -83,9 +75,9 @@ def _options(request: Request, obj: models.Model) -> list[dict[str, Any]]:
     ]
 
 
-def _fire(request: Request, obj: models.Model, name: str) -> Response:
+def transition_fire_response(request: Request, obj: models.Model, name: str) -> Response:
     model = type(obj)
-    data = FIRE_SERIALIZERS[model](data=request.data)
+    data = fire_serializer(model)(data=request.data)
     data.is_valid(raise_exception=True)
     try:
         result = transition_fire(
@@ -115,7 +107,7 @@ def _fire(request: Request, obj: models.Model, name: str) -> Response:
     )
 
 
-def _name_parameter(model: type[models.Model]) -> OpenApiParameter:
+def transition_name_parameter(model: type[models.Model]) -> OpenApiParameter:
     return OpenApiParameter(
         "name",
         str,
@@ -146,12 +138,13 @@ def transition_actions(model: type[models.Model]) -> tuple[Any, Any]:
     def transitions(self: Any, request: Request, pk: str | None = None) -> Response:
         """List the transitions this user may fire now, with what blocks the others."""
         obj = self.get_transition_object()
-        return Response(TransitionOptionSerializer(_options(request, obj), many=True).data)
+        options = transition_options(request, obj)
+        return Response(TransitionOptionSerializer(options, many=True).data)
 
     @extend_schema(
-        request=FIRE_SERIALIZERS[model],
+        request=fire_serializer(model),
         responses=TransitionResultSerializer,
-        parameters=[_name_parameter(model)],
+        parameters=[transition_name_parameter(model)],
         summary="Fire a transition through the transition service",
     )
     @action(
@@ -163,47 +156,6 @@ def transition_actions(model: type[models.Model]) -> tuple[Any, Any]:
     )
     def fire(self: Any, request: Request, pk: str | None = None, name: str = "") -> Response:
         """Fire a transition through the transition service; answers the new state."""
-        return _fire(request, self.get_transition_object(), name)
+        return transition_fire_response(request, self.get_transition_object(), name)
 
     return transitions, fire
-
-
-class CycleTransitionViewSet(viewsets.ViewSet):
-    """The transitions of a planning cycle (from phase to phase)."""
-
-    permission_classes = [IsWorkflowReader]
-    pagination_class = None
-
-    def _cycle(self) -> PlanningCycle:
-        cycle = PlanningCycle.objects.filter(
-            body_id=request_body_id(self.request), pk=self.kwargs["pk"]
-        ).first()
-        if cycle is None:
-            raise exceptions.NotFound(_("Nicht gefunden."))
-        return cycle
-
-    @extend_schema(
-        operation_id="cycles_transitions_list",
-        parameters=[OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH)],
-        responses=TransitionOptionSerializer(many=True),
-        summary="List the transitions you may fire now, and what blocks the others",
-    )
-    def list(self, request: Request, pk: str) -> Response:
-        """List the phase transitions this user may fire now, with what blocks them."""
-        return Response(
-            TransitionOptionSerializer(_options(request, self._cycle()), many=True).data
-        )
-
-    @extend_schema(
-        operation_id="cycles_transitions_fire",
-        parameters=[
-            OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH),
-            _name_parameter(PlanningCycle),
-        ],
-        request=FIRE_SERIALIZERS[PlanningCycle],
-        responses=TransitionResultSerializer,
-        summary="Fire a transition through the transition service",
-    )
-    def fire(self, request: Request, pk: str, name: str) -> Response:
-        """Move the cycle on through the transition service; answers its new phase."""
-        return _fire(request, self._cycle(), name)

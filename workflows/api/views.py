@@ -22,19 +22,15 @@ from planning_cycle.models import (
 )
 from planning_cycle.views.common import body_id as request_body_id
 from planning_cycle.views.common import request_checker
+from workflows.agreements.services import agreement_propose, agreement_update
+from workflows.agreements.workflow import AGREEMENT_FIELDS
 from workflows.models import (
     DepartmentPlan,
     DepartmentReview,
     GoalAgreement,
 )
-from workflows.services.content import (
-    AGREEMENT_FIELDS,
-    ContentError,
-    agreement_propose,
-    agreement_update,
-    plan_update,
-    review_update,
-)
+from workflows.services.content import ContentError
+from workflows.submissions.services import plan_update, review_update
 
 from .access import IsWorkflowReader, body_queryset, visible_queryset
 from .filters import AgreementFilter, PlanFilter, ReviewFilter
@@ -80,9 +76,9 @@ class _WorkflowViewSet(
         list is benchmarked, 100 per page): `list_rows` gives what the serializer gives.
         """
         queryset = self.filter_queryset(self.get_queryset())
-        page = self.paginate_queryset(queryset.values(*list_columns(self.model)))
+        page = self.paginate_queryset(queryset.values(*list_columns(self.response_serializer)))
         assert page is not None  # every list is paginated
-        return self.get_paginated_response(list_rows(self.model, page))
+        return self.get_paginated_response(list_rows(self.response_serializer, page))
 
     def _update(self, request: Request, apply: Any) -> Response:
         obj = self.get_object()
@@ -95,7 +91,7 @@ class _WorkflowViewSet(
         fresh = self.get_queryset().get(pk=obj.pk)
         return Response(self.response_serializer(fresh).data)
 
-    response_serializer: type[serializers.Serializer[Any]]
+    response_serializer: type[serializers.ModelSerializer[Any]]
 
 
 @extend_schema_view(

@@ -15,10 +15,31 @@ IN_GOAL_REVIEW = in_phase(Phase.GOAL_REVIEW)
 IN_PLANNING = in_phase(Phase.PLANNING)
 
 
-class DepartmentReview(ConcurrentTransitionMixin, models.Model):
-    """A department's goal review (Zielbilanzierung) of the past year."""
+class DepartmentSubmission(ConcurrentTransitionMixin, models.Model):
+    """What a department's review and plan share: one per department and cycle, a text.
+
+    Each subclass declares its cycle and department (their reverse names differ), its
+    states, its text and its transitions with their own permissions and phase.
+    """
 
     body = models.ForeignKey(Body, verbose_name=_("Kommune"), on_delete=models.CASCADE)
+    updated_at = models.DateTimeField(_("geändert am"), auto_now=True)
+
+    cycle: models.ForeignKey[PlanningCycle, PlanningCycle]
+    department: models.ForeignKey[Department, Department]
+    title: str
+
+    class Meta:
+        abstract = True
+        ordering = ["cycle", "department__code"]
+
+    def __str__(self) -> str:
+        return f"{self.title} {self.department.code} {self.cycle.year}"
+
+
+class DepartmentReview(DepartmentSubmission):
+    """A department's goal review (Zielbilanzierung) of the past year."""
+
     cycle = models.ForeignKey(
         PlanningCycle,
         verbose_name=_("Planungszyklus"),
@@ -35,18 +56,17 @@ class DepartmentReview(ConcurrentTransitionMixin, models.Model):
         _("Status"), default=ReviewState.DRAFT, choices=ReviewState.choices, protected=True
     )
     summary = models.TextField(_("Bilanz"), blank=True)
-    updated_at = models.DateTimeField(_("geändert am"), auto_now=True)
 
-    class Meta:
+    class Meta(DepartmentSubmission.Meta):
         verbose_name = _("Zielbilanzierung")
         verbose_name_plural = _("Zielbilanzierungen")
-        ordering = ["cycle", "department__code"]
         constraints = [
             models.UniqueConstraint(fields=["cycle", "department"], name="review_unique"),
         ]
 
-    def __str__(self) -> str:
-        return f"{_('Zielbilanzierung')} {self.department.code} {self.cycle.year}"
+    @property
+    def title(self) -> str:  # type: ignore[override]
+        return str(_("Zielbilanzierung"))
 
     @transition(
         field=state,
@@ -82,10 +102,9 @@ class DepartmentReview(ConcurrentTransitionMixin, models.Model):
         """Accept the review."""
 
 
-class DepartmentPlan(ConcurrentTransitionMixin, models.Model):
+class DepartmentPlan(DepartmentSubmission):
     """A department's goal and budget plan for the coming year."""
 
-    body = models.ForeignKey(Body, verbose_name=_("Kommune"), on_delete=models.CASCADE)
     cycle = models.ForeignKey(
         PlanningCycle,
         verbose_name=_("Planungszyklus"),
@@ -102,18 +121,17 @@ class DepartmentPlan(ConcurrentTransitionMixin, models.Model):
         _("Status"), default=PlanState.DRAFT, choices=PlanState.choices, protected=True
     )
     summary = models.TextField(_("Planung"), blank=True)
-    updated_at = models.DateTimeField(_("geändert am"), auto_now=True)
 
-    class Meta:
+    class Meta(DepartmentSubmission.Meta):
         verbose_name = _("Ziel- und Haushaltsplanung")
         verbose_name_plural = _("Ziel- und Haushaltsplanungen")
-        ordering = ["cycle", "department__code"]
         constraints = [
             models.UniqueConstraint(fields=["cycle", "department"], name="plan_unique"),
         ]
 
-    def __str__(self) -> str:
-        return f"{_('Planung')} {self.department.code} {self.cycle.year}"
+    @property
+    def title(self) -> str:  # type: ignore[override]
+        return str(_("Planung"))
 
     @transition(
         field=state,

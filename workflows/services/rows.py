@@ -6,36 +6,19 @@ and on PostgreSQL the history and outbox rows are written by one statement.
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import json
-from collections.abc import Callable
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, models
-from django.db.models import F
 from django.utils import timezone
 
-from planning_cycle.models import PlanningCycle, User
-from workflows.models import (
-    DepartmentPlan,
-    DepartmentReview,
-    GoalAgreement,
-    OutboxMessage,
-    TransitionLog,
-)
+from planning_cycle.models import User
+from workflows.models import OutboxMessage, TransitionLog
+from workflows.registry import workflow_of
 
 OUTBOX_TOPIC = "workflow.transition"
-# What conditions read beyond the row itself, loaded with the lock: the cycle's phase as
-# one column (a join that builds no second model instance: this is the hot path).
-CYCLE_PHASE = "locked_cycle_phase"
-ANNOTATIONS: dict[type[models.Model], dict[str, F]] = {
-    PlanningCycle: {},
-    DepartmentReview: {CYCLE_PHASE: F("cycle__phase")},
-    DepartmentPlan: {CYCLE_PHASE: F("cycle__phase")},
-    GoalAgreement: {},
-}
 
 
 @functools.cache
@@ -45,9 +28,11 @@ def lock_sql(model: type[models.Model], vendor: str) -> str:
     Compiling this query costs Django more time than the database needs to run it, and
     every transition runs it: caching it keeps the service within 3x of the raw floor.
     """
+    # What conditions read beyond the row itself is declared with the workflow (e.g. the
+    # cycle's phase as one column: a join that builds no second model instance).
     queryset = (
         model._default_manager.select_for_update(of=("self",))
-        .annotate(**ANNOTATIONS[model])
+        .annotate(**workflow_of(model).lock_annotations)
         .filter(pk=0)
     )
     sql, params = queryset.query.sql_with_params()
@@ -65,14 +50,6 @@ def lock_row(model: type[models.Model], pk: Any) -> models.Model:
     return found[0]
 
 
-# Statements other apps run with the recording of every transition: on PostgreSQL as
-# data-modifying CTEs of the same statement (no extra round trip on the hot path),
-# elsewhere one after the other. Each gets the locked object, the transition's name and
-# its time, and returns one UPDATE/INSERT with %s parameters, or None.
-RecordCompanion = Callable[[models.Model, str, dt.datetime], tuple[str, list[Any]] | None]
-RECORD_COMPANIONS: list[RecordCompanion] = []
-
-
 def record_transition(
     obj: models.Model,
     *,
@@ -83,7 +60,7 @@ def record_transition(
     comment: str,
     override_reason: str,
 ) -> TransitionLog:
-    """Write the history row and the outbox row of a fired transition (and companions)."""
+    """Write the history row and the outbox row of a fired transition."""
     model = type(obj)
     log = TransitionLog(
         body_id=obj.body_id,  # type: ignore[attr-defined]
@@ -105,18 +82,11 @@ def record_transition(
         "target": target,
         "actor_id": acting_user.pk,
     }
-    companions = [
-        statement
-        for companion in RECORD_COMPANIONS
-        if (statement := companion(obj, transition, log.created_at)) is not None
-    ]
     if connection.vendor == "postgresql":
-        # One round trip for all rows: this is the hot path of every transition.
-        ctes = "".join(f"companion_{i} AS ({sql}),\n" for i, (sql, _) in enumerate(companions))
-        companion_params = [p for _, params in companions for p in params]
+        # One round trip for both rows: this is the hot path of every transition.
         with connection.cursor() as cursor:
             cursor.execute(
-                RECORD_SQL.format(companions=ctes),
+                RECORD_SQL,
                 [
                     log.body_id,
                     log.content_type_id,
@@ -128,7 +98,6 @@ def record_transition(
                     log.created_at,
                     comment,
                     override_reason,
-                    *companion_params,
                     log.body_id,
                     OUTBOX_TOPIC,
                     json.dumps(payload),
@@ -142,14 +111,10 @@ def record_transition(
     OutboxMessage.objects.create(
         body_id=log.body_id, topic=OUTBOX_TOPIC, payload={"log_id": log.pk, **payload}
     )
-    with connection.cursor() as cursor:
-        for sql, params in companions:
-            cursor.execute(sql, params)
     return log
 
 
-# Table names come from model metadata; every value is a bound parameter; {companions}
-# is replaced by the registered companion statements (fixed SQL text, bound parameters).
+# Table names come from model metadata; every value is a bound parameter.
 RECORD_SQL = f"""
 WITH log AS (
     INSERT INTO {TransitionLog._meta.db_table}
@@ -158,7 +123,7 @@ WITH log AS (
     VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
     RETURNING id
 ),
-{{companions}}outbox AS (
+outbox AS (
     INSERT INTO {OutboxMessage._meta.db_table}
         (body_id, topic, payload, created_at, attempts, last_error)
     SELECT %s, %s, %s::jsonb || jsonb_build_object('log_id', log.id), %s, 0, ''

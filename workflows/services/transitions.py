@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import functools
-import unicodedata
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,26 +14,21 @@ from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition, FSMFieldMixin, Transition
 from guardian.core import ObjectPermissionChecker
 
-from planning_cycle.models import PlanningCycle, User
+from planning_cycle.models import User
+from planning_cycle.text import TextRefused, text_clean
 from workflows.conditions import explain_failure
 from workflows.guards import GUARDS
-from workflows.models import DepartmentPlan, DepartmentReview, GoalAgreement, TransitionLog
+from workflows.models import TransitionLog
 from workflows.permissions import user_may
+from workflows.registry import (
+    UnknownWorkflow,
+    fsm_field,
+    side_effects,
+    state_label,
+    workflow_of,
+)
 from workflows.services.rows import lock_row, record_transition
 
-WORKFLOW_MODELS: tuple[type[models.Model], ...] = (
-    PlanningCycle,
-    DepartmentReview,
-    DepartmentPlan,
-    GoalAgreement,
-)
-# The state plus the fields a transition body may set (and the auto_now stamp).
-UPDATE_FIELDS: dict[type[models.Model], list[str]] = {
-    PlanningCycle: ["phase", "updated_at"],
-    DepartmentReview: ["state", "updated_at"],
-    DepartmentPlan: ["state", "updated_at"],
-    GoalAgreement: ["state", "outcome", "updated_at"],
-}
 OVERRIDE_PERMISSION = "planning_cycle.cycle_override"
 
 
@@ -100,31 +93,9 @@ class TransitionResult:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-AfterHook = Callable[[models.Model, User, TransitionLog], None]
-AFTER_HOOKS: dict[tuple[type[models.Model], str], AfterHook] = {}
-
-
-def register_after_hook(model: type[models.Model], name: str) -> Callable[[AfterHook], AfterHook]:
-    """Register work that must happen in the same transaction after a transition."""
-
-    def decorator(hook: AfterHook) -> AfterHook:
-        AFTER_HOOKS[(model, name)] = hook
-        return hook
-
-    return decorator
-
-
-# Called for every fired transition, in its transaction, after its own hook: how other
-# apps (deadlines) follow state changes without the workflows depending on them.
-TRANSITION_LISTENERS: list[AfterHook] = []
-
-
 def state_field(model: type[models.Model]) -> FSMFieldMixin:
     """Return the model's state field."""
-    for f in model._meta.concrete_fields:
-        if isinstance(f, FSMFieldMixin):
-            return f
-    raise TypeError(f"{model.__name__} has no state field")
+    return fsm_field(model)
 
 
 def _transitions_from(obj: models.Model, state: str) -> dict[str, Transition]:
@@ -133,11 +104,6 @@ def _transitions_from(obj: models.Model, state: str) -> dict[str, Transition]:
         if t.source in (state, "*", "+") and t.name not in result:
             result[t.name] = t
     return result
-
-
-def _state_label(model: type[models.Model], state: str) -> str:
-    choices = dict(state_field(model).choices or [])
-    return str(choices.get(state, state))
 
 
 def _failed_guards(obj: models.Model, t: Transition) -> tuple[str, ...]:
@@ -167,7 +133,7 @@ def transitions_available(
                 name=name,
                 label=str(t.custom.get("label", name)),
                 target=str(t.target),
-                target_label=_state_label(model, str(t.target)),
+                target_label=state_label(model, str(t.target)),
                 comment_required=bool(t.custom.get("comment_required")),
                 blocked_by=blocked + guard_reasons,
                 overridable=overridable,
@@ -186,7 +152,7 @@ def _conflict(obj: models.Model, state: str, label: str) -> TransitionConflict:
     )
     message = _(
         "„%(action)s“ ist nicht mehr möglich: der Vorgang steht inzwischen auf „%(state)s“."
-    ) % {"action": label, "state": _state_label(type(obj), state)}
+    ) % {"action": label, "state": state_label(type(obj), state)}
     if last is not None:
         message += " " + _("Zuletzt geändert von %(actor)s am %(when)s.") % {
             "actor": last.actor,
@@ -268,27 +234,12 @@ def _label_of(model: type[models.Model], transition: str) -> str:
 MAX_TEXT_LENGTH = 10_000
 
 
-def _check_text(text: str, what: str) -> None:
-    """Refuse a comment or reason that is too long or holds a control character.
-
-    PostgreSQL cannot store NUL at all; no other control character but tab and line breaks
-    belongs in a comment either.
-    """
-    if len(text) > MAX_TEXT_LENGTH:
-        raise TransitionError(
-            _("%(what)s ist zu lang: höchstens %(limit)s Zeichen, eingegeben %(length)s.")
-            % {
-                "what": what,
-                "limit": f"{MAX_TEXT_LENGTH:,}".replace(",", "."),
-                "length": f"{len(text):,}".replace(",", "."),
-            }
-        )
-    for char in text:
-        if unicodedata.category(char) == "Cc" and char not in "\t\n\r":
-            raise TransitionError(
-                _("%(what)s enthält das unzulässige Steuerzeichen U+%(code)04X.")
-                % {"what": what, "code": ord(char)}
-            )
+def _clean(text: str, what: str) -> str:
+    """Apply the text policy to a comment or reason (for every caller: command, admin, API)."""
+    try:
+        return text_clean(text, what=what, limit=MAX_TEXT_LENGTH)
+    except TextRefused as exc:
+        raise TransitionError(exc.message) from None
 
 
 def transition_fire(
@@ -303,11 +254,13 @@ def transition_fire(
 ) -> TransitionResult:
     """Fire a transition: lock, check permission and guards, change, log and record the outbox."""
     model = type(obj)
-    if model not in WORKFLOW_MODELS:
-        raise TypeError(f"{model.__name__} is not a workflow model")
+    try:
+        workflow = workflow_of(model)
+    except UnknownWorkflow:
+        raise TypeError(f"{model.__name__} is not a workflow model") from None
     label = _label_of(model, transition)
-    _check_text(comment, _("Der Kommentar"))
-    _check_text(override_reason, _("Die Begründung"))
+    comment = _clean(comment, _("Der Kommentar"))
+    override_reason = _clean(override_reason, _("Die Begründung"))
     fsm_field = state_field(model)
     checker = checker or ObjectPermissionChecker(acting_user)
     try:
@@ -319,26 +272,23 @@ def transition_fire(
                 locked=locked,
                 transition=transition,
                 label=label,
-                comment=comment.strip(),
-                override_reason=override_reason.strip(),
+                comment=comment,
+                override_reason=override_reason,
                 expected_state=expected_state,
             )
             getattr(locked, transition)()
-            locked.save(update_fields=UPDATE_FIELDS[model])
+            locked.save(update_fields=workflow.update_fields)
             log = record_transition(
                 locked,
                 acting_user=acting_user,
                 transition=transition,
                 source=state,
                 target=fsm_field.value_from_object(locked),
-                comment=comment.strip(),
+                comment=comment,
                 override_reason=override_reason,
             )
-            hook = AFTER_HOOKS.get((model, transition))
-            if hook is not None:
-                hook(locked, acting_user, log)
-            for listener in TRANSITION_LISTENERS:
-                listener(locked, acting_user, log)
+            for effect in side_effects(model, transition):
+                effect(locked, acting_user, log)
     except ConcurrentTransition as exc:
         # The state changed between our read and our UPDATE (possible only where the
         # database cannot lock rows); the block is rolled back, so report the winner.

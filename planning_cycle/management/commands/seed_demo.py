@@ -32,8 +32,9 @@ from planning_cycle.models import (
 )
 from planning_cycle.services.cycles import cycle_create
 from planning_cycle.services.roles import role_assign
+from workflows.agreements.services import agreement_propose, agreement_update
 from workflows.models import DepartmentReview, GoalAgreement
-from workflows.services.content import ContentError, agreement_propose, agreement_update
+from workflows.services.content import ContentError
 from workflows.services.transitions import transition_fire
 
 PASSWORD = "demo-planung"
@@ -146,8 +147,12 @@ class Command(BaseCommand):
                 peine_cycle = _peine_cycle(bodies[PEINE], users)
                 self.stdout.write(f"{bodies[PEINE]}: {peine_cycle} angelegt.")
             if not PlanningCycle.objects.filter(body=bodies[LAATZEN], year=YEAR).exists():
+                # Current dates like Peine's: a demo seeded today shows no stale deadlines.
                 laatzen_cycle = cycle_create(
-                    acting_user=users["laatzen-leitung"], body=bodies[LAATZEN], year=YEAR
+                    acting_user=users["laatzen-leitung"],
+                    body=bodies[LAATZEN],
+                    year=YEAR,
+                    dates=demo_dates(),
                 )
                 self.stdout.write(f"{bodies[LAATZEN]}: {laatzen_cycle} angelegt.")
         self._print_states(peine_cycle)
@@ -188,7 +193,8 @@ class Command(BaseCommand):
             for row in rows
         ]
         lines.insert(1, "-+-".join("-" * w for w in widths))
-        self.stdout.write("\nDemo-Zugänge (http://127.0.0.1:8000/):\n" + "\n".join(lines))
+        site = settings.SITE_URL.rstrip("/")
+        self.stdout.write(f"\nDemo-Zugänge ({site}/):\n" + "\n".join(lines))
 
 
 def _user(spec: DemoUser, password: str, body: Body | None) -> User:

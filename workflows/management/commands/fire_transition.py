@@ -8,16 +8,19 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from planning_cycle.models import User
-from workflows.services.transitions import WORKFLOW_MODELS, TransitionError, transition_fire
+from workflows.registry import workflows
+from workflows.services.transitions import TransitionError, transition_fire
 
-MODELS = {m._meta.model_name: m for m in WORKFLOW_MODELS}
+
+def _models() -> dict[str, Any]:
+    return {str(w.model._meta.model_name): w.model for w in workflows()}
 
 
 class Command(BaseCommand):
     help = "Fire a transition as a user, e.g. departmentreview 12 accept --user leitung"
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("model", choices=sorted(MODELS))
+        parser.add_argument("model", choices=sorted(_models()))
         parser.add_argument("id", type=int)
         parser.add_argument("transition")
         parser.add_argument("--user", required=True, help="username of the acting user")
@@ -25,7 +28,7 @@ class Command(BaseCommand):
         parser.add_argument("--override-reason", default="")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        model = MODELS[options["model"]]
+        model = _models()[options["model"]]
         try:
             user = User.objects.get(username=options["user"])
         except User.DoesNotExist as exc:

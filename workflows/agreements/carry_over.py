@@ -4,16 +4,14 @@ from __future__ import annotations
 
 from django.db import models
 
-from notifications.services.deadlines import deadlines_open_missing
 from planning_cycle.models import PlanningCycle, User
 from planning_cycle.services.cycles import cycle_get_or_create_next
 from workflows.models import OPEN_AGREEMENT_STATES, GoalAgreement, Outcome, TransitionLog
-from workflows.services.transitions import register_after_hook
+from workflows.registry import workflow_objects_created
 
 UNFINISHED_OUTCOMES = (Outcome.PARTLY_ACHIEVED, Outcome.NOT_ACHIEVED, Outcome.CARRIED_OVER)
 
 
-@register_after_hook(PlanningCycle, "close")
 def agreements_carry_over(cycle: models.Model, acting_user: User, log: TransitionLog) -> None:
     """Copy every agreement still open or reported as not (fully) achieved to the next cycle."""
     assert isinstance(cycle, PlanningCycle)
@@ -22,6 +20,7 @@ def agreements_carry_over(cycle: models.Model, acting_user: User, log: Transitio
         models.Q(state__in=OPEN_AGREEMENT_STATES) | models.Q(outcome__in=UNFINISHED_OUTCOMES)
     )
     nxt = cycle_get_or_create_next(cycle=cycle)
+    before = set(GoalAgreement.objects.filter(cycle=nxt).values_list("pk", flat=True))
     # The unique constraints (cycle, goal, department) and carried_over_from make a
     # repeated carry-over a no-op.
     GoalAgreement.objects.bulk_create(
@@ -42,6 +41,12 @@ def agreements_carry_over(cycle: models.Model, acting_user: User, log: Transitio
         ],
         ignore_conflicts=True,
     )
-    # ignore_conflicts leaves the primary keys unset (and a repeat creates nothing): open
-    # the submission deadlines of the carried agreements that have none yet.
-    deadlines_open_missing(GoalAgreement.objects.filter(cycle=nxt, carried_over_from__cycle=cycle))
+    # ignore_conflicts leaves the primary keys unset (and a repeat creates nothing): tell
+    # the listeners (deadlines) about the agreements this call created, read back.
+    workflow_objects_created(
+        list(
+            GoalAgreement.objects.filter(cycle=nxt, carried_over_from__cycle=cycle).exclude(
+                pk__in=before
+            )
+        )
+    )

@@ -1,4 +1,4 @@
-"""Write service for indicator actual values (Istwerte der Kennzahlen)."""
+"""Write service for indicator actual values (Istwerte), locked once their goal review is in."""
 
 from __future__ import annotations
 

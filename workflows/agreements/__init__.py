@@ -1,0 +1,1 @@
+"""The goal agreement per operative goal, department and cycle."""

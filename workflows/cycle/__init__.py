@@ -1,0 +1,1 @@
+"""The planning cycle's own workflow: from phase to phase, moved by management."""

@@ -1,0 +1,1 @@
+"""Per department and cycle: the goal review and the goal and budget plan."""

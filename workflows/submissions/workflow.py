@@ -1,0 +1,97 @@
+"""The declarations of the department review and the department plan."""
+
+from __future__ import annotations
+
+from django.db.models import F
+from django.utils.translation import gettext_lazy as _
+
+from planning_cycle.models import Phase
+from workflows.models import DepartmentPlan, DepartmentReview, PlanState, ReviewState
+from workflows.registry import Task, Workflow, workflow_register
+
+# What the phase conditions read, loaded with the lock: the cycle's phase as one column.
+CYCLE_PHASE = {"locked_cycle_phase": F("cycle__phase")}
+RELATED = ("cycle", "department")
+
+
+def register() -> None:
+    """Declare the review's and the plan's workflows."""
+    workflow_register(
+        Workflow(
+            model=DepartmentReview,
+            slug="zielbilanzierung",
+            lock_annotations=CYCLE_PHASE,
+            display_related=RELATED,
+            draft_states=frozenset({ReviewState.DRAFT, ReviewState.RETURNED}),
+            editable_states=frozenset({ReviewState.DRAFT, ReviewState.RETURNED}),
+            edit_permission="planning_cycle.review_edit",
+            content_fields=("summary",),
+            not_editable_message=_(
+                "Die Zielbilanzierung ist %(state)s und kann nicht mehr bearbeitet werden."
+            ),
+            saved_message=_("Die Zielbilanzierung wurde gespeichert."),
+            tasks=(
+                Task(
+                    kind="review_submit",
+                    audience="department",
+                    states=frozenset({ReviewState.DRAFT, ReviewState.RETURNED}),
+                    phase=Phase.GOAL_REVIEW,
+                    phase_bound=Phase.GOAL_REVIEW,
+                ),
+                Task(
+                    kind="review_decide",
+                    audience="management",
+                    states=frozenset({ReviewState.SUBMITTED}),
+                    phase_bound=Phase.GOAL_REVIEW,
+                ),
+            ),
+            detail_url_name="review_detail",
+            edit_url_name="review_edit",
+            edit_form="planning_cycle.forms.ReviewEditForm",
+            template="workflows/review_detail.html",
+            api_prefix="reviews",
+            api_basename="department-review",
+            api_name="Review",
+            api_viewset="workflows.api.views.ReviewViewSet",
+        )
+    )
+    workflow_register(
+        Workflow(
+            model=DepartmentPlan,
+            slug="planung",
+            lock_annotations=CYCLE_PHASE,
+            display_related=RELATED,
+            draft_states=frozenset({PlanState.DRAFT, PlanState.RETURNED}),
+            editable_states=frozenset({PlanState.DRAFT, PlanState.RETURNED}),
+            edit_permission="planning_cycle.plan_edit",
+            content_fields=("summary",),
+            not_editable_message=_(
+                "Die Ziel- und Haushaltsplanung ist %(state)s und kann nicht mehr bearbeitet "
+                "werden."
+            ),
+            saved_message=_("Die Ziel- und Haushaltsplanung wurde gespeichert."),
+            tasks=(
+                Task(
+                    kind="plan_submit",
+                    audience="department",
+                    states=frozenset({PlanState.DRAFT, PlanState.RETURNED}),
+                    phase=Phase.PLANNING,
+                    phase_bound=Phase.PLANNING,
+                ),
+                Task(
+                    kind="plan_decide",
+                    audience="management",
+                    states=frozenset({PlanState.SUBMITTED}),
+                    phase_bound=Phase.PLANNING,
+                ),
+            ),
+            detail_url_name="plan_detail",
+            edit_url_name="plan_edit",
+            edit_form="planning_cycle.forms.PlanEditForm",
+            template="workflows/plan_detail.html",
+            api_prefix="plans",
+            api_basename="department-plan",
+            api_name="Plan",
+            api_viewset="workflows.api.views.PlanViewSet",
+        )
+    )
