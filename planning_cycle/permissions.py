@@ -28,6 +28,10 @@ WORKFLOW_PERMISSIONS: list[tuple[str, str | StrPromise]] = [
     ("agreement_close", _("Zielvereinbarung abschließen")),
     ("agreement_withdraw", _("Zielvereinbarung zurückziehen")),
     ("view_drafts", _("Entwürfe einsehen")),
+    # The comments and reasons in the history of reviews, plans, agreements and the cycle
+    # are the administration's internal exchange (e.g. why management returned a review):
+    # council members, committee secretaries and external stakeholders do not read them.
+    ("view_internal_comments", _("Interne Kommentare im Verlauf einsehen")),
     ("deadline_extend", _("Fristen verlängern")),
     ("delivery_monitor", _("Zustellprobleme einsehen und erneut senden")),
 ]
@@ -44,12 +48,19 @@ BODY_ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "agreement_close",
             "agreement_withdraw",
             "view_drafts",
+            "view_internal_comments",
             "deadline_extend",
             "delivery_monitor",
         }
     ),
     "strategy_unit": frozenset(
-        {"agreement_prioritise", "agreement_close", "view_drafts", "delivery_monitor"}
+        {
+            "agreement_prioritise",
+            "agreement_close",
+            "view_drafts",
+            "view_internal_comments",
+            "delivery_monitor",
+        }
     ),
     "committee_secretary": frozenset({"agreement_resolve"}),
     "council_member": frozenset(),
@@ -68,9 +79,12 @@ DEPARTMENT_ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "agreement_implement",
             "agreement_withdraw",
             "view_drafts",
+            "view_internal_comments",
         }
     ),
-    "department_editor": frozenset({"review_edit", "plan_edit", "agreement_edit", "view_drafts"}),
+    "department_editor": frozenset(
+        {"review_edit", "plan_edit", "agreement_edit", "view_drafts", "view_internal_comments"}
+    ),
 }
 
 
