@@ -64,7 +64,8 @@ class SubmitForm(forms.Form):
 
 def _required_answers(model: type[models.Model]) -> tuple[str, ...]:
     """Return the fields the model's submit transition requires an answer in."""
-    return tuple(
+    # django-fsm lists a transition once per source state: keep each field once.
+    names = (
         name
         for t in state_field(model).get_all_transitions(model)
         if t.name == SUBMIT
@@ -72,6 +73,7 @@ def _required_answers(model: type[models.Model]) -> tuple[str, ...]:
         if isinstance(condition, RequiredAnswers)
         for name in condition.fields
     )
+    return tuple(dict.fromkeys(names))
 
 
 def _submit_in_form(obj: models.Model, panel: Panel) -> TransitionOption | None:
@@ -148,6 +150,8 @@ def _page(
         "stored_changed": stored_changed,
         "submit": submit,
         "submit_comment": submit_form.data.get("comment", "") if submit_form else "",
+        # What blocks submitting the stored version; after a refusal the form says it.
+        "submit_hint": submit.blocked_by if submit and not (form and form.is_bound) else (),
         # An editor without the submit permission prepares what the head submits.
         "submit_by_head": edit_form is not None
         and not locked_reason

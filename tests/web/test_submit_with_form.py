@@ -58,6 +58,8 @@ def test_the_head_saves_and_submits_the_typed_answers_at_once(
     assert SUBMIT_IN_FORM in html and SUBMIT_IN_PANEL not in html
     assert 'name="transition" value="withdraw"' in html
     assert html.count("(zum Einreichen erforderlich)") == 4
+    # What the stored (empty) version lacks, next to the button.
+    assert 'id="bearbeiten-einreichen-hint"' in html and "Zum Einreichen fehlen" in html
 
     response = head.post(
         f"{url}bearbeiten/",
@@ -103,7 +105,8 @@ def test_a_refused_submit_keeps_the_typed_text_and_saves_nothing(
     page = response.content.decode()
     assert "Nicht eingereicht und nicht gespeichert" in page
     assert "„Was müssen wir dafür einsetzen? (Geld, Personal)“" in page
-    assert "Zum Einreichen erforderlich." in page
+    assert page.count("Zum Einreichen erforderlich.") == 1  # at the one missing answer
+    assert 'id="bearbeiten-einreichen-hint"' not in page  # no hint about the stored version
     assert 'aria-invalid="true"' in page
     # Every typed text is back in the form, the comment too.
     for text in ("Ungespeicherte Wirkung", "Ausbauprogramm Ganztag", "Bitte prüfen"):
