@@ -1,10 +1,11 @@
 # The two commands of the README:
 #   make run    install everything, migrate, seed the demo, start web + worker + beat
-#   make test   install everything, compile messages, ruff, mypy and the whole pytest suite
+#   make test   install everything, compile messages, ruff, mypy, import-linter and the whole
+#               pytest suite
 # and further:
 #   make bench  run every benchmarks/*.py against PostgreSQL and print their BENCH lines
 #               (each benchmark creates and drops its own scratch database)
-#   make lint   ruff and mypy only
+#   make lint   ruff, mypy and import-linter only
 #   make schema regenerate the OpenAPI schema docs/openapi.yaml (validated; warnings fail)
 #
 # Dependencies come from uv.lock only (uv sync --frozen) and use the machine's python3.11;
@@ -143,6 +144,8 @@ lint: install
 	$(PY) -m ruff format --check .
 	say "mypy"
 	$(PY) -m mypy .
+	say "import-linter (the layers in .importlinter)"
+	$(VENV)/bin/lint-imports
 
 test: install dirs messages static
 	@$(HELPERS)
@@ -177,6 +180,8 @@ test: install dirs messages static
 	$(PY) -m ruff format --check . || failed+=("ruff format")
 	say "mypy"
 	$(PY) -m mypy . || failed+=("mypy")
+	say "import-linter (the layers in .importlinter)"
+	$(VENV)/bin/lint-imports || failed+=("import-linter")
 	say "pytest"
 	rc=0
 	$(PY) -m pytest -ra $(PYTEST_ARGS) || rc=$$?
@@ -188,7 +193,7 @@ test: install dirs messages static
 	if [ $${#failed[@]} -gt 0 ]; then
 		die "make test failed: $$(IFS=';'; echo "$${failed[*]}")"
 	fi
-	say "All checks passed (ruff, mypy, pytest)"
+	say "All checks passed (ruff, mypy, import-linter, pytest)"
 
 bench: install dirs
 	@$(HELPERS)

@@ -163,10 +163,11 @@ def create_departments(body: Body, count: int, digits: int = 3) -> list[Departme
 def create_management(body: Body) -> User:
     """Create the body's management user (who may see and do everything in it)."""
     from planning_cycle.models import Role, User
+    from planning_cycle.services.audit import SYSTEM
     from planning_cycle.services.roles import role_assign
 
     management = User.objects.create(
         username="landrat", first_name="Erika", last_name="Muster", body=body
     )
-    role_assign(acting_user=None, user=management, role=Role.MANAGEMENT)
+    role_assign(acting_user=SYSTEM, user=management, role=Role.MANAGEMENT)
     return management

@@ -140,6 +140,7 @@ def build() -> str:
     Returns the secret of a read API token of management (who sees every agreement).
     """
     from planning_cycle.models import OperativeGoal, PolicyField, StrategicGoal, TokenScope
+    from planning_cycle.services.audit import SYSTEM
     from planning_cycle.services.cycles import cycle_create
     from planning_cycle.services.tokens import api_token_create
     from workflows.models import GoalAgreement
@@ -161,7 +162,7 @@ def build() -> str:
         for i in range(AGREEMENTS // len(departments))
     )
     management = create_management(body)
-    cycle = cycle_create(acting_user=None, body=body, year=2026)
+    cycle = cycle_create(acting_user=SYSTEM, body=body, year=2026)
     GoalAgreement.objects.bulk_create(
         (
             GoalAgreement(

@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
 from planning_cycle.models import Role, User
-from planning_cycle.views.common import request_roles
+from planning_cycle.web import request_roles
 
 from .selectors import unread_count
 

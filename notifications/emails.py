@@ -15,8 +15,8 @@ from django.utils.formats import date_format
 from django.utils.translation import ngettext
 from guardian.core import ObjectPermissionChecker
 
+from planning_cycle.access import permission_checker
 from planning_cycle.models import User
-from workflows.permissions import permission_checker
 
 from .models import Digest, Notification, NotificationPreference
 from .rendering import notification_path, notification_text, notification_title

@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 from guardian.core import ObjectPermissionChecker
 from icalendar import Alarm, Calendar, Event, vDuration
 
+from planning_cycle.access import permission_checker
 from planning_cycle.models import PhaseDeadline, User
-from workflows.permissions import permission_checker
 
 from .models import Deadline
 from .rendering import deadline_subject, due_text

@@ -6,11 +6,11 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import F, Q
 
 from planning_cycle.models import Role, RoleAssignment, User
 
-from .models import Audience, Deadline, EmailMode, NotificationPreference
+from .models import Audience, Deadline, EmailMode
 
 DEPARTMENT_AUDIENCE_ROLES = (Role.DEPARTMENT_HEAD, Role.DEPARTMENT_EDITOR)
 # Who hears of an overdue task besides the responsible: management decides what happens,
@@ -29,16 +29,6 @@ class Recipient:
     @property
     def wants_email(self) -> bool:
         return bool(self.user.email) and self.email_mode != EmailMode.OFF
-
-
-def _recipient(user: User) -> Recipient:
-    try:
-        pref: NotificationPreference | None = user.notification_preference  # type: ignore[attr-defined]
-    except NotificationPreference.DoesNotExist:
-        pref = None
-    if pref is None:
-        return Recipient(user=user, email_mode=EmailMode.IMMEDIATE, language="de")
-    return Recipient(user=user, email_mode=pref.email_mode, language=pref.language)
 
 
 def recipients_for(
@@ -60,30 +50,55 @@ def recipients_for(
     condition = Q(role__in=DEPARTMENT_AUDIENCE_ROLES, department_id__in=departments)
     if body_roles:
         condition |= Q(role__in=body_roles, department__isnull=True, body_id__in=bodies)
+    # The preference as two columns rather than a related object: most users have none,
+    # and a missing one-to-one row costs an exception per access.
     assignments = (
         RoleAssignment.objects.filter(condition, user__is_active=True)
-        .select_related("user", "user__notification_preference")
+        .select_related("user")
+        .annotate(
+            pref_id=F("user__notification_preference__id"),
+            pref_email_mode=F("user__notification_preference__email_mode"),
+            pref_language=F("user__notification_preference__language"),
+        )
         .order_by("user_id")
     )
-    by_department: dict[int, dict[int, User]] = defaultdict(dict)
-    by_body_role: dict[tuple[int, str], dict[int, User]] = defaultdict(dict)
+    recipients: dict[int, Recipient] = {}
+    by_department: dict[int, dict[int, Recipient]] = defaultdict(dict)
+    by_body_role: dict[tuple[int, str], dict[int, Recipient]] = defaultdict(dict)
     for a in assignments:
         # A user of another body can hold no role here (constraint), but keep data scoped.
         if a.user.body_id != a.body_id:
             continue
+        recipient = recipients.get(a.user_id)
+        if recipient is None:
+            if a.pref_id is None:
+                recipient = Recipient(user=a.user, email_mode=EmailMode.IMMEDIATE, language="de")
+            else:
+                recipient = Recipient(
+                    user=a.user, email_mode=a.pref_email_mode, language=a.pref_language
+                )
+            recipients[a.user_id] = recipient
         if a.department_id is not None:
-            by_department[a.department_id][a.user_id] = a.user
+            by_department[a.department_id][a.user_id] = recipient
         else:
-            by_body_role[(a.body_id, a.role)][a.user_id] = a.user
+            by_body_role[(a.body_id, a.role)][a.user_id] = recipient
+    # Deadlines of one department (or one body's management) share their recipients:
+    # worked out once per department or body, not once per deadline.
+    shared: dict[tuple[int | None, int], list[Recipient]] = {}
     result: dict[int, list[Recipient]] = {}
     for d in deadlines:
-        users: dict[int, User] = {}
-        if d.audience == Audience.DEPARTMENT and d.department_id is not None:
-            users.update(by_department.get(d.department_id, {}))
-        else:
-            users.update(by_body_role.get((d.body_id, Role.MANAGEMENT), {}))
-        if escalation:
-            for role in ESCALATION_ROLES:
-                users.update(by_body_role.get((d.body_id, role), {}))
-        result[d.pk] = [_recipient(u) for _, u in sorted(users.items())]
+        department = d.department_id if d.audience == Audience.DEPARTMENT else None
+        key = (department, d.body_id)
+        found = shared.get(key)
+        if found is None:
+            users: dict[int, Recipient] = {}
+            if department is not None:
+                users.update(by_department.get(department, {}))
+            else:
+                users.update(by_body_role.get((d.body_id, Role.MANAGEMENT), {}))
+            if escalation:
+                for role in ESCALATION_ROLES:
+                    users.update(by_body_role.get((d.body_id, role), {}))
+            found = shared[key] = [r for _, r in sorted(users.items())]
+        result[d.pk] = list(found)
     return result

@@ -10,8 +10,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from guardian.core import ObjectPermissionChecker
 
+from planning_cycle.access import permission_checker, user_may
 from planning_cycle.models import User
-from workflows.permissions import permission_checker, user_may
 
 from .models import Deadline, Notification, NotificationKind
 from .services.deadlines import TASK_WORDING

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from planning_cycle.models import (
     ApiToken,
+    AuditEntry,
     Body,
     BodyCalendarEntry,
     BodyGroupObjectPermission,
@@ -151,7 +152,7 @@ class RoleAssignmentAdmin(BodyScopedAdmin):
                 acting_user=request.user,  # type: ignore[arg-type]
                 user=obj.user,
                 role=Role(obj.role),
-                department=obj.department,
+                scope=obj.department,
             )
         except RoleError as exc:
             self.message_user(request, str(exc), messages.ERROR)
@@ -159,11 +160,23 @@ class RoleAssignmentAdmin(BodyScopedAdmin):
         obj.pk = assignment.pk
 
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
-        role_revoke(acting_user=request.user, assignment=obj)  # type: ignore[arg-type]
+        self.delete_queryset(request, [obj])  # type: ignore[arg-type]
 
     def delete_queryset(self, request: HttpRequest, queryset: models.QuerySet[Any]) -> None:
         for assignment in queryset:
-            role_revoke(acting_user=request.user, assignment=assignment)  # type: ignore[arg-type]
+            try:
+                role_revoke(acting_user=request.user, assignment=assignment)  # type: ignore[arg-type]
+            except RoleError as exc:
+                self.message_user(request, str(exc), messages.ERROR)
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(ReadOnlyAdmin):
+    list_display = ("created_at", "body", "actor", "action", "target")
+    list_filter = (BODY_FILTER, "action")
+    search_fields = ("target", "actor__username")
+    list_select_related = ("body", "actor")
+    date_hierarchy = "created_at"
 
 
 @admin.register(BodyCalendarEntry)

@@ -8,8 +8,9 @@ from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
 from planning_cycle.models import Role
+from planning_cycle.permissions import permissions_of_role
 from planning_cycle.selectors.users import is_external_only, role_labels
-from planning_cycle.views.common import request_roles
+from planning_cycle.web import request_roles
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -21,4 +22,11 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         "nav_roles": SimpleLazyObject(lambda: role_labels(request_roles(request))),
         "nav_external": SimpleLazyObject(lambda: is_external_only(request_roles(request))),
         "nav_lockouts": SimpleLazyObject(lambda: Role.MANAGEMENT.value in request_roles(request)),
+        # From the roles already read for the header: the pages check the permission again.
+        "nav_manage_roles": SimpleLazyObject(lambda: _roles_grant(request, "role_manage")),
+        "nav_create_cycle": SimpleLazyObject(lambda: _roles_grant(request, "cycle_create")),
     }
+
+
+def _roles_grant(request: HttpRequest, codename: str) -> bool:
+    return any(codename in permissions_of_role(role) for role in request_roles(request))

@@ -1,7 +1,8 @@
-"""The workflow permissions and which role holds which, on the body or its department."""
+"""The workflow permissions and the role table: which role is held where and grants what."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -9,7 +10,8 @@ if TYPE_CHECKING:
 from django.utils.translation import gettext_lazy as _
 
 # Declared on Body and on Department: body-wide roles hold them on the body,
-# department roles on their department; a check looks at the department, then the body.
+# department roles on their department; a check looks at every scope of the object
+# (its department, its body: `planning_cycle.access.user_may`).
 WORKFLOW_PERMISSIONS: list[tuple[str, str | StrPromise]] = [
     ("cycle_advance", _("Planungszyklus in die nächste Phase bringen")),
     ("cycle_override", _("Phase trotz offener Punkte mit Begründung abschließen")),
@@ -34,60 +36,105 @@ WORKFLOW_PERMISSIONS: list[tuple[str, str | StrPromise]] = [
     ("view_internal_comments", _("Interne Kommentare im Verlauf einsehen")),
     ("deadline_extend", _("Fristen verlängern")),
     ("delivery_monitor", _("Zustellprobleme einsehen und erneut senden")),
+    ("role_manage", _("Rollen vergeben und entziehen")),
+    ("cycle_create", _("Planungszyklus anlegen")),
 ]
 
-BODY_ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
-    "management": frozenset(
-        {
-            "cycle_advance",
-            "cycle_override",
-            "review_decide",
-            "plan_decide",
-            "agreement_decide",
-            "agreement_prioritise",
-            "agreement_close",
-            "agreement_withdraw",
-            "view_drafts",
-            "view_internal_comments",
-            "deadline_extend",
-            "delivery_monitor",
-        }
-    ),
-    "strategy_unit": frozenset(
-        {
-            "agreement_prioritise",
-            "agreement_close",
-            "view_drafts",
-            "view_internal_comments",
-            "delivery_monitor",
-        }
-    ),
-    "committee_secretary": frozenset({"agreement_resolve"}),
-    "council_member": frozenset(),
-    "external_stakeholder": frozenset(),
-}
 
-DEPARTMENT_ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
-    "department_head": frozenset(
-        {
-            "review_edit",
-            "review_submit",
-            "plan_edit",
-            "plan_submit",
-            "agreement_edit",
-            "agreement_submit",
-            "agreement_implement",
-            "agreement_withdraw",
-            "view_drafts",
-            "view_internal_comments",
-        }
+@dataclass(frozen=True)
+class RoleSpec:
+    """Where a role is held (a scope kind of `planning_cycle.scopes`) and what it grants there."""
+
+    scope: str
+    permissions: frozenset[str]
+
+
+# The role table. Guardian's object-permission rows are derived from it and the role
+# assignments by `role_permissions_sync` (after every `migrate` and on every assignment):
+# changing a role here needs no data migration.
+ROLE_TABLE: dict[str, RoleSpec] = {
+    "management": RoleSpec(
+        scope="body",
+        permissions=frozenset(
+            {
+                "cycle_create",
+                "cycle_advance",
+                "cycle_override",
+                "review_decide",
+                "plan_decide",
+                "agreement_decide",
+                "agreement_prioritise",
+                "agreement_close",
+                "agreement_withdraw",
+                "view_drafts",
+                "view_internal_comments",
+                "deadline_extend",
+                "delivery_monitor",
+                "role_manage",
+            }
+        ),
     ),
-    "department_editor": frozenset(
-        {"review_edit", "plan_edit", "agreement_edit", "view_drafts", "view_internal_comments"}
+    "strategy_unit": RoleSpec(
+        scope="body",
+        permissions=frozenset(
+            {
+                "agreement_prioritise",
+                "agreement_close",
+                "view_drafts",
+                "view_internal_comments",
+                "delivery_monitor",
+            }
+        ),
+    ),
+    "committee_secretary": RoleSpec(scope="body", permissions=frozenset({"agreement_resolve"})),
+    "council_member": RoleSpec(scope="body", permissions=frozenset()),
+    "external_stakeholder": RoleSpec(scope="body", permissions=frozenset()),
+    "department_head": RoleSpec(
+        scope="department",
+        permissions=frozenset(
+            {
+                "review_edit",
+                "review_submit",
+                "plan_edit",
+                "plan_submit",
+                "agreement_edit",
+                "agreement_submit",
+                "agreement_implement",
+                "agreement_withdraw",
+                "view_drafts",
+                "view_internal_comments",
+            }
+        ),
+    ),
+    "department_editor": RoleSpec(
+        scope="department",
+        permissions=frozenset(
+            {"review_edit", "plan_edit", "agreement_edit", "view_drafts", "view_internal_comments"}
+        ),
     ),
 }
 
 
 def permissions_of_role(role: str) -> frozenset[str]:
     """Return the permission codenames a role grants."""
-    return BODY_ROLE_PERMISSIONS.get(role) or DEPARTMENT_ROLE_PERMISSIONS.get(role, frozenset())
+    spec = ROLE_TABLE.get(role)
+    return spec.permissions if spec is not None else frozenset()
+
+
+def scope_of_role(role: str) -> str:
+    """Return the key of the scope kind a role is held on."""
+    return ROLE_TABLE[role].scope
+
+
+def roles_held_on(scope: str) -> list[str]:
+    """Return the roles held on a scope kind, sorted."""
+    return sorted(role for role, spec in ROLE_TABLE.items() if spec.scope == scope)
+
+
+def _by_scope(scope: str) -> dict[str, frozenset[str]]:
+    return {role: spec.permissions for role, spec in ROLE_TABLE.items() if spec.scope == scope}
+
+
+# The same table split by where a role is held, for readers that know only these two kinds.
+BODY_ROLE_PERMISSIONS: dict[str, frozenset[str]] = _by_scope("body")
+DEPARTMENT_ROLE_PERMISSIONS: dict[str, frozenset[str]] = _by_scope("department")

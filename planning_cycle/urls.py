@@ -8,6 +8,7 @@ from planning_cycle.views import (
     cycles,
     departments,
     goals,
+    roles,
     submissions,
     tokens,
     transitions,
@@ -21,6 +22,7 @@ urlpatterns = [
     path("anmelden/", auth.LoginView.as_view(), name="login"),
     path("abmelden/", auth.LogoutView.as_view(), name="logout"),
     path("", cycles.home, name="home"),
+    path("zyklen/neu/", roles.cycle_new, name="cycle_new"),
     path("zyklen/<int:pk>/", cycles.cycle_overview, name="cycle_overview"),
     path("einheiten/<int:pk>/", departments.department_detail, name="department_detail"),
     path("zielbilanzierungen/<int:pk>/", submissions.review_detail, name="review_detail"),
@@ -49,5 +51,7 @@ urlpatterns = [
     path("ablauf/<slug:slug>/<int:pk>/", workflow_pages.workflow_detail, name="workflow_detail"),
     path("konto/api-schluessel/", tokens.api_tokens, name="api_tokens"),
     path("konto/anmeldesperren/", auth.login_lockouts, name="login_lockouts"),
+    path("rollen/", roles.roles, name="roles"),
+    path("rollen/<int:pk>/entziehen/", roles.role_revoke_view, name="role_revoke"),
     path("", include("notifications.urls")),
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import factory
 
 from planning_cycle.models import Body, BodyKind, Department, Role, User
+from planning_cycle.services.audit import SYSTEM
 from planning_cycle.services.cycles import cycle_create
 from planning_cycle.services.roles import role_assign
 
@@ -46,10 +47,10 @@ class UserFactory(factory.django.DjangoModelFactory):
 def user_with_role(body: Body, role: Role, department: Department | None = None) -> User:
     """Create a user of the body holding one role."""
     user = UserFactory(body=body)
-    role_assign(acting_user=None, user=user, role=role, department=department)
+    role_assign(acting_user=SYSTEM, user=user, role=role, scope=department)
     return user
 
 
 def cycle_for(body: Body, year: int = 2026):  # type: ignore[no-untyped-def]
     """Create a cycle with reviews and plans for the body's departments."""
-    return cycle_create(acting_user=None, body=body, year=year)
+    return cycle_create(acting_user=SYSTEM, body=body, year=year)

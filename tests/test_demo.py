@@ -24,6 +24,7 @@ from notifications.models import (
 )
 from notifications.services.outbox import outbox_process
 from notifications.services.sweep import deadline_sweep
+from planning_cycle.access import permission_checker
 from planning_cycle.management.commands.seed_demo import DEMO_USERS, PASSWORD
 from planning_cycle.models import Body, PlanningCycle, User
 from workflows.models import (
@@ -33,7 +34,6 @@ from workflows.models import (
     ReviewState,
     TransitionLog,
 )
-from workflows.permissions import permission_checker
 from workflows.services.transitions import transition_fire, transitions_available
 
 pytestmark = pytest.mark.django_db

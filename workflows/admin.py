@@ -16,6 +16,7 @@ from django.db import models, transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils.translation import gettext as _
 
+from planning_cycle.access import permission_checker
 from planning_cycle.admin import BODY_FILTER, BodyScopedAdmin, ReadOnlyAdmin
 from workflows.agreements.services import agreement_propose, agreement_update
 from workflows.agreements.workflow import AGREEMENT_FIELDS
@@ -26,7 +27,6 @@ from workflows.models import (
     OutboxMessage,
     TransitionLog,
 )
-from workflows.permissions import permission_checker
 from workflows.registry import workflow_of
 from workflows.services.content import ContentError
 from workflows.services.transitions import TransitionError, state_field, transition_fire

@@ -20,10 +20,10 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from guardian.core import ObjectPermissionChecker
 
+from planning_cycle.access import user_may
 from planning_cycle.models import PlanningCycle, User
 from workflows.guards import GUARDS
 from workflows.models import TransitionLog
-from workflows.permissions import user_may
 from workflows.registry import VIEW_DRAFTS, state_label, state_of, workflow_of
 from workflows.services.transitions import TransitionOption, state_field, transitions_available
 

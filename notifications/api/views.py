@@ -15,7 +15,7 @@ from rest_framework.response import Response
 from planning_cycle.api.errors import DomainError
 from planning_cycle.api.ids import BoundedIdMixin
 from planning_cycle.models import BodyUserObjectPermission, User
-from planning_cycle.views.common import request_checker
+from planning_cycle.web import request_checker
 from workflows.api.access import IsWorkflowReader
 
 from ..models import Deadline, Notification

@@ -24,10 +24,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from guardian.core import ObjectPermissionChecker
 
+from planning_cycle.access import permission_checker, user_may
 from planning_cycle.models import Phase, PhaseDeadline, PlanningCycle, User
 from planning_cycle.text import TextRefused, text_clean
 from workflows.models import TransitionLog
-from workflows.permissions import permission_checker, user_may
 from workflows.registry import Task, is_workflow, state_of, tasks, workflow_of
 
 from ..models import (

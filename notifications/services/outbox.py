@@ -23,9 +23,9 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from planning_cycle.access import permission_checker, user_may
 from planning_cycle.models import Role, RoleAssignment, User
 from workflows.models import OutboxMessage
-from workflows.permissions import permission_checker, user_may
 
 from ..models import EmailMode, Notification, NotificationKind, NotificationPreference
 from ..recipients import Recipient

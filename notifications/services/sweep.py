@@ -10,6 +10,7 @@ constant number of queries, however many reminders are due.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 from dataclasses import dataclass
 
@@ -28,8 +29,8 @@ from ..models import (
     ReminderPolicy,
 )
 from ..recipients import recipients_for
-from ..schedule import Rules, Slot, deadline_decide
-from .notify import NotificationSpec, notifications_create
+from ..schedule import Decision, Rules, Slot, deadline_decide
+from .notify import NotificationSpec, notifications_insert
 
 logger = logging.getLogger(__name__)
 
@@ -64,26 +65,75 @@ def _schedules(deadlines: list[Deadline]) -> dict[int, tuple[Rules, str]]:
     return result
 
 
-def _already_sent(chosen: list[tuple[Deadline, Slot]]) -> set[tuple[int, str, int, dt.datetime]]:
-    """Return the keys of chosen slots that have a reminder row already (one query).
+# The reminders of one sweep in one statement; a slot that has its row already is passed
+# over (see _reminders_create). The rows travel as one JSON parameter: Django's bulk
+# insert prepares every value of every row in Python.
+_REMINDERS_SQL = """
+    INSERT INTO notifications_reminder
+        (body_id, deadline_id, kind, offset_days, due_at, scheduled_for, sent_at)
+    SELECT body_id, deadline_id, kind, offset_days, due_at, scheduled_for, sent_at
+    FROM json_to_recordset(%s::json) AS v(
+        body_id bigint, deadline_id bigint, kind text, offset_days integer,
+        due_at timestamptz, scheduled_for timestamptz, sent_at timestamptz
+    )
+    ON CONFLICT ON CONSTRAINT reminder_once_per_slot DO NOTHING
+    RETURNING id, deadline_id
+"""
 
-    Normally none: last_slot_at keeps the sweep from choosing a sent slot. But a policy
+
+def _reminders_create(reminders: list[Reminder]) -> list[Reminder]:
+    """Insert the reminders that have no row yet; return those, with their ids (one query).
+
+    Normally all: last_slot_at keeps the sweep from choosing a sent slot. But a policy
     edited between two sweeps (another send time) can move a sent slot after
     last_slot_at; it must be passed over, not refused by the unique constraint, which
     would roll back the whole sweep, every minute again.
     """
-    if not chosen:
-        return set()
+    if not reminders:
+        return []
+    if connection.vendor != "postgresql":
+        sent = _already_sent(reminders)
+        return Reminder.objects.bulk_create(
+            r for r in reminders if (r.deadline_id, r.kind, r.offset_days, r.due_at) not in sent
+        )
+    rows = json.dumps(
+        [
+            {
+                "body_id": r.body_id,
+                "deadline_id": r.deadline_id,
+                "kind": r.kind,
+                "offset_days": r.offset_days,
+                "due_at": _iso(r.due_at),
+                "scheduled_for": _iso(r.scheduled_for),
+                "sent_at": _iso(r.sent_at),
+            }
+            for r in reminders
+        ]
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(_REMINDERS_SQL, [rows])
+        # One reminder per deadline and sweep: the deadline tells which row got which id.
+        ids = {deadline_id: pk for pk, deadline_id in cursor.fetchall()}
+    created = [r for r in reminders if r.deadline_id in ids]
+    for r in created:
+        r.pk = ids[r.deadline_id]
+        r._state.adding = False
+        r._state.db = connection.alias
+    return created
+
+
+def _already_sent(reminders: list[Reminder]) -> set[tuple[int, str, int, dt.datetime]]:
+    """Return the slot keys of the reminders that have a row already (one query)."""
     offsets: dict[str, set[int]] = {}
-    for _deadline, slot in chosen:
-        offsets.setdefault(slot.kind, set()).add(slot.offset_days)
+    for r in reminders:
+        offsets.setdefault(r.kind, set()).add(r.offset_days)
     # Narrowed to the chosen kinds and offsets: the earlier reminders of these deadlines
     # need not travel.
     of_slots = Q()
     for kind, days in offsets.items():
         of_slots |= Q(kind=kind, offset_days__in=days)
     rows = Reminder.objects.filter(
-        of_slots, deadline_id__in=[d.pk for d, _slot in chosen]
+        of_slots, deadline_id__in=[r.deadline_id for r in reminders]
     ).values_list("deadline_id", "kind", "offset_days", "due_at")
     return set(rows)
 
@@ -101,32 +151,38 @@ def deadline_sweep(*, now: dt.datetime | None = None, batch_size: int = 2000) ->
             return SweepResult()
         schedules = _schedules(deadlines)
         chosen: list[tuple[Deadline, Slot]] = []
+        # The tasks of a cycle's phase share their due time: decided once per body, due
+        # time and last slot sent, not once per deadline.
+        decisions: dict[tuple[int, dt.datetime, dt.datetime | None], Decision] = {}
         for deadline in deadlines:
-            rules, state = schedules[deadline.body_id]
-            decision = deadline_decide(
-                rules,
-                due_at=deadline.due_at,
-                state=state,
-                last_slot_at=deadline.last_slot_at,
-                now=now,
-            )
+            key = (deadline.body_id, deadline.due_at, deadline.last_slot_at)
+            decision = decisions.get(key)
+            if decision is None:
+                rules, state = schedules[deadline.body_id]
+                decision = decisions[key] = deadline_decide(
+                    rules,
+                    due_at=deadline.due_at,
+                    state=state,
+                    last_slot_at=deadline.last_slot_at,
+                    now=now,
+                )
             deadline.next_check_at = decision.next_check_at
             if decision.slot is not None:
                 deadline.last_slot_at = decision.slot.at
                 chosen.append((deadline, decision.slot))
-        sent = _already_sent(chosen)
-        reminders = Reminder.objects.bulk_create(
-            Reminder(
-                body_id=deadline.body_id,
-                deadline=deadline,
-                kind=slot.kind,
-                offset_days=slot.offset_days,
-                due_at=deadline.due_at,
-                scheduled_for=slot.at,
-                sent_at=now,
-            )
-            for deadline, slot in chosen
-            if (deadline.pk, slot.kind, slot.offset_days, deadline.due_at) not in sent
+        reminders = _reminders_create(
+            [
+                Reminder(
+                    body_id=deadline.body_id,
+                    deadline=deadline,
+                    kind=slot.kind,
+                    offset_days=slot.offset_days,
+                    due_at=deadline.due_at,
+                    scheduled_for=slot.at,
+                    sent_at=now,
+                )
+                for deadline, slot in chosen
+            ]
         )
         notifications = _notify(reminders)
         _next_checks_save(deadlines)
@@ -141,13 +197,14 @@ def deadline_sweep(*, now: dt.datetime | None = None, batch_size: int = 2000) ->
     return result
 
 
-# One UPDATE from three arrays: Django's bulk_update builds a CASE expression per row and
-# field, which for a full batch cost more time than all the rest of the sweep.
+# One UPDATE from one JSON parameter: Django's bulk_update builds a CASE expression per
+# row and field, which for a full batch cost more time than all the rest of the sweep, and
+# arrays of times are slow to quote.
 _NEXT_CHECKS_SQL = """
     UPDATE notifications_deadline AS d
     SET next_check_at = v.next_check_at, last_slot_at = v.last_slot_at
-    FROM unnest(%s::bigint[], %s::timestamptz[], %s::timestamptz[])
-        AS v(id, next_check_at, last_slot_at)
+    FROM json_to_recordset(%s::json)
+        AS v(id bigint, next_check_at timestamptz, last_slot_at timestamptz)
     WHERE d.id = v.id
 """
 
@@ -157,15 +214,17 @@ def _next_checks_save(deadlines: list[Deadline]) -> None:
     if connection.vendor != "postgresql":
         Deadline.objects.bulk_update(deadlines, ["next_check_at", "last_slot_at"])
         return
+    rows = [
+        {"id": d.pk, "next_check_at": _iso(d.next_check_at), "last_slot_at": _iso(d.last_slot_at)}
+        for d in deadlines
+    ]
     with connection.cursor() as cursor:
-        cursor.execute(
-            _NEXT_CHECKS_SQL,
-            [
-                [d.pk for d in deadlines],
-                [d.next_check_at for d in deadlines],
-                [d.last_slot_at for d in deadlines],
-            ],
-        )
+        cursor.execute(_NEXT_CHECKS_SQL, [json.dumps(rows)])
+
+
+def _iso(moment: dt.datetime | None) -> str | None:
+    """Return a time as ISO 8601 with its offset, for PostgreSQL to read from JSON."""
+    return None if moment is None else moment.isoformat()
 
 
 def _notify(reminders: list[Reminder]) -> int:
@@ -186,4 +245,4 @@ def _notify(reminders: list[Reminder]) -> int:
             for reminder in of_kind
             for recipient in recipients[reminder.deadline_id]
         ]
-    return len(notifications_create(specs=specs))
+    return notifications_insert(specs=specs)

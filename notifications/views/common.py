@@ -9,7 +9,7 @@ from django.core.paginator import Page
 from django.http import HttpRequest
 
 from planning_cycle.models import Body
-from planning_cycle.views.common import body_id, request_checker
+from planning_cycle.web import body_id, request_checker
 
 EXTEND_PERMISSION = "planning_cycle.deadline_extend"
 MONITOR_PERMISSION = "planning_cycle.delivery_monitor"

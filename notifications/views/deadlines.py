@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from planning_cycle.selectors.cycles import departments_of_body
-from planning_cycle.views.common import body_id, member_view, request_checker
+from planning_cycle.web import body_id, member_view, request_checker
 
 from ..forms import DeadlineExtendForm, DeadlineFilterForm
 from ..models import Deadline

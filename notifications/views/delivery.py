@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from planning_cycle.views.common import body_id, member_view
+from planning_cycle.web import body_id, member_view
 from workflows.models import OutboxMessage
 
 from ..selectors import failed_messages

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from guardian.core import ObjectPermissionChecker
 
 from planning_cycle.models import User
-from planning_cycle.views.common import member_view, request_checker, safe_next
+from planning_cycle.web import member_view, request_checker, safe_next
 
 from ..models import Deadline, Notification
 from ..rendering import (

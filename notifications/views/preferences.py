@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from planning_cycle.models import User
-from planning_cycle.views.common import member_view
+from planning_cycle.web import member_view
 
 from ..forms import PreferenceForm
 from ..selectors import calendar_feed_active, preference_of

@@ -1,6 +1,8 @@
 """The core domain's models."""
 
+from .audit import AuditAction, AuditAppendOnlyError, AuditEntry
 from .bodies import (
+    BODY_ROLES,
     DEPARTMENT_ROLES,
     Body,
     BodyGroupObjectPermission,
@@ -38,10 +40,14 @@ from .goals import (
 from .tokens import ApiToken, TokenScope
 
 __all__ = [
+    "BODY_ROLES",
     "DEFAULT_CALENDAR",
     "DEPARTMENT_ROLES",
     "PHASE_ORDER",
     "ApiToken",
+    "AuditAction",
+    "AuditAppendOnlyError",
+    "AuditEntry",
     "Body",
     "BodyCalendarEntry",
     "BodyGroupObjectPermission",

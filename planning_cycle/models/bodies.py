@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
-from planning_cycle.permissions import WORKFLOW_PERMISSIONS
+from planning_cycle.permissions import WORKFLOW_PERMISSIONS, roles_held_on
 
 
 class BodyKind(models.TextChoices):
@@ -108,11 +110,17 @@ class Role(models.TextChoices):
     EXTERNAL_STAKEHOLDER = "external_stakeholder", _("Externe Beteiligte")
 
 
-DEPARTMENT_ROLES = frozenset({Role.DEPARTMENT_HEAD, Role.DEPARTMENT_EDITOR})
+BODY_ROLES = roles_held_on("body")
+DEPARTMENT_ROLES = frozenset(roles_held_on("department"))
 
 
 class RoleAssignment(models.Model):
-    """A user's role in their body, for department roles in one department."""
+    """A user's role, held on one scope object of their body (the body, a department, …).
+
+    Which scope kind a role is held on and what it grants there is the role table
+    (`planning_cycle.permissions.ROLE_TABLE`); the scope kinds are registered in
+    `planning_cycle.scopes`.
+    """
 
     body = models.ForeignKey(
         Body, verbose_name=_("Kommune"), on_delete=models.CASCADE, related_name="role_assignments"
@@ -121,6 +129,16 @@ class RoleAssignment(models.Model):
         User, verbose_name=_("Benutzer"), on_delete=models.CASCADE, related_name="roles"
     )
     role = models.CharField(_("Rolle"), max_length=30, choices=Role.choices)
+    scope_type = models.ForeignKey(
+        ContentType,
+        verbose_name=_("Art des Geltungsbereichs"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    scope_id = models.PositiveBigIntegerField(_("ID des Geltungsbereichs"))
+    scope = GenericForeignKey("scope_type", "scope_id")
+    # Set for roles held on a department (then equal to scope_id): deleting a department
+    # deletes its roles in the database, and the deadline audiences join on it.
     department = models.ForeignKey(
         Department,
         verbose_name=_("Organisationseinheit"),
@@ -135,22 +153,25 @@ class RoleAssignment(models.Model):
         verbose_name = _("Rollenzuweisung")
         verbose_name_plural = _("Rollenzuweisungen")
         constraints = [
+            models.UniqueConstraint(
+                fields=["user", "role", "scope_type", "scope_id"], name="role_assignment_unique"
+            ),
+            # The scope kind of each role is the role table's; the content type is the
+            # service's to set (its id is not known when the constraint is written).
             models.CheckConstraint(
                 condition=(
-                    Q(role__in=sorted(DEPARTMENT_ROLES), department__isnull=False)
-                    | (~Q(role__in=sorted(DEPARTMENT_ROLES)) & Q(department__isnull=True))
+                    Q(role__in=BODY_ROLES, department__isnull=True, scope_id=F("body_id"))
+                    | Q(
+                        role__in=sorted(DEPARTMENT_ROLES),
+                        department__isnull=False,
+                        scope_id=F("department_id"),
+                    )
+                    | (
+                        ~Q(role__in=[*BODY_ROLES, *sorted(DEPARTMENT_ROLES)])
+                        & Q(department__isnull=True)
+                    )
                 ),
-                name="role_department_matches_role",
-            ),
-            models.UniqueConstraint(
-                fields=["user", "role"],
-                condition=Q(department__isnull=True),
-                name="role_body_unique",
-            ),
-            models.UniqueConstraint(
-                fields=["user", "role", "department"],
-                condition=Q(department__isnull=False),
-                name="role_department_unique",
+                name="role_scope_matches_role",
             ),
         ]
 

@@ -3,26 +3,31 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from planning_cycle.models import (
     DEFAULT_CALENDAR,
+    AuditAction,
     Body,
+    Department,
     Phase,
     PhaseDeadline,
     PlanningCycle,
-    User,
     calendar_date,
 )
-from workflows.models import DepartmentPlan, DepartmentReview
-from workflows.registry import workflow_objects_created
+
+from .audit import Actor, NotPermitted, actor_require, audit_record
 
 
 class CycleError(Exception):
     """A cycle could not be created; the message tells why."""
+
+
+class CycleNotPermitted(CycleError, NotPermitted):
+    """The acting user may not create cycles in that body."""
 
 
 def body_calendar(body: Body) -> dict[str, tuple[int, int, int]]:
@@ -35,7 +40,7 @@ def body_calendar(body: Body) -> dict[str, tuple[int, int, int]]:
 
 def cycle_create(
     *,
-    acting_user: User | None,
+    acting_user: Actor,
     body: Body,
     year: int,
     title: str = "",
@@ -44,8 +49,15 @@ def cycle_create(
     """Create a body's cycle for a year with its phase deadlines, reviews and plans.
 
     `dates` sets the due dates of some phases for this cycle only; the others come from
-    the body's calendar.
+    the body's calendar. Management of the body (and superusers) may create cycles.
     """
+    actor_require(
+        acting_user,
+        "cycle_create",
+        body,
+        _("Einen Planungszyklus anlegen"),
+        error=CycleNotPermitted,
+    )
     unknown = set(dates or ()) - set(Phase.values) | ({Phase.CLOSED} & set(dates or ()))
     if unknown:
         raise CycleError(
@@ -57,6 +69,12 @@ def cycle_create(
                 body=body, year=year, title=title or _("Planungszyklus %(year)d") % {"year": year}
             )
             _populate(cycle, dates or {})
+            audit_record(
+                actor=acting_user,
+                body=body,
+                action=AuditAction.CYCLE_CREATE,
+                target=f"{cycle.title} ({year})",
+            )
     except IntegrityError as exc:
         raise CycleError(
             _("Für %(body)s gibt es bereits einen Planungszyklus %(year)d.")
@@ -91,11 +109,18 @@ def _populate(cycle: PlanningCycle, dates: Mapping[str, dt.date] | None = None) 
         for phase, (month, day, offset) in body_calendar(body).items()
     )
     departments = list(body.departments.filter(takes_part=True))
-    reviews = DepartmentReview.objects.bulk_create(
-        DepartmentReview(body=body, cycle=cycle, department=d) for d in departments
-    )
-    plans = DepartmentPlan.objects.bulk_create(
-        DepartmentPlan(body=body, cycle=cycle, department=d) for d in departments
-    )
-    # Each review and plan is a department's task from the start: open its deadline.
-    workflow_objects_created([*reviews, *plans])
+    for listener in _CYCLE_OPENED:
+        listener(cycle, departments)
+
+
+# What other apps create with a new cycle (the workflows: each department's review and
+# plan), in the same transaction: they register here, the core does not know them.
+CycleOpened = Callable[[PlanningCycle, list[Department]], None]
+_CYCLE_OPENED: list[CycleOpened] = []
+
+
+def on_cycle_opened(listener: CycleOpened) -> CycleOpened:
+    """Run `listener` with every new cycle and its taking-part departments (in its transaction)."""
+    if listener not in _CYCLE_OPENED:
+        _CYCLE_OPENED.append(listener)
+    return listener

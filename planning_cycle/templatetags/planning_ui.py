@@ -9,7 +9,7 @@ from django import template
 from django.db import models
 from django.utils import formats
 
-from planning_cycle.views.common import object_url
+from workflows.web import object_url
 
 register = template.Library()
 

@@ -21,8 +21,7 @@ from planning_cycle.services.lockouts import (
     login_lockout_release,
     may_release_lockouts,
 )
-
-from .common import body_id, member_view
+from planning_cycle.web import body_id, member_view
 
 USERNAME_MAX_LENGTH = 150
 

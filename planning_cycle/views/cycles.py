@@ -12,11 +12,11 @@ from planning_cycle.selectors.cycles import (
     cycle_phase_due,
     cycles_of_body,
 )
+from planning_cycle.web import body_id, member_view, request_checker
 from workflows.selectors import NextPhase, cycle_next_phase, state_view
 from workflows.services.transitions import TransitionOption
 from workflows.submissions.selectors import cycle_department_rows
 
-from .common import body_id, member_view, request_checker
 from .panels import panel_for
 
 

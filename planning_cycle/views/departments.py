@@ -14,9 +14,9 @@ from planning_cycle.selectors.cycles import (
     cycles_of_body,
     departments_of_body,
 )
+from planning_cycle.web import body_id, member_view
 from workflows.submissions.selectors import department_cycle
 
-from .common import body_id, member_view
 from .panels import panels_for
 
 

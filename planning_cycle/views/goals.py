@@ -17,12 +17,11 @@ from planning_cycle.selectors.goals import (
     operative_goals_of_body,
     visions_of_body,
 )
+from planning_cycle.web import body_id, member_view, request_checker
 from workflows.agreements.selectors import operative_goal_agreements
 from workflows.agreements.services import agreement_propose, may_propose
 from workflows.selectors import state_view
 from workflows.services.content import ContentError
-
-from .common import body_id, member_view, request_checker
 
 
 @member_view

@@ -10,11 +10,11 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from planning_cycle.models import PlanningCycle
+from planning_cycle.web import request_checker
 from workflows.registry import workflow_of
 from workflows.selectors import WorkflowItem, workflow_items
 from workflows.services.transitions import TransitionOption
-
-from .common import request_checker, transition_url
+from workflows.web import transition_url
 
 HEADING_LEVELS = (2, 3, 4)
 # The transition a department's edit form fires together with saving its input.

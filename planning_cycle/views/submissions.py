@@ -28,6 +28,7 @@ from planning_cycle.selectors.indicators import (
     department_indicator_rows,
     department_indicators,
 )
+from planning_cycle.web import member_view, request_checker
 from workflows.agreements.services import agreement_update
 from workflows.agreements.workflow import AGREEMENT_FIELDS
 from workflows.conditions import RequiredAnswers
@@ -43,8 +44,8 @@ from workflows.services.transitions import (
 )
 from workflows.submissions.indicators import indicator_actual_set
 from workflows.submissions.services import plan_update, review_update
+from workflows.web import object_url, workflow_queryset
 
-from .common import body_id, member_view, object_url, request_checker, workflow_queryset
 from .panels import SUBMIT, Panel, panel_for
 
 AGREEMENT_QUESTIONS = AGREEMENT_FIELDS
@@ -189,7 +190,7 @@ def _edit_url(obj: models.Model) -> str:
 
 
 def _detail(request: HttpRequest, model: type[models.Model], pk: int) -> HttpResponse:
-    obj = get_object_or_404(workflow_queryset(model, body_id(request)), pk=pk)
+    obj = get_object_or_404(workflow_queryset(model, request), pk=pk)
     return _page(request, obj)
 
 
@@ -233,7 +234,7 @@ def _save(request: HttpRequest, obj: models.Model, form: ContentForm) -> None:
 
 def _edit(request: HttpRequest, model: type[models.Model], pk: int) -> HttpResponse:
     """Save the text; with "Speichern und einreichen" also submit, both or neither."""
-    queryset = workflow_queryset(model, body_id(request))
+    queryset = workflow_queryset(model, request)
     obj = get_object_or_404(queryset, pk=pk)
     form = _form_class(model)(request.POST)
     submitting = request.POST.get("action") == SUBMIT
@@ -325,7 +326,7 @@ def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @member_view
 def review_indicator_actual(request: HttpRequest, pk: int, indicator_pk: int) -> HttpResponse:
     """Save the actual value of one of the review department's indicators for the past year."""
-    review = get_object_or_404(workflow_queryset(DepartmentReview, body_id(request)), pk=pk)
+    review = get_object_or_404(workflow_queryset(DepartmentReview, request), pk=pk)
     indicator = (
         department_indicators(body_id=review.body_id, department_id=review.department_id)
         .filter(pk=indicator_pk)
@@ -348,7 +349,7 @@ def review_indicator_actual(request: HttpRequest, pk: int, indicator_pk: int) ->
             checker=request_checker(request),
         )
     except ContentError as exc:
-        current = workflow_queryset(DepartmentReview, body_id(request)).get(pk=pk)
+        current = workflow_queryset(DepartmentReview, request).get(pk=pk)
         return _page(
             request, current, indicator_input=(indicator.pk, raw, exc.message), status=exc.status
         )

@@ -23,8 +23,7 @@ from planning_cycle.services.tokens import (
     has_api_use,
 )
 from planning_cycle.services.tokens import api_token_revoke as revoke_token
-
-from .common import member_view
+from planning_cycle.web import member_view
 
 
 class TokenForm(forms.Form):

@@ -11,18 +11,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
+from planning_cycle.web import member_view, request_checker, safe_next
 from workflows.registry import UnknownWorkflow, workflow_by_slug
 from workflows.selectors import state_label, state_of, transition_label
 from workflows.services.transitions import TransitionError, transition_fire
+from workflows.web import object_url, workflow_queryset
 
-from .common import (
-    body_id,
-    member_view,
-    object_url,
-    request_checker,
-    safe_next,
-    workflow_queryset,
-)
 from .panels import HEADING_LEVELS, panel_for
 
 
@@ -58,7 +52,7 @@ def transition(request: HttpRequest, model: str, pk: int) -> HttpResponse:
     except UnknownWorkflow:
         raise Http404 from None
     model_cls = workflow.model
-    queryset = workflow_queryset(model_cls, body_id(request))
+    queryset = workflow_queryset(model_cls, request)
     obj = get_object_or_404(queryset, pk=pk)
     next_url = safe_next(request, request.POST.get("next"), object_url(obj))
     form = TransitionForm(request.POST)

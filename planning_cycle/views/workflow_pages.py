@@ -5,9 +5,10 @@ from __future__ import annotations
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
+from planning_cycle.web import member_view
 from workflows.registry import UnknownWorkflow, workflow_by_slug
+from workflows.web import object_url, workflow_queryset
 
-from .common import body_id, member_view, object_url, workflow_queryset
 from .panels import panel_for
 
 
@@ -20,7 +21,7 @@ def workflow_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         raise Http404 from None
     if workflow.detail_url_name:
         raise Http404  # it has a page of its own
-    obj = get_object_or_404(workflow_queryset(workflow.model, body_id(request)), pk=pk)
+    obj = get_object_or_404(workflow_queryset(workflow.model, request), pk=pk)
     panel = panel_for(request, obj, next_url=object_url(obj))
     context = {
         "object": obj,

@@ -28,6 +28,7 @@ from planning_cycle.models import (
     ValueKind,
     Vision,
 )
+from planning_cycle.services.audit import SYSTEM
 from planning_cycle.services.cycles import cycle_create
 from planning_cycle.services.tokens import api_token_create
 from tests.conftest import World, build_world
@@ -54,7 +55,7 @@ def add_rows(body: Body, department: Department, count: int, start: int = 0) -> 
         child = Department.objects.create(
             body=body, parent=department, code=f"UA {i:03d}", name=f"Unterabteilung {i}"
         )
-        cycle_create(acting_user=None, body=body, year=2030 + i)
+        cycle_create(acting_user=SYSTEM, body=body, year=2030 + i)
         field = PolicyField.objects.create(
             body=body, vision=vision, key=f"pf-{i}", name=f"Politikfeld {i}", position=i
         )

@@ -124,6 +124,8 @@ def demo_tokens(django_db_setup: None, django_db_blocker: Any) -> Iterator[dict[
             transaction.set_rollback(True)
 
 
+# Up to 15 s per operation and role: `-m "not slow"` leaves them out locally; CI runs them.
+@pytest.mark.slow
 @pytest.mark.parametrize("role", list(USERS))
 @schema.parametrize()
 @settings(

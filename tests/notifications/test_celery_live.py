@@ -50,6 +50,9 @@ from tests.conftest import World
 from workflows.models import DepartmentReview, OutboxMessage
 from workflows.services.transitions import transition_fire
 
+# Each takes 10 to 25 s: `-m "not slow"` leaves them out locally; CI runs them.
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[2]
 CELERY = str(Path(sys.executable).with_name("celery"))
 # Short intervals, so that a lost task is queued again within seconds.

@@ -359,9 +359,11 @@ def test_query_count_does_not_grow_with_the_number_of_due_reminders(world: World
         )
         counts[count] = len(ctx.captured_queries)
     assert counts[1] == counts[25], counts
-    # Lock, policies, sent check, reminders, 2 x recipients, notifications, e-mails,
-    # deadline update; and the savepoint pair of the transaction inside the test's.
-    assert counts[1] <= 11, counts
+    # Lock, policies, reminders (passing over sent slots), 2 x recipients, notifications
+    # with their e-mails, deadline update; and the savepoint pair of the transaction inside
+    # the test's. Elsewhere than on PostgreSQL the sent check, the notifications and the
+    # e-mails are a query each.
+    assert counts[1] <= (9 if connection.vendor == "postgresql" else 11), counts
 
 
 def test_a_sweep_with_nothing_due_costs_one_query(world: World) -> None:

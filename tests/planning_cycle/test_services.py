@@ -21,6 +21,7 @@ from planning_cycle.permissions import (
     WORKFLOW_PERMISSIONS,
     permissions_of_role,
 )
+from planning_cycle.services.audit import SYSTEM
 from planning_cycle.services.cycles import CycleError, cycle_create, cycle_get_or_create_next
 from planning_cycle.services.roles import RoleError, role_assign, role_revoke
 from tests.conftest import World
@@ -71,7 +72,7 @@ def test_a_department_role_grants_its_permissions_on_that_department_only(world:
 def test_assigning_a_role_twice_changes_nothing(world: World) -> None:
     head = world.users["department_head"]
     again = role_assign(
-        acting_user=None, user=head, role=Role.DEPARTMENT_HEAD, department=world.department
+        acting_user=SYSTEM, user=head, role=Role.DEPARTMENT_HEAD, scope=world.department
     )
     assert RoleAssignment.objects.filter(user=head).count() == 1
     assert again.department == world.department
@@ -80,7 +81,7 @@ def test_assigning_a_role_twice_changes_nothing(world: World) -> None:
 @pytest.mark.parametrize(
     ("role", "with_department", "message"),
     [
-        (Role.DEPARTMENT_HEAD, False, "braucht eine Organisationseinheit"),
+        (Role.DEPARTMENT_HEAD, False, "braucht als Geltungsbereich: Organisationseinheit"),
         (Role.MANAGEMENT, True, "gilt für die ganze Kommune"),
     ],
 )
@@ -90,10 +91,10 @@ def test_a_role_needs_a_department_exactly_when_it_is_a_department_role(
     user = UserFactory(body=world.body)
     with pytest.raises(RoleError, match=message):
         role_assign(
-            acting_user=None,
+            acting_user=SYSTEM,
             user=user,
             role=role,
-            department=world.department if with_department else None,
+            scope=world.department if with_department else None,
         )
     assert not RoleAssignment.objects.filter(user=user).exists()
 
@@ -103,7 +104,7 @@ def test_a_department_of_another_body_is_refused(world: World) -> None:
     user = UserFactory(body=world.body)
     with pytest.raises(RoleError, match="anderen Kommune"):
         role_assign(
-            acting_user=None, user=user, role=Role.DEPARTMENT_HEAD, department=other_department
+            acting_user=SYSTEM, user=user, role=Role.DEPARTMENT_HEAD, scope=other_department
         )
     assert get_perms(user, other_department) == []
 
@@ -111,15 +112,15 @@ def test_a_department_of_another_body_is_refused(world: World) -> None:
 def test_a_user_without_a_body_gets_no_role(db: None) -> None:
     user = UserFactory(body=None)
     with pytest.raises(RoleError, match="keiner Kommune"):
-        role_assign(acting_user=None, user=user, role=Role.MANAGEMENT)
+        role_assign(acting_user=SYSTEM, user=user, role=Role.MANAGEMENT)
 
 
 def test_revoking_keeps_what_another_role_still_grants(world: World) -> None:
     """Management and strategy unit share agreement_prioritise, agreement_close, view_drafts."""
     user = world.users["strategy_unit"]
-    management = role_assign(acting_user=None, user=user, role=Role.MANAGEMENT)
+    management = role_assign(acting_user=SYSTEM, user=user, role=Role.MANAGEMENT)
 
-    role_revoke(acting_user=None, assignment=management)
+    role_revoke(acting_user=SYSTEM, assignment=management)
 
     assert set(get_perms(user, world.body)) == BODY_ROLE_PERMISSIONS["strategy_unit"]
     assert list(RoleAssignment.objects.filter(user=user).values_list("role", flat=True)) == [
@@ -130,16 +131,16 @@ def test_revoking_keeps_what_another_role_still_grants(world: World) -> None:
 def test_revoking_a_department_role_leaves_the_other_department(world: World) -> None:
     head = world.users["department_head"]
     second = role_assign(
-        acting_user=None, user=head, role=Role.DEPARTMENT_HEAD, department=world.departments[1]
+        acting_user=SYSTEM, user=head, role=Role.DEPARTMENT_HEAD, scope=world.departments[1]
     )
-    role_revoke(acting_user=None, assignment=second)
+    role_revoke(acting_user=SYSTEM, assignment=second)
     assert get_perms(head, world.departments[1]) == []
     assert set(get_perms(head, world.department)) == DEPARTMENT_ROLE_PERMISSIONS["department_head"]
 
 
 def test_revoking_the_last_role_removes_every_permission(world: World) -> None:
     head = world.users["department_head"]
-    role_revoke(acting_user=None, assignment=RoleAssignment.objects.get(user=head))
+    role_revoke(acting_user=SYSTEM, assignment=RoleAssignment.objects.get(user=head))
     assert get_perms(head, world.department) == []
 
 
@@ -166,14 +167,14 @@ def test_a_new_cycle_has_deadlines_reviews_and_plans(world: World) -> None:
 
 def test_departments_that_do_not_take_part_get_no_review_or_plan(world: World) -> None:
     DepartmentFactory(body=world.body, code="FD 99", takes_part=False)
-    cycle = cycle_create(acting_user=None, body=world.body, year=2027)
+    cycle = cycle_create(acting_user=SYSTEM, body=world.body, year=2027)
     assert not cycle.reviews.filter(department__code="FD 99").exists()
     assert not cycle.plans.filter(department__code="FD 99").exists()
 
 
 def test_the_body_calendar_overrides_the_default_dates(world: World) -> None:
     BodyCalendarEntry.objects.create(body=world.body, phase=Phase.GOAL_REVIEW, month=2, day=30)
-    cycle = cycle_create(acting_user=None, body=world.body, year=2028)
+    cycle = cycle_create(acting_user=SYSTEM, body=world.body, year=2028)
     # Clamped to the end of February in a leap year; other phases keep the default.
     assert cycle.deadlines.get(phase=Phase.GOAL_REVIEW).due_date == dt.date(2028, 2, 29)
     assert cycle.deadlines.get(phase=Phase.FRAMEWORK).due_date == dt.date(2028, 4, 30)
@@ -181,7 +182,7 @@ def test_the_body_calendar_overrides_the_default_dates(world: World) -> None:
 
 def test_a_second_cycle_for_the_same_year_is_refused(world: World) -> None:
     with pytest.raises(CycleError, match="bereits einen Planungszyklus 2026"):
-        cycle_create(acting_user=None, body=world.body, year=2026)
+        cycle_create(acting_user=SYSTEM, body=world.body, year=2026)
     assert PlanningCycle.objects.filter(body=world.body).count() == 1
     assert DepartmentReview.objects.filter(cycle=world.cycle).count() == 3
 

@@ -147,7 +147,7 @@ def test_admin_creates_cycles_and_roles_through_their_services(world, superuser,
     )
     assert response.status_code == 302
     assignment = RoleAssignment.objects.get(user=user)
-    from workflows.permissions import permission_checker
+    from planning_cycle.access import permission_checker
 
     assert permission_checker(user).has_perm("planning_cycle.review_submit", world.department)
     response = client.post(admin_url(RoleAssignment, "delete", assignment.pk), {"post": "yes"})

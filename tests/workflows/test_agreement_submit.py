@@ -9,9 +9,9 @@ from __future__ import annotations
 import pytest
 from django.utils import translation
 
+from planning_cycle.access import permission_checker
 from tests.conftest import World
 from workflows.models import AgreementState, TransitionLog
-from workflows.permissions import permission_checker
 from workflows.services.transitions import (
     TransitionBlocked,
     transition_fire,

@@ -21,11 +21,11 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.db.models import QuerySet
 
+from planning_cycle.access import permission_checker
 from planning_cycle.models import Role, User
 from tests.conftest import World, build_world
 from tests.factories import cycle_for, user_with_role
 from workflows.models import DepartmentReview, OutboxMessage, ReviewState, TransitionLog
-from workflows.permissions import permission_checker
 from workflows.services import rows
 from workflows.services import transitions as service
 from workflows.services.transitions import TransitionConflict, transition_fire

@@ -16,10 +16,10 @@ import pytest
 from django.db import models, transaction
 from django.test import Client
 
+from planning_cycle.access import permission_checker
 from planning_cycle.models import OperativeGoal, User
 from tests.conftest import World, build_world
 from workflows.models import DepartmentPlan, DepartmentReview
-from workflows.permissions import permission_checker
 from workflows.selectors import workflow_item
 
 from .helpers import WALK_COMMENT, agreement, operative_goal, walk

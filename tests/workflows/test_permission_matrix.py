@@ -14,11 +14,11 @@ from dataclasses import dataclass
 import pytest
 from django.db import models, transaction
 
+from planning_cycle.access import permission_checker
 from planning_cycle.models import OperativeGoal, Role, User
 from tests.conftest import World, build_world
 from tests.factories import BodyFactory, user_with_role
 from workflows.models import DepartmentPlan, DepartmentReview, OutboxMessage, TransitionLog
-from workflows.permissions import permission_checker
 from workflows.services.transitions import (
     TransitionNotPermitted,
     transition_fire,

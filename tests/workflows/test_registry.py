@@ -16,11 +16,11 @@ from django.urls import reverse
 from guardian.shortcuts import assign_perm
 
 from notifications.models import Deadline, DeadlineState
+from planning_cycle.access import permission_checker
 from planning_cycle.models import Department, User
 from tests.conftest import World, build_world
 from tests.memo.models import Memo, MemoState
 from workflows.models import OutboxMessage, TransitionLog
-from workflows.permissions import permission_checker
 from workflows.registry import (
     UnknownWorkflow,
     is_workflow,

@@ -24,6 +24,7 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
+from planning_cycle.access import permission_checker
 from planning_cycle.models import Body, Phase, PlanningCycle, Role, RoleAssignment
 from planning_cycle.permissions import BODY_ROLE_PERMISSIONS, DEPARTMENT_ROLE_PERMISSIONS
 from tests.conftest import build_world
@@ -35,7 +36,6 @@ from workflows.models import (
     OutboxMessage,
     TransitionLog,
 )
-from workflows.permissions import permission_checker
 from workflows.services.transitions import (
     CommentRequired,
     TransitionBlocked,

@@ -9,6 +9,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import DatabaseError, connection, transaction
 from guardian.shortcuts import assign_perm
 
+from planning_cycle.access import permission_checker
 from planning_cycle.models import Phase, PlanningCycle, Role, User
 from planning_cycle.models.bodies import Department
 from tests.conftest import World, build_world
@@ -23,7 +24,6 @@ from workflows.models import (
     ReviewState,
     TransitionLog,
 )
-from workflows.permissions import permission_checker
 from workflows.services.rows import OUTBOX_TOPIC
 from workflows.services.transitions import (
     CommentRequired,

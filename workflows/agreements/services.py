@@ -8,9 +8,9 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from guardian.core import ObjectPermissionChecker
 
+from planning_cycle.access import user_may
 from planning_cycle.models import Department, OperativeGoal, Phase, PlanningCycle, User
 from workflows.models import GoalAgreement
-from workflows.permissions import user_may
 from workflows.registry import workflow_objects_created
 from workflows.services.content import ContentError, content_update
 

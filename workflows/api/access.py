@@ -16,7 +16,7 @@ from planning_cycle.models import (
     DepartmentUserObjectPermission,
 )
 from planning_cycle.selectors.users import is_external_only, user_roles
-from planning_cycle.views.common import body_id as request_body_id
+from planning_cycle.web import body_id as request_body_id
 from workflows.registry import workflow_of
 
 

@@ -17,7 +17,7 @@ from rest_framework.response import Response
 
 from planning_cycle.api.errors import DomainError
 from planning_cycle.models import User
-from planning_cycle.views.common import request_checker
+from planning_cycle.web import request_checker
 from workflows.selectors import content_visible
 from workflows.services.content import ContentError
 from workflows.services.transitions import (

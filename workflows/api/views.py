@@ -20,8 +20,8 @@ from planning_cycle.models import (
     OperativeGoal,
     PlanningCycle,
 )
-from planning_cycle.views.common import body_id as request_body_id
-from planning_cycle.views.common import request_checker
+from planning_cycle.web import body_id as request_body_id
+from planning_cycle.web import request_checker
 from workflows.agreements.services import agreement_propose, agreement_update
 from workflows.agreements.workflow import AGREEMENT_FIELDS
 from workflows.models import (

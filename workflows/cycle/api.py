@@ -17,7 +17,7 @@ from rest_framework.routers import DefaultRouter
 
 from planning_cycle.api.ids import ID_PATTERN
 from planning_cycle.models import PlanningCycle
-from planning_cycle.views.common import body_id as request_body_id
+from planning_cycle.web import body_id as request_body_id
 from workflows.api.access import IsWorkflowReader
 from workflows.api.serializers import (
     TransitionOptionSerializer,

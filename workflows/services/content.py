@@ -15,9 +15,9 @@ from django.db import models, transaction
 from django.utils.translation import gettext as _
 from guardian.core import ObjectPermissionChecker
 
+from planning_cycle.access import user_may
 from planning_cycle.models import User
-from planning_cycle.text import TextRefused, text_clean
-from workflows.permissions import user_may
+from planning_cycle.text import TextRefused, breaks_normalise, text_clean
 from workflows.registry import state_label, state_of, workflow_of
 
 TEXT_MAX_LENGTH = 20_000
@@ -55,7 +55,7 @@ def may_edit(user: User, checker: ObjectPermissionChecker, obj: models.Model) ->
 def clean_text(value: str, field: str) -> str:
     """Apply the text policy to a content field; a refusal names the field."""
     try:
-        return text_clean(value, what=_("Der Text"), limit=TEXT_MAX_LENGTH)
+        return text_clean(breaks_normalise(value), what=_("Der Text"), limit=TEXT_MAX_LENGTH)
     except TextRefused as exc:
         raise ContentError(exc.message, field) from None
 

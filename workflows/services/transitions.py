@@ -14,12 +14,12 @@ from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition, FSMFieldMixin, Transition
 from guardian.core import ObjectPermissionChecker
 
+from planning_cycle.access import user_may
 from planning_cycle.models import User
 from planning_cycle.text import TextRefused, text_clean
 from workflows.conditions import explain_failure
 from workflows.guards import GUARDS
 from workflows.models import TransitionLog
-from workflows.permissions import user_may
 from workflows.registry import (
     UnknownWorkflow,
     fsm_field,

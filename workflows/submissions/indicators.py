@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from guardian.core import ObjectPermissionChecker
 
+from planning_cycle.access import user_may
 from planning_cycle.models import (
     Indicator,
     IndicatorValue,
@@ -18,7 +19,6 @@ from planning_cycle.models import (
     ValueKind,
 )
 from workflows.models import DepartmentReview
-from workflows.permissions import user_may
 from workflows.services.content import ContentError, not_editable_reason, not_permitted
 
 REVIEW_EDIT = "planning_cycle.review_edit"

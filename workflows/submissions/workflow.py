@@ -5,17 +5,31 @@ from __future__ import annotations
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
-from planning_cycle.models import Phase
+from planning_cycle.models import Department, Phase, PlanningCycle
+from planning_cycle.services.cycles import on_cycle_opened
 from workflows.models import DepartmentPlan, DepartmentReview, PlanState, ReviewState
-from workflows.registry import Task, Workflow, workflow_register
+from workflows.registry import Task, Workflow, workflow_objects_created, workflow_register
 
 # What the phase conditions read, loaded with the lock: the cycle's phase as one column.
 CYCLE_PHASE = {"locked_cycle_phase": F("cycle__phase")}
 RELATED = ("cycle", "department")
 
 
+def submissions_open(cycle: PlanningCycle, departments: list[Department]) -> None:
+    """Create each taking-part department's review and plan of a new cycle."""
+    reviews = DepartmentReview.objects.bulk_create(
+        DepartmentReview(body_id=cycle.body_id, cycle=cycle, department=d) for d in departments
+    )
+    plans = DepartmentPlan.objects.bulk_create(
+        DepartmentPlan(body_id=cycle.body_id, cycle=cycle, department=d) for d in departments
+    )
+    # Each review and plan is a department's task from the start: open its deadline.
+    workflow_objects_created([*reviews, *plans])
+
+
 def register() -> None:
-    """Declare the review's and the plan's workflows."""
+    """Declare the review's and the plan's workflows; a new cycle creates their objects."""
+    on_cycle_opened(submissions_open)
     workflow_register(
         Workflow(
             model=DepartmentReview,

@@ -42,7 +42,7 @@ from planning_cycle.models import (
 from planning_cycle.selectors.cycles import cycles_of_body, departments_of_body
 from planning_cycle.selectors.goals import goal_catalog, visions_of_body
 from planning_cycle.selectors.users import is_external_only
-from planning_cycle.views.common import request_checker, request_roles
+from planning_cycle.web import request_checker, request_roles
 from workflows.services.content import ContentError
 from workflows.submissions.indicators import INTEGER_DIGITS, indicator_actual_set
 

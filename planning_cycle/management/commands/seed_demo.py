@@ -30,6 +30,7 @@ from planning_cycle.models import (
     Role,
     User,
 )
+from planning_cycle.services.audit import SYSTEM
 from planning_cycle.services.cycles import cycle_create
 from planning_cycle.services.roles import role_assign
 from workflows.agreements.services import agreement_propose, agreement_update
@@ -216,7 +217,7 @@ def _user(spec: DemoUser, password: str, body: Body | None) -> User:
         department = (
             Department.objects.get(body=body, code=spec.department) if spec.department else None
         )
-        role_assign(acting_user=None, user=user, role=spec.role, department=department)
+        role_assign(acting_user=SYSTEM, user=user, role=spec.role, scope=department)
     return user
 
 

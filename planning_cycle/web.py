@@ -1,4 +1,4 @@
-"""What every page needs: the request's permission checker, roles, body scoping and links."""
+"""What every page and API view needs: the request's permission checker, roles and body."""
 
 from __future__ import annotations
 
@@ -8,16 +8,13 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from guardian.core import ObjectPermissionChecker
 
+from planning_cycle.access import permission_checker
 from planning_cycle.selectors.users import is_external_only, user_roles
-from workflows.permissions import permission_checker
-from workflows.registry import workflow_of
 
 View = Callable[..., HttpResponse]
 
@@ -62,22 +59,6 @@ def member_view(view: View) -> View:
         return view(request, *args, **kwargs)
 
     return wrapper
-
-
-def workflow_queryset(model: type[models.Model], body: int) -> models.QuerySet[Any]:
-    """Return a body's rows of a workflow model, loaded for permission checks."""
-    related = workflow_of(model).display_related
-    return model._default_manager.filter(body_id=body).select_related(*related)
-
-
-def object_url(obj: models.Model) -> str:
-    """Return the page of a workflow object (the generic page if it has none of its own)."""
-    return workflow_of(obj).detail_path(obj.pk)
-
-
-def transition_url(obj: models.Model) -> str:
-    """Return the endpoint that fires the object's transitions."""
-    return reverse("transition", args=[workflow_of(obj).slug, obj.pk])
 
 
 def safe_next(request: HttpRequest, value: str | None, default: str) -> str:
