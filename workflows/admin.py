@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from planning_cycle.access import permission_checker
 from planning_cycle.admin import BODY_FILTER, BodyScopedAdmin, ReadOnlyAdmin
+from workflows.access import workflow_visible
 from workflows.agreements.services import agreement_propose, agreement_update
 from workflows.agreements.workflow import AGREEMENT_FIELDS
 from workflows.models import (
@@ -85,6 +86,12 @@ class WorkflowAdmin(BodyScopedAdmin):
 
     list_filter = (BODY_FILTER, "cycle__year", "state")
     readonly_fields = ("state", "updated_at")
+
+    def get_queryset(self, request: HttpRequest) -> models.QuerySet[Any]:
+        if request.user.is_superuser:
+            return super().get_queryset(request)
+        # Staff of a body see what the access gate lets them see, as on the pages.
+        return workflow_visible(self.model, user=request.user)  # type: ignore[arg-type]
 
     def get_actions(self, request: HttpRequest) -> dict[str, Any]:
         result = super().get_actions(request)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from planning_cycle.api.filters import IdFilter, SortFilter
+from planning_cycle.api.filters import ApiFilterSet, IdFilter, SortFilter
 from planning_cycle.api.pagination import ApiCursorPagination
 
 from ..models import Deadline, Notification, NotificationKind, TaskKind
@@ -21,7 +21,7 @@ class NewestCursorPagination(ApiCursorPagination):
     ordering = ("-created_at", "-id")
 
 
-class NotificationFilter(django_filters.FilterSet):
+class NotificationFilter(ApiFilterSet):
     unread = django_filters.BooleanFilter(
         field_name="read_at", lookup_expr="isnull", label=_("nur ungelesene (true) / gelesene")
     )
@@ -33,7 +33,7 @@ class NotificationFilter(django_filters.FilterSet):
         fields = ["unread", "kind"]
 
 
-class DeadlineFilter(django_filters.FilterSet):
+class DeadlineFilter(ApiFilterSet):
     kind = django_filters.ChoiceFilter(choices=TaskKind.choices)
     department = IdFilter(field_name="department_id", label=_("Organisationseinheit (ID)"))
     cycle = IdFilter(field_name="cycle_id", label=_("Planungszyklus (ID)"))

@@ -10,6 +10,7 @@ from drf_spectacular.utils import extend_schema_field
 from guardian.core import ObjectPermissionChecker
 from rest_framework import serializers
 
+from planning_cycle.api.input import InputSerializer
 from planning_cycle.models import User
 from workflows.api.serializers import CycleRefSerializer, DepartmentRefSerializer
 
@@ -132,7 +133,7 @@ class BodyDeadlineSerializer(DeadlineSerializer):
         read_only_fields = fields
 
 
-class DeadlineExtendSerializer(serializers.Serializer[Any]):
+class DeadlineExtendSerializer(InputSerializer):
     new_due_date = serializers.DateField(
         label=_("Neues Fälligkeitsdatum"),
         help_text=_("Die Frist endet am Ende dieses Tages."),

@@ -14,6 +14,7 @@ from rest_framework.response import Response
 
 from planning_cycle.api.errors import DomainError
 from planning_cycle.api.ids import BoundedIdMixin
+from planning_cycle.api.input import refuse_body
 from planning_cycle.models import BodyUserObjectPermission, User
 from planning_cycle.web import request_checker
 from workflows.api.access import IsWorkflowReader
@@ -103,6 +104,7 @@ class NotificationViewSet(
     def read(self, request: Request, pk: str | None = None) -> Response:
         """Mark one notification read (again: no change)."""
         notification = self.get_object()
+        refuse_body(request)
         try:
             notification_mark_read(acting_user=_user(request), notification=notification)
         except InboxError as exc:
@@ -123,6 +125,7 @@ class NotificationViewSet(
     )
     def read_all(self, request: Request) -> Response:
         """Mark all unread notifications read."""
+        refuse_body(request)
         try:
             marked = notifications_mark_all_read(acting_user=_user(request))
         except InboxError as exc:

@@ -60,6 +60,11 @@ def problem(status_code: int, detail: str, *, instance: str = "", **extra: Any) 
     return body
 
 
+def _pointer_token(key: Any) -> str:
+    """Return a field name as one token of a JSON pointer (RFC 6901: `~` and `/` escaped)."""
+    return str(key).replace("~", "~0").replace("/", "~1")
+
+
 def _field_errors(data: Any, path: str = "") -> Iterator[dict[str, str]]:
     """Flatten DRF's nested validation errors into (JSON pointer, message) entries."""
     if isinstance(data, dict):
@@ -67,7 +72,7 @@ def _field_errors(data: Any, path: str = "") -> Iterator[dict[str, str]]:
             if key in ("non_field_errors", "__all__"):
                 yield from _field_errors(value, path)
             else:
-                yield from _field_errors(value, f"{path}/{key}")
+                yield from _field_errors(value, f"{path}/{_pointer_token(key)}")
     elif isinstance(data, list):
         if all(isinstance(item, str) for item in data):
             for item in data:

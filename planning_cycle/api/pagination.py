@@ -11,6 +11,7 @@ both directions.
 from __future__ import annotations
 
 import json
+import re
 from base64 import b64decode, b64encode
 from dataclasses import dataclass
 from typing import Any
@@ -22,6 +23,7 @@ from django.db.models import F, Q
 from django.db.models.expressions import OrderBy
 from django.utils.translation import gettext_lazy as _
 from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.pagination import CursorPagination, _positive_int
 from rest_framework.request import Request
 from rest_framework.utils.urls import replace_query_param
@@ -102,7 +104,7 @@ class _Cursor:
 
 
 class ApiCursorPagination(CursorPagination):
-    """Pages of 50 (up to 100 with `page_size`), newest first unless a list says otherwise."""
+    """Pages of 50 (1 to 100 with `page_size`), newest first unless a list says otherwise."""
 
     page_size = 50
     max_page_size = 100
@@ -112,6 +114,30 @@ class ApiCursorPagination(CursorPagination):
     other_ordering_message = _(
         "Der Cursor gehört zu einer anderen Sortierung; bitte ohne Cursor neu beginnen."
     )
+    invalid_page_size_message = _("Bitte genau eine ganze Zahl von 1 bis %(max)s angeben.")
+
+    def get_page_size(self, request: Request) -> int:
+        """Return the requested page size; anything but one whole number in range is a 400."""
+        name = self.page_size_query_param
+        values = request.query_params.getlist(name) if name else []
+        if not values:
+            return type(self).page_size
+        value = values[0]
+        # Digits only: int() would also take " 5", "+5", "5_0" and non-ASCII digits.
+        if len(values) == 1 and re.fullmatch("[0-9]{1,18}", value):
+            size = int(value)
+            if 1 <= size <= self.max_page_size:
+                return size
+        raise ApiValidationError(
+            {name: [self.invalid_page_size_message % {"max": self.max_page_size}]}
+        )
+
+    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_size_query_param:
+                parameter["schema"].update(minimum=1, maximum=self.max_page_size)
+        return parameters
 
     def sort_keys(self, model: type[models.Model], request: Request, view: Any) -> list[SortKey]:
         """Return the list's sort key: the requested or default fields, then the id."""
@@ -130,7 +156,7 @@ class ApiCursorPagination(CursorPagination):
         self, queryset: models.QuerySet[Any], request: Request, view: Any = None
     ) -> list[Any] | None:
         self.request = request
-        self.page_size = self.get_page_size(request) or self.page_size
+        self.page_size = self.get_page_size(request)
         self.base_url = request.build_absolute_uri()
         self.keys = self.sort_keys(queryset.model, request, view)
         self.signature = ",".join(("-" if k.descending else "") + k.path for k in self.keys)

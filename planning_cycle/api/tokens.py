@@ -17,6 +17,7 @@ from planning_cycle.models import ApiToken, TokenScope, User
 from planning_cycle.services.tokens import TokenError, api_token_create, api_token_revoke
 
 from .errors import DomainError
+from .input import InputSerializer, refuse_body
 
 
 class MeSerializer(serializers.ModelSerializer[User]):
@@ -51,7 +52,7 @@ class ApiTokenSerializer(serializers.ModelSerializer[ApiToken]):
         read_only_fields = ["id", "prefix", "created_at", "revoked_at"]
 
 
-class ApiTokenCreateSerializer(serializers.Serializer[Any]):
+class ApiTokenCreateSerializer(InputSerializer):
     name = serializers.CharField(max_length=100, label=_("Bezeichnung"))
     scope = serializers.ChoiceField(choices=TokenScope.choices, label=_("Berechtigung"))
     expires_at = serializers.DateTimeField(required=False, allow_null=True, label=_("gültig bis"))
@@ -103,5 +104,7 @@ class ApiTokenViewSet(
     @action(detail=True, methods=["post"])
     def revoke(self, request: Request, pk: str | None = None) -> Response:
         """Revoke a token; it stops working at once."""
-        token = api_token_revoke(acting_user=request.user, token=self.get_object())  # type: ignore[arg-type]
+        token = self.get_object()
+        refuse_body(request)
+        token = api_token_revoke(acting_user=request.user, token=token)  # type: ignore[arg-type]
         return Response(ApiTokenSerializer(token).data)

@@ -53,6 +53,7 @@ def transition(request: HttpRequest, model: str, pk: int) -> HttpResponse:
         raise Http404 from None
     model_cls = workflow.model
     queryset = workflow_queryset(model_cls, request)
+    # The access gate: a draft the user may not see is as unknown as another body's object.
     obj = get_object_or_404(queryset, pk=pk)
     next_url = safe_next(request, request.POST.get("next"), object_url(obj))
     form = TransitionForm(request.POST)

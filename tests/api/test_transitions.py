@@ -4,7 +4,8 @@ The matrix is the one of tests/workflows/test_permission_matrix.py (the specific
 asked through HTTP: every role of the body (and the head of another department) against
 every transition of reviews, plans and goal agreements from each of its source states.
 `GET …/transitions/` must offer exactly what `transitions_available` offers, and
-`POST …/transitions/{name}/` must answer 200 (the object moves) or 403 (nothing changes).
+`POST …/transitions/{name}/` must answer 200 (the object moves) or 403 (nothing changes);
+a draft the user may not see is 404 for both, as its detail is.
 """
 
 from __future__ import annotations
@@ -33,6 +34,14 @@ PROBLEM = "application/problem+json"
 ROLES = (*(r.value for r in Role), "other_department_head")
 PATHS = {"review": "reviews", "plan": "plans", "agreement": "goal-agreements"}
 COMMENT = "Begründung im API-Matrixtest"
+# States still with the department, and the roles that do not see them (a draft of the
+# department is only shown to its own roles, management and the strategy unit).
+DRAFT_STATES = {
+    "review": {"draft", "returned"},
+    "plan": {"draft", "returned"},
+    "agreement": {"proposed", "returned"},
+}
+DRAFTS_HIDDEN_FROM = {"committee_secretary", "council_member", "other_department_head"}
 
 
 def bearer(secret: str) -> dict[str, Any]:
@@ -95,7 +104,8 @@ def _cells() -> list[object]:
             continue
         for source in sources:
             for role in ROLES:
-                verdict = "200" if role in allowed else "403"
+                hidden = source in DRAFT_STATES[machine] and role in DRAFTS_HIDDEN_FROM
+                verdict = "200" if role in allowed else "404" if hidden else "403"
                 cells.append(
                     pytest.param(
                         machine,
@@ -122,10 +132,14 @@ def test_matrix_cell_through_the_api(
     }
     logs_before = TransitionLog.objects.count()
 
+    hidden = source in DRAFT_STATES[machine] and role in DRAFTS_HIDDEN_FROM
     listed = client.get(f"/api/v1/{PATHS[machine]}/{obj.pk}/transitions/")
     if role == Role.EXTERNAL_STAKEHOLDER:
         # External stakeholders see a notice only, in the pages as in the API.
         assert listed.status_code == 403
+        assert not service_offers
+    elif hidden:
+        assert listed.status_code == 404, listed.content
         assert not service_offers
     else:
         assert listed.status_code == 200, listed.content
@@ -143,7 +157,7 @@ def test_matrix_cell_through_the_api(
         assert body["state"] == current_state(obj) != source
         assert TransitionLog.objects.count() == logs_before + 1
     else:
-        assert response.status_code == 403, response.content
+        assert response.status_code == (404 if hidden else 403), response.content
         assert response["Content-Type"] == PROBLEM
         assert current_state(obj) == source
         assert TransitionLog.objects.count() == logs_before

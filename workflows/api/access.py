@@ -5,19 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions
 from rest_framework.request import Request
 
 from planning_cycle.api.auth import IsBodyMember
-from planning_cycle.models import (
-    BodyUserObjectPermission,
-    DepartmentUserObjectPermission,
-)
 from planning_cycle.selectors.users import is_external_only, user_roles
-from planning_cycle.web import body_id as request_body_id
-from workflows.registry import workflow_of
+from workflows.access import workflow_scoped, workflow_visible
 
 
 class IsWorkflowReader(IsBodyMember):
@@ -34,41 +28,10 @@ class IsWorkflowReader(IsBodyMember):
 
 
 def visible_queryset(model: type[models.Model], request: Request) -> models.QuerySet[Any]:
-    """The body's rows of a workflow model the user may see, loaded for display and checks.
-
-    The rule of `workflows.selectors.content_visible`, in SQL so that a list costs one
-    query: drafts and returned submissions only for holders of "view_drafts" on their
-    department (its own roles) or on the body (management, strategy unit). Roles grant
-    their permissions as guardian user object permissions (`role_assign`).
-    """
-    body = request_body_id(request)
-    workflow = workflow_of(model)
-    queryset = model._default_manager.filter(body_id=body).select_related(*workflow.display_related)
-    unreleased = workflow.draft_states
-    if not unreleased:
-        return queryset
-    app_label, codename = workflow.draft_permission.split(".")
-    user_id = request.user.pk or 0
-    on_department = DepartmentUserObjectPermission.objects.filter(
-        user_id=user_id,
-        permission__codename=codename,
-        permission__content_type__app_label=app_label,
-        content_object_id=OuterRef("department_id"),
-    )
-    on_body = BodyUserObjectPermission.objects.filter(
-        user_id=user_id,
-        permission__codename=codename,
-        permission__content_type__app_label=app_label,
-        content_object_id=body,
-    )
-    field = workflow.state_field.attname
-    return queryset.filter(
-        ~Q(**{f"{field}__in": list(unreleased)}) | Exists(on_body) | Exists(on_department)
-    )
+    """The objects the user may see, through the access gate (as the web finds them)."""
+    return workflow_visible(model, user=request.user)  # type: ignore[arg-type]
 
 
 def body_queryset(model: type[models.Model], request: Request) -> models.QuerySet[Any]:
-    """The body's rows of a workflow model, as the web's transition endpoint finds them."""
-    return model._default_manager.filter(body_id=request_body_id(request)).select_related(
-        *workflow_of(model).display_related
-    )
+    """The objects of the user's body, through the access gate (for reading back a write)."""
+    return workflow_scoped(model, user=request.user)  # type: ignore[arg-type]

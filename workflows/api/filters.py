@@ -6,7 +6,7 @@ import django_filters
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from planning_cycle.api.filters import IdFilter, SortFilter
+from planning_cycle.api.filters import ApiFilterSet, IdFilter, SortFilter
 from workflows.models import DepartmentPlan, DepartmentReview, GoalAgreement
 from workflows.services.transitions import state_field
 
@@ -23,7 +23,7 @@ def _state_filter(model: type[models.Model]) -> django_filters.ChoiceFilter:
     return django_filters.ChoiceFilter(choices=state_field(model).choices or [])
 
 
-class _WorkflowFilter(django_filters.FilterSet):
+class _WorkflowFilter(ApiFilterSet):
     cycle = IdFilter(field_name="cycle_id", label=_("Planungszyklus (ID)"))
     department = IdFilter(field_name="department_id", label=_("Organisationseinheit (ID)"))
 

@@ -12,7 +12,7 @@ from rest_framework import exceptions, mixins, serializers, viewsets
 from planning_cycle.api.ids import BoundedIdMixin
 from workflows.registry import Workflow, state_label
 
-from .access import IsWorkflowReader, body_queryset, visible_queryset
+from .access import IsWorkflowReader, visible_queryset
 from .transitions import transition_actions
 
 
@@ -48,7 +48,7 @@ def generic_viewset(workflow: Workflow) -> type[viewsets.GenericViewSet[Any]]:
         return visible_queryset(model, self.request).order_by("pk")
 
     def get_transition_object(self: Any) -> models.Model:
-        obj = body_queryset(model, self.request).filter(pk=self.kwargs["pk"]).first()
+        obj = visible_queryset(model, self.request).filter(pk=self.kwargs["pk"]).first()
         if obj is None:
             raise exceptions.NotFound(_("Nicht gefunden."))
         return obj  # type: ignore[no-any-return]

@@ -13,6 +13,7 @@ from drf_spectacular.utils import (
 from rest_framework import serializers
 
 from planning_cycle.api.ids import MAX_ID
+from planning_cycle.api.input import InputSerializer
 from planning_cycle.models import (
     Department,
     OperativeGoal,
@@ -142,7 +143,7 @@ def _text(label: Any) -> serializers.CharField:
     )
 
 
-class _ContentUpdateSerializer(serializers.Serializer[Any]):
+class _ContentUpdateSerializer(InputSerializer):
     expected_updated_at = serializers.DateTimeField(
         required=False,
         allow_null=True,
@@ -165,7 +166,7 @@ class AgreementUpdateSerializer(_ContentUpdateSerializer):
     resources = _text(GoalAgreement._meta.get_field("resources").verbose_name)
 
 
-class AgreementProposeSerializer(serializers.Serializer[Any]):
+class AgreementProposeSerializer(InputSerializer):
     cycle = serializers.IntegerField(min_value=1, max_value=MAX_ID, label=_("Planungszyklus"))
     operative_goal = serializers.IntegerField(
         min_value=1, max_value=MAX_ID, label=_("Operatives Ziel")
@@ -232,7 +233,7 @@ def _fire_serializer(model: type[models.Model], prefix: str) -> type[serializers
             ),
         ),
     }
-    return type(f"{prefix}TransitionFireSerializer", (serializers.Serializer,), attrs)
+    return type(f"{prefix}TransitionFireSerializer", (InputSerializer,), attrs)
 
 
 @functools.cache

@@ -62,8 +62,8 @@ class _WorkflowViewSet(
         return visible_queryset(self.model, self.request)
 
     def get_transition_object(self) -> models.Model:
-        """The object as the web's transition endpoint finds it: in the body, any state."""
-        queryset = body_queryset(self.model, self.request)
+        """The object as its detail finds it: a draft the user may not see is not found."""
+        queryset = visible_queryset(self.model, self.request)
         obj = queryset.filter(pk=self.kwargs["pk"]).first()
         if obj is None:
             raise exceptions.NotFound(_("Nicht gefunden."))

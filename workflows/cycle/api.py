@@ -17,8 +17,7 @@ from rest_framework.routers import DefaultRouter
 
 from planning_cycle.api.ids import ID_PATTERN
 from planning_cycle.models import PlanningCycle
-from planning_cycle.web import body_id as request_body_id
-from workflows.api.access import IsWorkflowReader
+from workflows.api.access import IsWorkflowReader, visible_queryset
 from workflows.api.serializers import (
     TransitionOptionSerializer,
     TransitionResultSerializer,
@@ -38,12 +37,10 @@ class CycleTransitionViewSet(viewsets.ViewSet):
     pagination_class = None
 
     def _cycle(self) -> PlanningCycle:
-        cycle = PlanningCycle.objects.filter(
-            body_id=request_body_id(self.request), pk=self.kwargs["pk"]
-        ).first()
+        cycle = visible_queryset(PlanningCycle, self.request).filter(pk=self.kwargs["pk"]).first()
         if cycle is None:
             raise exceptions.NotFound(_("Nicht gefunden."))
-        return cycle
+        return cycle  # type: ignore[no-any-return]
 
     @extend_schema(
         operation_id="cycles_transitions_list",

@@ -7,7 +7,7 @@ from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from planning_cycle.api.filters import IdFilter, SortFilter
+from planning_cycle.api.filters import ApiFilterSet, IdFilter, SortFilter
 from planning_cycle.models import (
     Department,
     Indicator,
@@ -31,7 +31,7 @@ class IntegerFilter(filters.NumberFilter):
     field_class = forms.IntegerField
 
 
-class DepartmentFilter(filters.FilterSet):
+class DepartmentFilter(ApiFilterSet):
     takes_part = filters.BooleanFilter(help_text="Only departments taking part in the cycle.")
     parent = IdFilter(help_text="Only the children of this department (id).")
     ordering = SortFilter(model=Department, fields=("code", "name"))
@@ -41,7 +41,7 @@ class DepartmentFilter(filters.FilterSet):
         fields = ["takes_part", "parent", "ordering"]
 
 
-class CycleFilter(filters.FilterSet):
+class CycleFilter(ApiFilterSet):
     year = IntegerFilter()
     phase = filters.ChoiceFilter(choices=Phase.choices)
     ordering = SortFilter(model=PlanningCycle, fields=("year", "created_at", "updated_at"))
@@ -51,7 +51,7 @@ class CycleFilter(filters.FilterSet):
         fields = ["year", "phase", "ordering"]
 
 
-class PolicyFieldFilter(filters.FilterSet):
+class PolicyFieldFilter(ApiFilterSet):
     ordering = SortFilter(model=PolicyField, fields=("position", "key", "name"))
 
     class Meta:
@@ -59,7 +59,7 @@ class PolicyFieldFilter(filters.FilterSet):
         fields = ["ordering"]
 
 
-class StrategicGoalFilter(filters.FilterSet):
+class StrategicGoalFilter(ApiFilterSet):
     policy_field = IdFilter()
     number = filters.CharFilter()
     ordering = SortFilter(model=StrategicGoal, fields=("position", "number", "title"))
@@ -69,7 +69,7 @@ class StrategicGoalFilter(filters.FilterSet):
         fields = ["policy_field", "number", "ordering"]
 
 
-class OperativeGoalFilter(filters.FilterSet):
+class OperativeGoalFilter(ApiFilterSet):
     strategic_goal = IdFilter()
     department = IdFilter(
         field_name="departments", help_text="Only goals this department (id) leads."
@@ -82,7 +82,7 @@ class OperativeGoalFilter(filters.FilterSet):
         fields = ["strategic_goal", "department", "number", "ordering"]
 
 
-class MeasureFilter(filters.FilterSet):
+class MeasureFilter(ApiFilterSet):
     operative_goal = IdFilter()
     owner = IdFilter(help_text="Only measures this department (id) is responsible for.")
     ordering = SortFilter(model=Measure, fields=("position", "key", "title", "due_date", "cost"))
@@ -92,7 +92,7 @@ class MeasureFilter(filters.FilterSet):
         fields = ["operative_goal", "owner", "ordering"]
 
 
-class IndicatorFilter(filters.FilterSet):
+class IndicatorFilter(ApiFilterSet):
     strategic_goal = IdFilter()
     operative_goal = IdFilter()
     product = IdFilter()
@@ -103,7 +103,7 @@ class IndicatorFilter(filters.FilterSet):
         fields = ["strategic_goal", "operative_goal", "product", "ordering"]
 
 
-class IndicatorValueFilter(filters.FilterSet):
+class IndicatorValueFilter(ApiFilterSet):
     indicator = IdFilter()
     kind = filters.ChoiceFilter(choices=ValueKind.choices)
     year = IntegerFilter()
@@ -114,7 +114,7 @@ class IndicatorValueFilter(filters.FilterSet):
         fields = ["indicator", "kind", "year", "ordering"]
 
 
-class ProductFilter(filters.FilterSet):
+class ProductFilter(ApiFilterSet):
     department = IdFilter()
     code = filters.CharFilter()
     ordering = SortFilter(model=Product, fields=("code", "name"))
@@ -124,7 +124,7 @@ class ProductFilter(filters.FilterSet):
         fields = ["department", "code", "ordering"]
 
 
-class ProductBudgetFilter(filters.FilterSet):
+class ProductBudgetFilter(ApiFilterSet):
     product = IdFilter()
     year = IntegerFilter()
     ordering = SortFilter(model=ProductBudget, fields=("year", "amount"))

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from planning_cycle.api.input import InputSerializer
 from planning_cycle.models import (
     Body,
     Department,
@@ -267,7 +268,7 @@ class DecimalInputField(serializers.Field):  # type: ignore[type-arg]
         return str(value)
 
 
-class ActualInputSerializer(serializers.Serializer[Any]):
+class ActualInputSerializer(InputSerializer):
     year = serializers.IntegerField(
         label=_("Jahr"), help_text=_("Das Jahr, auf das sich der Istwert bezieht.")
     )

@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from planning_cycle.models import User
+from workflows.access import workflow_object
 from workflows.registry import workflows
 from workflows.services.transitions import TransitionError, transition_fire
 
@@ -33,11 +34,11 @@ class Command(BaseCommand):
             user = User.objects.get(username=options["user"])
         except User.DoesNotExist as exc:
             raise CommandError(_("Benutzer „%s“ gibt es nicht.") % options["user"]) from exc
-        # Scope the lookup to the acting user's body, as every other caller does.
-        queryset = model._default_manager.all()
-        if not user.is_superuser:
-            queryset = queryset.filter(body_id=user.body_id)
-        obj = queryset.filter(pk=options["id"]).first()
+        # The acting user finds what the access gate lets them see, as every other caller.
+        if user.is_superuser:
+            obj = model._default_manager.filter(pk=options["id"]).first()
+        else:
+            obj = workflow_object(model, user=user, pk=options["id"])
         if obj is None:
             raise CommandError(
                 _("%(model)s %(id)d gibt es nicht.")
