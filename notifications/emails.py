@@ -13,7 +13,9 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.translation import ngettext
+from guardian.core import ObjectPermissionChecker
 
+from planning_cycle.access import permission_checker
 from planning_cycle.models import User
 
 from .models import Digest, Notification, NotificationPreference
@@ -46,9 +48,9 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
-def _item(notification: Notification) -> dict[str, str]:
+def _item(notification: Notification, checker: ObjectPermissionChecker) -> dict[str, str]:
     return {
-        "title": notification_title(notification),
+        "title": notification_title(notification, checker=checker),
         "text": notification_text(notification),
         "link": site_link(notification_path(notification)),
     }
@@ -85,7 +87,7 @@ def notification_email(notification: Notification, *, message_id: str) -> EmailM
     """Build the e-mail of one notification, with a link straight to its task."""
     user = notification.recipient
     with translation.override(recipient_language(user)):
-        item = _item(notification)
+        item = _item(notification, permission_checker(user))
         return _message(
             user=user,
             subject=item["title"],
@@ -103,6 +105,7 @@ def digest_email(
     with translation.override(recipient_language(user)):
         day = date_format(digest.date, "SHORT_DATE_FORMAT")
         count = len(notifications)
+        checker = permission_checker(user)
         subject = ngettext(
             "Tageszusammenfassung vom %(date)s: %(count)s Benachrichtigung",
             "Tageszusammenfassung vom %(date)s: %(count)s Benachrichtigungen",
@@ -115,7 +118,7 @@ def digest_email(
             context={
                 "date": day,
                 "count": count,
-                "items": [_item(n) for n in notifications],
+                "items": [_item(n, checker) for n in notifications],
             },
             message_id=message_id,
         )

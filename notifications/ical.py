@@ -9,9 +9,11 @@ from urllib.parse import urlsplit
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from guardian.core import ObjectPermissionChecker
 from icalendar import Alarm, Calendar, Event, vDuration
 
-from planning_cycle.models import PhaseDeadline
+from planning_cycle.access import permission_checker
+from planning_cycle.models import PhaseDeadline, User
 
 from .models import Deadline
 from .rendering import deadline_subject, due_text
@@ -35,8 +37,16 @@ def _uid_domain(site_url: str) -> str:
     return urlsplit(site_url).hostname or "planungszyklus.invalid"
 
 
-def _deadline_event(deadline: Deadline, *, site_url: str, domain: str, now: dt.datetime) -> Event:
-    subject = deadline_subject(deadline)
+def _deadline_event(
+    deadline: Deadline,
+    *,
+    site_url: str,
+    domain: str,
+    now: dt.datetime,
+    reader: User | None,
+    checker: ObjectPermissionChecker | None,
+) -> Event:
+    subject = deadline_subject(deadline, reader=reader, checker=checker)
     url = site_url.rstrip("/") + deadline.url_path
     event = Event()
     # Stable across fetches and extensions: calendar clients update the event in place.
@@ -95,9 +105,11 @@ def calendar_build(
     phase_dates: Iterable[PhaseDeadline],
     site_url: str,
     now: dt.datetime | None = None,
+    reader: User | None = None,
 ) -> bytes:
-    """Return the feed as iCalendar bytes (texts in the active language)."""
+    """Return the feed as iCalendar bytes (texts in the active language, tasks as the reader's)."""
     now = (now or timezone.now()).astimezone(dt.UTC)
+    checker = permission_checker(reader) if reader is not None else None
     domain = _uid_domain(site_url)
     calendar = Calendar()
     calendar.add("prodid", PRODID)
@@ -110,7 +122,16 @@ def calendar_build(
     calendar.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", vDuration(REFRESH))
     for deadline in deadlines:
-        calendar.add_component(_deadline_event(deadline, site_url=site_url, domain=domain, now=now))
+        calendar.add_component(
+            _deadline_event(
+                deadline,
+                site_url=site_url,
+                domain=domain,
+                now=now,
+                reader=reader,
+                checker=checker,
+            )
+        )
     for entry in phase_dates:
         calendar.add_component(_phase_event(entry, site_url=site_url, domain=domain, now=now))
     return calendar.to_ical()

@@ -8,13 +8,46 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from guardian.core import ObjectPermissionChecker
+
+from planning_cycle.access import permission_checker, user_may
+from planning_cycle.models import User
 
 from .models import Deadline, Notification, NotificationKind
+from .services.deadlines import TASK_WORDING
 
 
-def deadline_subject(deadline: Deadline) -> str:
+def task_label(
+    deadline: Deadline,
+    *,
+    reader: User | None = None,
+    checker: ObjectPermissionChecker | None = None,
+) -> str:
+    """Name the task as the reader may do it: a clerk prepares what the head submits.
+
+    Without a reader (an overview of everyone's tasks) it is the task's own name. In a
+    loop, pass the reader's checker (prefetched): then no permission check queries.
+    """
+    label = str(deadline.get_kind_display())
+    wording = TASK_WORDING.get(deadline.kind)
+    if reader is None or wording is None:
+        return label
+    checker = checker or permission_checker(reader)
+    if user_may(checker, reader, wording.permission, deadline):
+        return label
+    if user_may(checker, reader, wording.prepare_permission, deadline):
+        return str(wording.prepare_label)
+    return label
+
+
+def deadline_subject(
+    deadline: Deadline,
+    *,
+    reader: User | None = None,
+    checker: ObjectPermissionChecker | None = None,
+) -> str:
     """Return what the task is about, e.g. "Zielbilanzierung einreichen, FD 67 (2026)"."""
-    parts = [str(deadline.get_kind_display())]
+    parts = [task_label(deadline, reader=reader, checker=checker)]
     department = deadline.department
     if department is not None:
         parts.append(f"{department.code} {department.name}")
@@ -70,15 +103,20 @@ def transition_text(notification: Notification) -> str:
     return text
 
 
-def notification_title(notification: Notification) -> str:
-    """Return the one-line title (inbox line, e-mail subject)."""
+def notification_title(
+    notification: Notification, *, checker: ObjectPermissionChecker | None = None
+) -> str:
+    """Return the one-line title (inbox line, e-mail subject) for its recipient.
+
+    Pass the recipient's checker when rendering several notifications.
+    """
     deadline = notification.deadline
     if notification.kind == NotificationKind.DELIVERY_FAILED:
         return _("Zustellung fehlgeschlagen: Nachricht %(id)s") % {
             "id": notification.data.get("message_id", "?")
         }
     assert deadline is not None, notification.kind
-    subject = deadline_subject(deadline)
+    subject = deadline_subject(deadline, reader=notification.recipient, checker=checker)
     if notification.kind == NotificationKind.TASK:
         if _returned(notification):
             return _("Neue Aufgabe (zurückgegeben): %(subject)s") % {"subject": subject}

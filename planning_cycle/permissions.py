@@ -30,6 +30,10 @@ WORKFLOW_PERMISSIONS: list[tuple[str, str | StrPromise]] = [
     ("agreement_close", _("Zielvereinbarung abschließen")),
     ("agreement_withdraw", _("Zielvereinbarung zurückziehen")),
     ("view_drafts", _("Entwürfe einsehen")),
+    # The comments and reasons in the history of reviews, plans, agreements and the cycle
+    # are the administration's internal exchange (e.g. why management returned a review):
+    # council members, committee secretaries and external stakeholders do not read them.
+    ("view_internal_comments", _("Interne Kommentare im Verlauf einsehen")),
     ("deadline_extend", _("Fristen verlängern")),
     ("delivery_monitor", _("Zustellprobleme einsehen und erneut senden")),
     ("role_manage", _("Rollen vergeben und entziehen")),
@@ -63,6 +67,7 @@ ROLE_TABLE: dict[str, RoleSpec] = {
                 "agreement_close",
                 "agreement_withdraw",
                 "view_drafts",
+                "view_internal_comments",
                 "deadline_extend",
                 "delivery_monitor",
                 "role_manage",
@@ -72,7 +77,13 @@ ROLE_TABLE: dict[str, RoleSpec] = {
     "strategy_unit": RoleSpec(
         scope="body",
         permissions=frozenset(
-            {"agreement_prioritise", "agreement_close", "view_drafts", "delivery_monitor"}
+            {
+                "agreement_prioritise",
+                "agreement_close",
+                "view_drafts",
+                "view_internal_comments",
+                "delivery_monitor",
+            }
         ),
     ),
     "committee_secretary": RoleSpec(scope="body", permissions=frozenset({"agreement_resolve"})),
@@ -91,12 +102,15 @@ ROLE_TABLE: dict[str, RoleSpec] = {
                 "agreement_implement",
                 "agreement_withdraw",
                 "view_drafts",
+                "view_internal_comments",
             }
         ),
     ),
     "department_editor": RoleSpec(
         scope="department",
-        permissions=frozenset({"review_edit", "plan_edit", "agreement_edit", "view_drafts"}),
+        permissions=frozenset(
+            {"review_edit", "plan_edit", "agreement_edit", "view_drafts", "view_internal_comments"}
+        ),
     ),
 }
 

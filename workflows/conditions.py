@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from planning_cycle.models import Phase
 
@@ -47,6 +48,31 @@ def in_phase(phase: Phase) -> Condition:
 
     check.__name__ = f"in_phase_{phase.value}"
     return Condition(check, message)
+
+
+class RequiredAnswers(Condition):
+    """Require text in each of the named fields; the message names the missing ones."""
+
+    def __init__(self, *fields: str) -> None:
+        self.fields = fields
+        super().__init__(lambda instance: not self.missing(instance), self._message)
+        self.__name__ = "required_answers"
+
+    def missing(self, instance: Any) -> list[str]:
+        """Return the names of the required fields that hold no text (blanks do not count)."""
+        return [name for name in self.fields if not str(getattr(instance, name) or "").strip()]
+
+    def _message(self, instance: Any) -> str:
+        missing = self.missing(instance)
+        labels = ", ".join(
+            _("„%(question)s“") % {"question": instance._meta.get_field(name).verbose_name}
+            for name in missing
+        )
+        return ngettext(
+            "Zum Einreichen fehlt noch die Antwort auf %(questions)s.",
+            "Zum Einreichen fehlen noch die Antworten auf %(questions)s.",
+            len(missing),
+        ) % {"questions": labels}
 
 
 def explain_failure(condition: Any, instance: Any) -> str:

@@ -6,6 +6,7 @@ Every function here reads only; the one write path is
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -68,6 +69,20 @@ class HistoryEntry:
     target_label: str
     comment: str
     override_reason: str
+    # The reader may not see the step's comment or reason (see VIEW_INTERNAL_COMMENTS).
+    comment_hidden: bool = False
+
+
+# Comments and override reasons in a history are the administration's internal exchange
+# (why management returned a review, why a phase closed early): only holders of this
+# permission read them; others see the steps without their words.
+VIEW_INTERNAL_COMMENTS = "planning_cycle.view_internal_comments"
+
+
+def _without_comment(entry: HistoryEntry) -> HistoryEntry:
+    if not (entry.comment or entry.override_reason):
+        return entry
+    return dataclasses.replace(entry, comment="", override_reason="", comment_hidden=True)
 
 
 def _entry(model: type[models.Model], log: TransitionLog) -> HistoryEntry:
@@ -169,6 +184,9 @@ def workflow_items(
     items = []
     for obj, shown in zip(objs, visible, strict=True):
         state = state_of(obj)
+        entries = history.get((type(obj), obj.pk), [])
+        if entries and not user_may(checker, user, VIEW_INTERNAL_COMMENTS, obj):
+            entries = [_without_comment(e) for e in entries]
         items.append(
             WorkflowItem(
                 obj=obj,
@@ -176,7 +194,7 @@ def workflow_items(
                 state_label=state_label(type(obj), state) if shown else str(UNRELEASED_LABEL),
                 content_visible=shown,
                 options=transitions_available(user=user, obj=obj, checker=checker) if shown else [],
-                history=history.get((type(obj), obj.pk), []),
+                history=entries,
             )
         )
     return items

@@ -7,13 +7,21 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
+from guardian.core import ObjectPermissionChecker
 from rest_framework import serializers
 
 from planning_cycle.api.input import InputSerializer
+from planning_cycle.models import User
 from workflows.api.serializers import CycleRefSerializer, DepartmentRefSerializer
 
 from ..models import Audience, Deadline, Notification, NotificationKind, TaskKind
-from ..rendering import deadline_subject, notification_path, notification_text, notification_title
+from ..rendering import (
+    deadline_subject,
+    notification_path,
+    notification_text,
+    notification_title,
+    task_label,
+)
 from ..services.deadlines import (
     MAX_REASON_LENGTH,
     DeadlineError,
@@ -38,6 +46,16 @@ def choice_field(choices: Any, key: str, **kwargs: Any) -> Any:
     return field_class(choices=pairs, **kwargs)
 
 
+def _reader(
+    serializer: serializers.BaseSerializer[Any],
+) -> tuple[User | None, ObjectPermissionChecker | None]:
+    """Return the requesting user and their checker (the viewset's context holds both)."""
+    request, checker = serializer.context.get("request"), serializer.context.get("checker")
+    if request is None or checker is None:
+        return None, None
+    return request.user, checker
+
+
 # ---------------------------------------------------------------------------------------
 # Serializers
 
@@ -46,7 +64,7 @@ class DeadlineSerializer(serializers.ModelSerializer[Deadline]):
     """An open task with its due time."""
 
     kind = choice_field(TaskKind.choices, "task-kind", read_only=True)
-    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    kind_label = serializers.SerializerMethodField()
     audience = choice_field(Audience.choices, "task-audience", read_only=True)
     subject = serializers.SerializerMethodField()
     cycle = CycleRefSerializer(read_only=True, allow_null=True)
@@ -71,8 +89,17 @@ class DeadlineSerializer(serializers.ModelSerializer[Deadline]):
         ]
         read_only_fields = fields
 
+    # A task of the requesting user names what they may do (a clerk prepares, the head
+    # submits); the body's deadline overview names each task as it is.
+    for_reader = True
+
+    def get_kind_label(self, deadline: Deadline) -> str:
+        reader, checker = _reader(self) if self.for_reader else (None, None)
+        return task_label(deadline, reader=reader, checker=checker)
+
     def get_subject(self, deadline: Deadline) -> str:
-        return deadline_subject(deadline)
+        reader, checker = _reader(self) if self.for_reader else (None, None)
+        return deadline_subject(deadline, reader=reader, checker=checker)
 
     @extend_schema_field(
         {
@@ -99,6 +126,7 @@ class BodyDeadlineSerializer(DeadlineSerializer):
 
     kind = choice_field(TaskKind.choices, "body-deadline-kind", read_only=True)
     extensions = DeadlineExtensionSerializer(many=True, read_only=True)
+    for_reader = False
 
     class Meta(DeadlineSerializer.Meta):
         fields = [*DeadlineSerializer.Meta.fields, "extensions"]
@@ -157,7 +185,8 @@ class NotificationSerializer(serializers.ModelSerializer[Notification]):
         read_only_fields = fields
 
     def get_title(self, notification: Notification) -> str:
-        return notification_title(notification)
+        _reader_user, checker = _reader(self)
+        return notification_title(notification, checker=checker)
 
     def get_text(self, notification: Notification) -> str:
         return notification_text(notification)

@@ -69,6 +69,10 @@ class TaskViewSet(
             return Deadline.objects.none()
         return deadlines_for_user(_user(self.request))
 
+    def get_serializer_context(self) -> dict[str, Any]:
+        # A task names what the requesting user may do: their permissions, read once.
+        return {**super().get_serializer_context(), "checker": request_checker(self.request)}
+
 
 @extend_schema_view(
     list=extend_schema(summary="List my notifications, newest first"),
@@ -90,6 +94,9 @@ class NotificationViewSet(
             return Notification.objects.none()
         return notifications_of_user(_user(self.request))
 
+    def get_serializer_context(self) -> dict[str, Any]:
+        return {**super().get_serializer_context(), "checker": request_checker(self.request)}
+
     @extend_schema(
         request=None, responses=NotificationSerializer, summary="Mark one notification read"
     )
@@ -102,7 +109,9 @@ class NotificationViewSet(
             notification_mark_read(acting_user=_user(request), notification=notification)
         except InboxError as exc:
             raise DomainError(exc.message, status_code=exc.status) from exc
-        return Response(NotificationSerializer(notification).data)
+        return Response(
+            NotificationSerializer(notification, context=self.get_serializer_context()).data
+        )
 
     @extend_schema(
         request=None, responses=MarkedReadSerializer, summary="Mark all my notifications read"

@@ -36,6 +36,7 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
             deadlines=deadlines_for_user(user),
             phase_dates=phase_dates_for_user(user),
             site_url=site_url(request),
+            reader=user,
         )
     response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="planungszyklus.ics"'

@@ -13,9 +13,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
+from guardian.core import ObjectPermissionChecker
 
 from planning_cycle.models import User
-from planning_cycle.web import member_view, safe_next
+from planning_cycle.web import member_view, request_checker, safe_next
 
 from ..models import Deadline, Notification
 from ..rendering import (
@@ -50,10 +51,10 @@ class InboxItem:
         return f"benachrichtigung-{self.notification.pk}"
 
 
-def _item(notification: Notification) -> InboxItem:
+def _item(notification: Notification, checker: ObjectPermissionChecker) -> InboxItem:
     return InboxItem(
         notification=notification,
-        title=notification_title(notification),
+        title=notification_title(notification, checker=checker),
         text=notification_text(notification),
         path=notification_path(notification),
     )
@@ -71,7 +72,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
         "notifications/inbox.html",
         {
             "page": page,
-            "items": [_item(n) for n in page],
+            "items": [_item(n, request_checker(request)) for n in page],
             "page_links": page_links(request, page),
             "may_monitor": body_may(request, MONITOR_PERMISSION),
             "next_url": request.get_full_path(),
@@ -97,11 +98,12 @@ def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
         return render(
             request,
             "notifications/_read.html",
-            {"item": _item(notification), "next_url": next_url},
+            {"item": _item(notification, request_checker(request)), "next_url": next_url},
         )
     messages.success(
         request,
-        _("„%(title)s“ ist als gelesen markiert.") % {"title": notification_title(notification)},
+        _("„%(title)s“ ist als gelesen markiert.")
+        % {"title": notification_title(notification, checker=request_checker(request))},
     )
     return redirect(f"{next_url}#benachrichtigung-{notification.pk}")
 
@@ -146,8 +148,14 @@ def my_tasks(request: HttpRequest) -> HttpResponse:
     """Show the user's open tasks with their due time, soonest first, overdue marked."""
     user: User = request.user  # type: ignore[assignment]
     now = timezone.now()
+    checker = request_checker(request)
     rows = [
-        TaskRow(deadline=d, subject=deadline_subject(d), due=due_text(d), overdue=d.due_at < now)
+        TaskRow(
+            deadline=d,
+            subject=deadline_subject(d, reader=user, checker=checker),
+            due=due_text(d),
+            overdue=d.due_at < now,
+        )
         for d in deadlines_for_user(user)
     ]
     return render(

@@ -13,9 +13,12 @@ from planning_cycle.models import PlanningCycle
 from planning_cycle.web import request_checker
 from workflows.registry import workflow_of
 from workflows.selectors import WorkflowItem, workflow_items
+from workflows.services.transitions import TransitionOption
 from workflows.web import transition_url
 
 HEADING_LEVELS = (2, 3, 4)
+# The transition a department's edit form fires together with saving its input.
+SUBMIT = "submit"
 
 
 @dataclass
@@ -29,6 +32,9 @@ class Panel:
     level: str = ""
     comment: str = ""
     override_reason: str = ""
+    # The page's edit form submits (saving what it holds in the same transaction): the
+    # panel offers no separate "Einreichen" that would lose unsaved input.
+    submit_in_form: bool = False
 
     @property
     def heading(self) -> str:
@@ -48,6 +54,19 @@ class Panel:
     @property
     def action(self) -> str:
         return transition_url(self.item.obj)
+
+    @property
+    def buttons(self) -> list[TransitionOption]:
+        """The transitions the panel's own form offers."""
+        return [o for o in self.item.enabled_options if not self._in_form(o)]
+
+    @property
+    def blocked_notes(self) -> list[TransitionOption]:
+        """The offered transitions with what blocks them (the edit form explains its own)."""
+        return [o for o in self.item.options if o.blocked_by and not self._in_form(o)]
+
+    def _in_form(self, option: TransitionOption) -> bool:
+        return self.submit_in_form and option.name == SUBMIT
 
 
 def panels_for(

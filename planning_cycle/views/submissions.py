@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django import forms
 from django.contrib import messages
-from django.db import models
+from django.db import models, transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -30,14 +31,22 @@ from planning_cycle.selectors.indicators import (
 from planning_cycle.web import member_view, request_checker
 from workflows.agreements.services import agreement_update
 from workflows.agreements.workflow import AGREEMENT_FIELDS
+from workflows.conditions import RequiredAnswers
 from workflows.models import DepartmentPlan, DepartmentReview, GoalAgreement
-from workflows.registry import workflow_of
+from workflows.registry import state_label, state_of, workflow_of
 from workflows.services.content import ContentError, may_edit, not_editable_reason
+from workflows.services.transitions import (
+    TransitionBlocked,
+    TransitionError,
+    TransitionOption,
+    state_field,
+    transition_fire,
+)
 from workflows.submissions.indicators import indicator_actual_set
 from workflows.submissions.services import plan_update, review_update
 from workflows.web import object_url, workflow_queryset
 
-from .panels import panel_for
+from .panels import SUBMIT, Panel, panel_for
 
 AGREEMENT_QUESTIONS = AGREEMENT_FIELDS
 
@@ -45,6 +54,45 @@ AGREEMENT_QUESTIONS = AGREEMENT_FIELDS
 def _form_class(model: type[models.Model]) -> type[ContentForm]:
     form_class: type[ContentForm] = import_string(workflow_of(model).edit_form)
     return form_class
+
+
+class SubmitForm(forms.Form):
+    """What the edit form sends besides the text when it saves and submits at once."""
+
+    comment = forms.CharField(required=False, strip=False)
+    expected_state = forms.CharField(required=False, max_length=30)
+
+
+def _required_answers(model: type[models.Model]) -> tuple[str, ...]:
+    """Return the fields the model's submit transition requires an answer in."""
+    # django-fsm lists a transition once per source state: keep each field once.
+    names = (
+        name
+        for t in state_field(model).get_all_transitions(model)
+        if t.name == SUBMIT
+        for condition in t.conditions
+        if isinstance(condition, RequiredAnswers)
+        for name in condition.fields
+    )
+    return tuple(dict.fromkeys(names))
+
+
+def _submit_in_form(obj: models.Model, panel: Panel) -> TransitionOption | None:
+    """Return the submit the edit form offers: the user's, unless more than answers block it.
+
+    The answers still missing in the stored version may be in the form: only what the form
+    cannot change (such as the cycle's phase) keeps the button away.
+    """
+    option = next((o for o in panel.item.options if o.name == SUBMIT), None)
+    if option is None or option.enabled:
+        return option
+    state = state_of(obj)
+    for t in state_field(type(obj)).get_all_transitions(type(obj)):
+        if t.name == SUBMIT and t.source == state:
+            beyond = [c for c in t.conditions if not isinstance(c, RequiredAnswers)]
+            if all(c(obj) for c in beyond):
+                return option
+    return None
 
 
 @dataclass
@@ -78,9 +126,10 @@ def _page(
     form: ContentForm | None = None,
     stored_changed: bool = False,
     indicator_input: tuple[int, str, str] | None = None,
+    submit_form: SubmitForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    """Render an object's page; `form` and `indicator_input` carry a refused edit back."""
+    """Render an object's page; `form`, `submit_form`, `indicator_input` carry a refusal back."""
     user = request.user
     checker = request_checker(request)
     panel = panel_for(request, obj, next_url=object_url(obj))
@@ -88,14 +137,27 @@ def _page(
     locked_reason = not_editable_reason(obj) if editor else ""
     if form is None and editor and not locked_reason:
         form = _edit_form(obj)
+    edit_form = form if panel.item.content_visible else None
+    # Submitting goes with the edit form, so that it saves what the form holds.
+    submit = _submit_in_form(obj, panel) if edit_form is not None and not locked_reason else None
+    panel.submit_in_form = submit is not None
     context: dict[str, Any] = {
         "object": obj,
         "panel": panel,
         "nav_section": "cycles",
-        "edit_form": form if panel.item.content_visible else None,
+        "edit_form": edit_form,
         "edit_url": _edit_url(obj),
         "edit_note": locked_reason,
         "stored_changed": stored_changed,
+        "submit": submit,
+        "submit_comment": submit_form.data.get("comment", "") if submit_form else "",
+        # What blocks submitting the stored version; after a refusal the form says it.
+        "submit_hint": submit.blocked_by if submit and not (form and form.is_bound) else (),
+        # An editor without the submit permission prepares what the head submits.
+        "submit_by_head": edit_form is not None
+        and not locked_reason
+        and not any(o.name == SUBMIT for o in panel.item.options),
+        "required_for_submit": _required_answers(type(obj)),
     }
     if form is not None and form.errors and not panel.item.content_visible:
         # The form is not shown (the user may not see the draft): say why nothing was saved.
@@ -150,29 +212,47 @@ def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _detail(request, GoalAgreement, pk)
 
 
-def _edit(request: HttpRequest, model: type[models.Model], pk: int) -> HttpResponse:
-    queryset = workflow_queryset(model, request)
-    obj = get_object_or_404(queryset, pk=pk)
-    form = _form_class(model)(request.POST)
-    if not form.is_valid():  # pragma: no cover - every field is optional text
-        return _page(request, obj, form=form, status=400)
+def _save(request: HttpRequest, obj: models.Model, form: ContentForm) -> None:
+    """Write the form's text through the content service of the object's model."""
     data = form.cleaned_data
     common = {
         "acting_user": request.user,
         "expected_updated_at": form.expected(),
         "checker": request_checker(request),
     }
+    if isinstance(obj, DepartmentReview):
+        review_update(review=obj, summary=data["summary"], **common)  # type: ignore[arg-type]
+    elif isinstance(obj, DepartmentPlan):
+        plan_update(plan=obj, summary=data["summary"], **common)  # type: ignore[arg-type]
+    else:
+        agreement_update(
+            agreement=obj,  # type: ignore[arg-type]
+            **{name: data[name] for name in AGREEMENT_FIELDS},
+            **common,  # type: ignore[arg-type]
+        )
+
+
+def _edit(request: HttpRequest, model: type[models.Model], pk: int) -> HttpResponse:
+    """Save the text; with "Speichern und einreichen" also submit, both or neither."""
+    queryset = workflow_queryset(model, request)
+    obj = get_object_or_404(queryset, pk=pk)
+    form = _form_class(model)(request.POST)
+    submitting = request.POST.get("action") == SUBMIT
+    submit_form = SubmitForm(request.POST) if submitting else None
+    if not form.is_valid() or (submit_form is not None and not submit_form.is_valid()):
+        return _page(request, obj, form=form, submit_form=submit_form, status=400)
     try:
-        if model is DepartmentReview:
-            review_update(review=obj, summary=data["summary"], **common)  # type: ignore[arg-type]
-        elif model is DepartmentPlan:
-            plan_update(plan=obj, summary=data["summary"], **common)  # type: ignore[arg-type]
-        else:
-            agreement_update(
-                agreement=obj,  # type: ignore[arg-type]
-                **{name: data[name] for name in AGREEMENT_FIELDS},
-                **common,  # type: ignore[arg-type]
-            )
+        with transaction.atomic():
+            _save(request, obj, form)
+            if submit_form is not None:
+                result = transition_fire(
+                    acting_user=request.user,  # type: ignore[arg-type]
+                    obj=obj,
+                    transition=SUBMIT,
+                    comment=submit_form.cleaned_data["comment"],
+                    expected_state=submit_form.cleaned_data["expected_state"] or None,
+                    checker=request_checker(request),
+                )
     except ContentError as exc:
         current = queryset.get(pk=pk)
         stored_changed = False
@@ -182,8 +262,33 @@ def _edit(request: HttpRequest, model: type[models.Model], pk: int) -> HttpRespo
             stored_changed = True
             form = _rebind(form, expected_updated_at=current.updated_at.isoformat())
         form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-        return _page(request, current, form=form, stored_changed=stored_changed, status=exc.status)
-    messages.success(request, str(workflow_of(model).saved_message))
+        return _page(
+            request,
+            current,
+            form=form,
+            stored_changed=stored_changed,
+            submit_form=submit_form,
+            status=exc.status,
+        )
+    except TransitionError as exc:
+        # Nothing was saved (one transaction): the input stays in the form, with the reason.
+        current = queryset.get(pk=pk)
+        form.add_error(
+            None, _("Nicht eingereicht und nicht gespeichert: %(reason)s") % {"reason": exc.message}
+        )
+        if isinstance(exc, TransitionBlocked):
+            for name in _required_answers(model):
+                if not form.cleaned_data.get(name, "").strip():
+                    form.add_error(name, _("Zum Einreichen erforderlich."))
+        return _page(request, current, form=form, submit_form=submit_form, status=exc.status)
+    if submit_form is None:
+        messages.success(request, str(workflow_of(model).saved_message))
+    else:
+        messages.success(
+            request,
+            _("Gespeichert und eingereicht: %(object)s steht jetzt auf „%(state)s“.")
+            % {"object": result.obj, "state": state_label(model, state_of(result.obj))},
+        )
     return redirect(object_url(obj))
 
 

@@ -32,6 +32,8 @@ class TransitionForm(forms.Form):
     heading_level = forms.TypedChoiceField(
         required=False, coerce=int, choices=[(n, n) for n in HEADING_LEVELS], empty_value=None
     )
+    # The page's edit form offers "Einreichen" (see Panel.submit_in_form): keep it there.
+    submit_in_form = forms.BooleanField(required=False)
 
     def problems(self) -> str:
         """Name each invalid field with what is wrong with it."""
@@ -90,6 +92,7 @@ def transition(request: HttpRequest, model: str, pk: int) -> HttpResponse:
             request, done, next_url=next_url, heading_level=data["heading_level"] or 2
         )
         panel.message, panel.level = message, "success"
+        panel.submit_in_form = data["submit_in_form"]
         return render(request, "workflows/_panel.html", {"panel": panel})
     messages.success(request, message)
     if request.htmx:  # type: ignore[attr-defined]
@@ -117,5 +120,6 @@ def _refused(
     panel = panel_for(request, current, next_url=next_url, heading_level=level or 2)
     panel.message, panel.level = message, "danger"
     panel.comment = request.POST.get("comment", "")
+    panel.submit_in_form = bool(getattr(form, "cleaned_data", {}).get("submit_in_form"))
     panel.override_reason = request.POST.get("override_reason", "")
     return render(request, "workflows/_panel.html", {"panel": panel}, status=status)

@@ -52,7 +52,7 @@ def test_english_switch(world, client_for):
     review = review_of(world)
     html = client.get(f"/zielbilanzierungen/{review.pk}/").content.decode()
     assert 'value="submit"' in html
-    assert '<span class="kern-label">Submit' in html
+    assert '<span class="kern-label">Save and submit' in html
     assert "History" in html and "Processing status" in html
 
     response = client.post(

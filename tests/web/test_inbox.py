@@ -444,6 +444,10 @@ def test_inbox_item_after_a_return_names_the_return_and_its_comment(world, clien
     html = page.content.decode()
     manager = world.users["management"].get_full_name()
     today = timezone.localdate().strftime("%d.%m.%Y")
-    assert "Neue Aufgabe (zurückgegeben): Zielbilanzierung einreichen" in html
+    # The editor prepares what the head submits (issue 9: a task names what its reader may do).
+    assert (
+        "Neue Aufgabe (zurückgegeben): Zielbilanzierung vorbereiten "
+        "(Einreichen durch die Fachdienstleitung)"
+    ) in html
     assert f"Zurückgegeben von {manager} am {today}." in html
     assert "Kommentar: „Bitte Kennzahlen ergänzen.“" in html

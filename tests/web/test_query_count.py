@@ -7,6 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from tests.conftest import build_world
+from tests.workflows.helpers import ANSWERS
 from workflows.models import DepartmentReview
 from workflows.services.transitions import transition_fire
 
@@ -76,7 +77,11 @@ def add_goals(world, count: int, start: int) -> None:
             body=body, indicator=indicator, year=2026, kind="target", value=1
         )
         GoalAgreement.objects.create(
-            body=body, cycle=world.cycle, operative_goal=goal, department=world.department
+            body=body,
+            cycle=world.cycle,
+            operative_goal=goal,
+            department=world.department,
+            **ANSWERS,  # answered: some are submitted below
         )
 
 

@@ -134,14 +134,23 @@ def operative_goal(body: Body, number: str = "1.1", position: int = 0) -> Operat
     )
 
 
+# The answers an agreement needs before it can be submitted (the balance may stay empty).
+ANSWERS = {
+    "effects": "Mehr Kinder erreichen einen Schulabschluss.",
+    "programmes": "Schulsozialarbeit an allen Schulen",
+    "processes": "Gemeinsame Fallkonferenzen",
+    "resources": "2 Stellen, 120.000 EUR",
+}
+
+
 def agreement(
     cycle: PlanningCycle, department: Department, goal: OperativeGoal, **fields: str
 ) -> GoalAgreement:
-    """Create a proposed goal agreement."""
+    """Create a proposed goal agreement, answered so far that it can be submitted."""
     return GoalAgreement.objects.create(
         body_id=cycle.body_id,
         cycle=cycle,
         department=department,
         operative_goal=goal,
-        **fields,
+        **{**ANSWERS, **fields},
     )

@@ -7,10 +7,16 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from planning_cycle.models import Body, Department, OperativeGoal, PlanningCycle
+from workflows.conditions import RequiredAnswers
 
 from .states import OPEN_AGREEMENT_STATES, REPORTED_AGREEMENT_STATES, AgreementState, Outcome
 
 S = AgreementState
+
+# What management decides on: the effects sought and the programmes, processes and
+# resources to reach them. The balance (Bilanz) may stay empty: a goal agreed on for the
+# first time has nothing achieved yet to look back on.
+ANSWERS_REQUIRED_FOR_SUBMISSION = RequiredAnswers("effects", "programmes", "processes", "resources")
 
 
 class GoalAgreement(ConcurrentTransitionMixin, models.Model):
@@ -78,6 +84,7 @@ class GoalAgreement(ConcurrentTransitionMixin, models.Model):
         source=[S.PROPOSED, S.RETURNED],
         target=S.SUBMITTED,
         permission="planning_cycle.agreement_submit",
+        conditions=[ANSWERS_REQUIRED_FOR_SUBMISSION],
         custom={"label": _("Einreichen")},
     )
     def submit(self) -> None:

@@ -103,6 +103,10 @@ RETURN_COMMENT = (
 )
 # Departments whose goal agreements (proposals) are already submitted.
 AGREEMENTS_SUBMITTED = ("FD 10", "FD 20", "FD 37", "FD 65")
+# Their answers (submitting needs all but the balance); the effects are the goal's title.
+DEMO_PROGRAMMES = "Maßnahmen und Produkte laut Haushaltsplan des Fachdienstes"
+DEMO_PROCESSES = "Umsetzung in der bestehenden Fachdienststruktur, Bericht im Ausschuss"
+DEMO_RESOURCES = "Im Rahmen des vorhandenen Personal- und Sachmittelbudgets"
 
 
 # The demo's phase dates count from the day it is seeded, so that its reminders really
@@ -271,9 +275,9 @@ def _peine_cycle(body: Body, users: dict[str, User]) -> PlanningCycle:
                     agreement=agreement,
                     balance="",
                     effects=goal.title,
-                    programmes="",
-                    processes="",
-                    resources="",
+                    programmes=DEMO_PROGRAMMES,
+                    processes=DEMO_PROCESSES,
+                    resources=DEMO_RESOURCES,
                 )
                 transition_fire(acting_user=head, obj=agreement, transition="submit")
     return cycle
