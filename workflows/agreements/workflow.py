@@ -51,7 +51,7 @@ def register() -> None:
             api_prefix="goal-agreements",
             api_basename="goal-agreement",
             api_name="Agreement",
-            api_viewset="workflows.api.views.AgreementViewSet",
+            api_viewset="workflows.agreements.api.AgreementViewSet",
         )
     )
     # Closing a cycle carries unfinished agreements over into the next one.

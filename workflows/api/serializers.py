@@ -1,4 +1,4 @@
-"""Serializers of the workflow API: reviews, plans, agreements, content edits, transitions."""
+"""Serializers every workflow's API shares: references, states, content edits, transitions."""
 
 from __future__ import annotations
 
@@ -12,19 +12,11 @@ from drf_spectacular.utils import (
 )
 from rest_framework import serializers
 
-from planning_cycle.api.ids import MAX_ID
 from planning_cycle.api.input import InputSerializer
 from planning_cycle.models import (
     Department,
     OperativeGoal,
     PlanningCycle,
-)
-from workflows.agreements.workflow import AGREEMENT_FIELDS
-from workflows.models import (
-    DepartmentPlan,
-    DepartmentReview,
-    GoalAgreement,
-    Outcome,
 )
 from workflows.registry import state_label, workflow_of
 from workflows.services.content import TEXT_MAX_LENGTH
@@ -81,7 +73,7 @@ class OperativeGoalRefSerializer(serializers.Serializer[OperativeGoal]):
     title = serializers.CharField(read_only=True)
 
 
-class _WorkflowSerializer(serializers.ModelSerializer[Any]):
+class WorkflowSerializer(serializers.ModelSerializer[Any]):
     cycle = CycleRefSerializer(read_only=True)
     department = DepartmentRefSerializer(read_only=True)
     state_label = serializers.SerializerMethodField()
@@ -90,50 +82,7 @@ class _WorkflowSerializer(serializers.ModelSerializer[Any]):
         return state_label(type(obj), str(state_field(type(obj)).value_from_object(obj)))
 
 
-class ReviewSerializer(_WorkflowSerializer):
-    state = state_choice_field(DepartmentReview, "review-state", read_only=True)
-
-    class Meta:
-        model = DepartmentReview
-        fields = ["id", "cycle", "department", "state", "state_label", "summary", "updated_at"]
-        read_only_fields = fields
-
-
-class PlanSerializer(_WorkflowSerializer):
-    state = state_choice_field(DepartmentPlan, "plan-state", read_only=True)
-
-    class Meta:
-        model = DepartmentPlan
-        fields = ["id", "cycle", "department", "state", "state_label", "summary", "updated_at"]
-        read_only_fields = fields
-
-
-class AgreementSerializer(_WorkflowSerializer):
-    state = state_choice_field(GoalAgreement, "agreement-state", read_only=True)
-    outcome = serializers.ChoiceField(choices=Outcome.choices, read_only=True, allow_blank=True)
-    operative_goal = OperativeGoalRefSerializer(read_only=True)
-    carried_over_from = serializers.IntegerField(
-        source="carried_over_from_id", read_only=True, allow_null=True
-    )
-
-    class Meta:
-        model = GoalAgreement
-        fields = [
-            "id",
-            "cycle",
-            "department",
-            "operative_goal",
-            "state",
-            "state_label",
-            "outcome",
-            *AGREEMENT_FIELDS,
-            "carried_over_from",
-            "updated_at",
-        ]
-        read_only_fields = fields
-
-
-def _text(label: Any) -> serializers.CharField:
+def content_text_field(label: Any) -> serializers.CharField:
     return serializers.CharField(
         required=False,
         allow_blank=True,
@@ -143,7 +92,7 @@ def _text(label: Any) -> serializers.CharField:
     )
 
 
-class _ContentUpdateSerializer(InputSerializer):
+class ContentUpdateSerializer(InputSerializer):
     expected_updated_at = serializers.DateTimeField(
         required=False,
         allow_null=True,
@@ -151,28 +100,6 @@ class _ContentUpdateSerializer(InputSerializer):
             "Der Stand („updated_at“), den Sie bearbeitet haben; wurde der Inhalt inzwischen "
             "geändert, wird nichts gespeichert (409)."
         ),
-    )
-
-
-class SummaryUpdateSerializer(_ContentUpdateSerializer):
-    summary = _text(_("Text"))
-
-
-class AgreementUpdateSerializer(_ContentUpdateSerializer):
-    balance = _text(GoalAgreement._meta.get_field("balance").verbose_name)
-    effects = _text(GoalAgreement._meta.get_field("effects").verbose_name)
-    programmes = _text(GoalAgreement._meta.get_field("programmes").verbose_name)
-    processes = _text(GoalAgreement._meta.get_field("processes").verbose_name)
-    resources = _text(GoalAgreement._meta.get_field("resources").verbose_name)
-
-
-class AgreementProposeSerializer(InputSerializer):
-    cycle = serializers.IntegerField(min_value=1, max_value=MAX_ID, label=_("Planungszyklus"))
-    operative_goal = serializers.IntegerField(
-        min_value=1, max_value=MAX_ID, label=_("Operatives Ziel")
-    )
-    department = serializers.IntegerField(
-        min_value=1, max_value=MAX_ID, label=_("Organisationseinheit")
     )
 
 

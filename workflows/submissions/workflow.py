@@ -66,7 +66,7 @@ def register() -> None:
             api_prefix="reviews",
             api_basename="department-review",
             api_name="Review",
-            api_viewset="workflows.api.views.ReviewViewSet",
+            api_viewset="workflows.submissions.api.ReviewViewSet",
         )
     )
     workflow_register(
@@ -106,6 +106,6 @@ def register() -> None:
             api_prefix="plans",
             api_basename="department-plan",
             api_name="Plan",
-            api_viewset="workflows.api.views.PlanViewSet",
+            api_viewset="workflows.submissions.api.PlanViewSet",
         )
     )
