@@ -9,10 +9,7 @@ from planning_cycle.views import (
     departments,
     goals,
     roles,
-    submissions,
     tokens,
-    transitions,
-    workflow_pages,
 )
 
 urlpatterns = [
@@ -25,21 +22,6 @@ urlpatterns = [
     path("zyklen/neu/", roles.cycle_new, name="cycle_new"),
     path("zyklen/<int:pk>/", cycles.cycle_overview, name="cycle_overview"),
     path("einheiten/<int:pk>/", departments.department_detail, name="department_detail"),
-    path("zielbilanzierungen/<int:pk>/", submissions.review_detail, name="review_detail"),
-    path("zielbilanzierungen/<int:pk>/bearbeiten/", submissions.review_edit, name="review_edit"),
-    path(
-        "zielbilanzierungen/<int:pk>/kennzahlen/<int:indicator_pk>/",
-        submissions.review_indicator_actual,
-        name="review_indicator_actual",
-    ),
-    path("planungen/<int:pk>/", submissions.plan_detail, name="plan_detail"),
-    path("planungen/<int:pk>/bearbeiten/", submissions.plan_edit, name="plan_edit"),
-    path("zielvereinbarungen/<int:pk>/", submissions.agreement_detail, name="agreement_detail"),
-    path(
-        "zielvereinbarungen/<int:pk>/bearbeiten/",
-        submissions.agreement_edit,
-        name="agreement_edit",
-    ),
     path("ziele/", goals.catalog, name="goal_catalog"),
     path("ziele/operativ/<int:pk>/", goals.operative_goal_detail, name="operative_goal_detail"),
     path(
@@ -47,8 +29,7 @@ urlpatterns = [
         goals.operative_goal_propose,
         name="operative_goal_propose",
     ),
-    path("uebergang/<slug:model>/<int:pk>/", transitions.transition, name="transition"),
-    path("ablauf/<slug:slug>/<int:pk>/", workflow_pages.workflow_detail, name="workflow_detail"),
+    path("", include("workflows.urls")),
     path("konto/api-schluessel/", tokens.api_tokens, name="api_tokens"),
     path("konto/anmeldesperren/", auth.login_lockouts, name="login_lockouts"),
     path("rollen/", roles.roles, name="roles"),

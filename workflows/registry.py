@@ -83,6 +83,9 @@ class Workflow:
     edit_url_name: str = ""
     edit_form: str = ""
     template: str = ""
+    # What only this workflow's page shows (dotted path):
+    # page_context(request, obj, *, visible, editable, extra) -> dict.
+    page_context: str = ""
     # After a transition the web reloads the whole page instead of the object's panel.
     reload_after_transition: bool = False
     # The API: /api/v1/<api_prefix>/ with a viewset of its own (dotted path), or the

@@ -62,7 +62,9 @@ WSGI_APPLICATION = "planning_cycle.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "templates"],
+        # The project's templates, then each workflow package's own (the engine's are in
+        # the workflows app, found by APP_DIRS).
+        "DIRS": [BASE_DIR / "templates", *sorted(BASE_DIR.glob("workflows/*/templates"))],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [

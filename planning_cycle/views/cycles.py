@@ -13,11 +13,10 @@ from planning_cycle.selectors.cycles import (
     cycles_of_body,
 )
 from planning_cycle.web import body_id, member_view, request_checker
+from workflows.panels import panel_for
 from workflows.selectors import NextPhase, cycle_next_phase, state_view
 from workflows.services.transitions import TransitionOption
 from workflows.submissions.selectors import cycle_department_rows
-
-from .panels import panel_for
 
 
 @member_view

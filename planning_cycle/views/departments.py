@@ -15,9 +15,8 @@ from planning_cycle.selectors.cycles import (
     departments_of_body,
 )
 from planning_cycle.web import body_id, member_view
+from workflows.panels import panels_for
 from workflows.submissions.selectors import department_cycle
-
-from .panels import panels_for
 
 
 @member_view

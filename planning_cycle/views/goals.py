@@ -9,7 +9,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from planning_cycle.forms import AgreementProposeForm
 from planning_cycle.models import Department, OperativeGoal, PlanningCycle
 from planning_cycle.selectors.cycles import cycle_current, departments_of_body
 from planning_cycle.selectors.goals import (
@@ -18,6 +17,7 @@ from planning_cycle.selectors.goals import (
     visions_of_body,
 )
 from planning_cycle.web import body_id, member_view, request_checker
+from workflows.agreements.forms import AgreementProposeForm
 from workflows.agreements.selectors import operative_goal_agreements
 from workflows.agreements.services import agreement_propose, may_propose
 from workflows.selectors import state_view

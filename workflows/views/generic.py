@@ -6,10 +6,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from planning_cycle.web import member_view
+from workflows.panels import panel_for
 from workflows.registry import UnknownWorkflow, workflow_by_slug
 from workflows.web import object_url, workflow_queryset
-
-from .panels import panel_for
 
 
 @member_view

@@ -12,12 +12,11 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from planning_cycle.web import member_view, request_checker, safe_next
+from workflows.panels import HEADING_LEVELS, panel_for
 from workflows.registry import UnknownWorkflow, workflow_by_slug
 from workflows.selectors import state_label, state_of, transition_label
 from workflows.services.transitions import TransitionError, transition_fire
 from workflows.web import object_url, workflow_queryset
-
-from .panels import HEADING_LEVELS, panel_for
 
 
 class TransitionForm(forms.Form):

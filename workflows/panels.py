@@ -23,7 +23,7 @@ SUBMIT = "submit"
 
 @dataclass
 class Panel:
-    """What templates/workflows/_panel.html renders for one object."""
+    """What workflows/_panel.html renders for one object."""
 
     item: WorkflowItem
     next: str

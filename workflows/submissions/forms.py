@@ -1,0 +1,31 @@
+"""Forms of the review and plan pages: their text and the review's indicator actuals."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.formats import sanitize_separators
+from django.utils.translation import gettext_lazy as _
+
+from workflows.forms import ContentForm, content_text_field
+
+
+class ReviewEditForm(ContentForm):
+    summary = content_text_field(
+        _("Bilanz"), _("Was wurde im vergangenen Jahr erreicht, was nicht, und warum?")
+    )
+
+
+class PlanEditForm(ContentForm):
+    summary = content_text_field(
+        _("Planung"), _("Ziele, Maßnahmen, Kennzahlen und Budget des kommenden Jahres.")
+    )
+
+
+class IndicatorActualForm(forms.Form):
+    """One actual value; the localised decimal separator is accepted (48,5 or 48.5)."""
+
+    value = forms.CharField(label=_("Istwert"), required=False, max_length=40)
+
+    def clean_value(self) -> str:
+        raw = str(self.cleaned_data.get("value") or "").strip().replace(" ", "")
+        return str(sanitize_separators(raw)) if raw else ""

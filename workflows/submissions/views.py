@@ -1,0 +1,157 @@
+"""The pages of a department's goal review and plan: text, submit and indicator actuals."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.formats import get_format
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from planning_cycle.selectors.indicators import (
+    IndicatorRow,
+    department_indicator_rows,
+    department_indicators,
+)
+from planning_cycle.web import member_view, request_checker
+from workflows.models import DepartmentPlan, DepartmentReview
+from workflows.services.content import ContentError
+from workflows.views.content import content_detail, content_edit, content_page
+from workflows.web import object_url, workflow_queryset
+
+from .forms import IndicatorActualForm
+from .indicators import indicator_actual_set
+
+
+@dataclass
+class IndicatorEntry:
+    """A row of the review's indicator table with its input (and error, after a refusal)."""
+
+    row: IndicatorRow
+    value: str
+    error: str = ""
+
+
+def input_value(value: Decimal | None) -> str:
+    """Format a stored value for an input field: no exponent, no trailing zeros."""
+    if value is None:
+        return ""
+    text = format(value.normalize(), "f")
+    return text.replace(".", str(get_format("DECIMAL_SEPARATOR")))
+
+
+def review_page_context(
+    request: HttpRequest,
+    review: DepartmentReview,
+    *,
+    visible: bool,
+    editable: bool,
+    extra: Mapping[str, Any],
+) -> dict[str, Any]:
+    """Add the department's indicators with their actuals of the reviewed year."""
+    if not visible:
+        return {}
+    year = review.cycle.year - 1
+    rows = department_indicator_rows(
+        body_id=review.body_id, department_id=review.department_id, year=year
+    )
+    entries = [IndicatorEntry(row=row, value=input_value(row.actual)) for row in rows]
+    refused = extra.get("indicator_input")
+    if refused is not None:
+        pk, raw, message = refused
+        for entry in entries:
+            if entry.row.indicator.pk == pk:
+                entry.value, entry.error = raw, message
+    return {
+        "indicator_year": year,
+        "indicator_entries": entries,
+        "indicators_editable": editable,
+    }
+
+
+def plan_page_context(
+    request: HttpRequest,
+    plan: DepartmentPlan,
+    *,
+    visible: bool,
+    editable: bool,
+    extra: Mapping[str, Any],
+) -> dict[str, Any]:
+    """A plan's page shows nothing beyond its text (budgets come with the budget link)."""
+    return {}
+
+
+@member_view
+def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """Show a department's goal review (and its edit form to those who may edit it now)."""
+    return content_detail(request, DepartmentReview, pk)
+
+
+@member_view
+def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """Show a department's goal and budget plan."""
+    return content_detail(request, DepartmentPlan, pk)
+
+
+@require_POST
+@member_view
+def review_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Save a goal review's text (and submit it, with "Speichern und einreichen")."""
+    return content_edit(request, DepartmentReview, pk)
+
+
+@require_POST
+@member_view
+def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Save a plan's text (and submit it)."""
+    return content_edit(request, DepartmentPlan, pk)
+
+
+@require_POST
+@member_view
+def review_indicator_actual(request: HttpRequest, pk: int, indicator_pk: int) -> HttpResponse:
+    """Save the actual value of one of the review department's indicators for the past year."""
+    review = get_object_or_404(workflow_queryset(DepartmentReview, request), pk=pk)
+    indicator = (
+        department_indicators(body_id=review.body_id, department_id=review.department_id)
+        .filter(pk=indicator_pk)
+        .first()
+    )
+    if indicator is None:
+        raise Http404
+    form = IndicatorActualForm(request.POST)
+    raw = str(request.POST.get("value", ""))
+    if not form.is_valid():
+        message = " ".join(str(e) for e in form.errors.get("value", []))
+        return content_page(
+            request, review, extra={"indicator_input": (indicator.pk, raw, message)}, status=400
+        )
+    year = review.cycle.year - 1
+    try:
+        stored = indicator_actual_set(
+            acting_user=request.user,  # type: ignore[arg-type]
+            indicator=indicator,
+            year=year,
+            value=form.cleaned_data["value"],
+            checker=request_checker(request),
+        )
+    except ContentError as exc:
+        current = workflow_queryset(DepartmentReview, request).get(pk=pk)
+        return content_page(
+            request,
+            current,
+            extra={"indicator_input": (indicator.pk, raw, exc.message)},
+            status=exc.status,
+        )
+    if stored is None:
+        text = _("Istwert %(year)s für „%(indicator)s“ entfernt.")
+    else:
+        text = _("Istwert %(year)s für „%(indicator)s“ gespeichert.")
+    messages.success(request, text % {"year": year, "indicator": indicator.name})
+    return redirect(f"{object_url(review)}#kennzahlen")

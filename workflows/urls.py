@@ -1,0 +1,12 @@
+"""Addresses of the engine's pages and of every workflow package's pages."""
+
+from django.urls import include, path
+
+from workflows.views import generic, transitions
+
+urlpatterns = [
+    path("uebergang/<slug:model>/<int:pk>/", transitions.transition, name="transition"),
+    path("ablauf/<slug:slug>/<int:pk>/", generic.workflow_detail, name="workflow_detail"),
+    path("", include("workflows.submissions.urls")),
+    path("", include("workflows.agreements.urls")),
+]
