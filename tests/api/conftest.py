@@ -9,11 +9,9 @@ from django.utils import translation
 
 from planning_cycle.models import TokenScope, User
 from planning_cycle.services.tokens import api_token_create
+from tests.support.api import bearer
 
-
-def bearer(secret: str) -> dict[str, str]:
-    """The test client's keyword arguments for `Authorization: Bearer <secret>`."""
-    return {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
+__all__ = ["bearer"]
 
 
 @pytest.fixture

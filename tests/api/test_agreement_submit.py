@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from tests.conftest import World
-from tests.workflows.helpers import agreement, current_state, operative_goal
+from tests.support.workflows import agreement, current_state, operative_goal
+from tests.support.world import World
 from workflows.models import TransitionLog
 
 pytestmark = pytest.mark.django_db

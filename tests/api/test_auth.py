@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from planning_cycle.models import ApiToken, TokenScope
 from planning_cycle.services.tokens import TokenError, api_token_create, api_token_revoke
-from tests.conftest import World, build_world
+from tests.support.world import World, build_world
 
 PROBLEM = "application/problem+json"
 

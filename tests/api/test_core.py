@@ -31,7 +31,7 @@ from planning_cycle.models import (
 from planning_cycle.services.audit import SYSTEM
 from planning_cycle.services.cycles import cycle_create
 from planning_cycle.services.tokens import api_token_create
-from tests.conftest import World, build_world
+from tests.support.world import World, build_world
 
 LIST_ENDPOINTS = (
     "bodies",

@@ -10,8 +10,8 @@ from django.test import Client
 
 from planning_cycle.models import Indicator, IndicatorValue, Product, TokenScope, ValueKind
 from planning_cycle.services.tokens import api_token_create
-from tests.conftest import World, build_world
-from tests.workflows.helpers import operative_goal, walk
+from tests.support.workflows import operative_goal, walk
+from tests.support.world import World, build_world
 from workflows.models import DepartmentReview
 
 PROBLEM = "application/problem+json"

@@ -22,9 +22,9 @@ from notifications.models import (
 from notifications.services.deadlines import end_of_day
 from planning_cycle.models import TokenScope, User
 from planning_cycle.services.tokens import api_token_create
-from tests.conftest import World, build_world
-from tests.notifications.factories import DeadlineFactory, NotificationFactory
-from tests.workflows.helpers import walk
+from tests.support.notifications import DeadlineFactory, NotificationFactory
+from tests.support.workflows import walk
+from tests.support.world import World, build_world
 from workflows.models import DepartmentReview
 
 pytestmark = pytest.mark.django_db

@@ -37,10 +37,10 @@ from planning_cycle.models import (
     StrategicGoal,
 )
 from tests.api.test_core import add_rows
-from tests.conftest import World
-from tests.factories import cycle_for
-from tests.notifications.factories import DeadlineFactory, NotificationFactory
-from tests.workflows.helpers import agreement, operative_goal, walk
+from tests.support.factories import cycle_for
+from tests.support.notifications import DeadlineFactory, NotificationFactory
+from tests.support.workflows import agreement, operative_goal, walk
+from tests.support.world import World
 from workflows.models import DepartmentPlan, DepartmentReview, GoalAgreement
 
 pytestmark = pytest.mark.django_db

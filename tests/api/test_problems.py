@@ -8,8 +8,8 @@ import pytest
 from django.test import Client, RequestFactory
 
 from planning_cycle.api.errors import problem_exception_handler
-from tests.api.conftest import bearer
-from tests.conftest import World
+from tests.support.api import bearer
+from tests.support.world import World
 
 PROBLEM = "application/problem+json"
 

@@ -14,7 +14,7 @@ from django.test import Client
 from django.utils import translation
 
 from planning_cycle.api.ids import MAX_ID
-from tests.conftest import World
+from tests.support.world import World
 
 pytestmark = pytest.mark.django_db
 

@@ -9,8 +9,8 @@ from django.core.cache import cache
 from django.test import Client
 
 from planning_cycle.api.throttling import TokenRateThrottle
-from tests.api.conftest import bearer
-from tests.conftest import World
+from tests.support.api import bearer
+from tests.support.world import World
 
 PROBLEM = "application/problem+json"
 

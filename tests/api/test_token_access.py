@@ -15,8 +15,8 @@ from planning_cycle.services.tokens import (
     api_token_create,
     api_token_revoke,
 )
-from tests.conftest import World
-from tests.factories import UserFactory
+from tests.support.factories import UserFactory
+from tests.support.world import World
 
 TOKENS = "/api/v1/tokens/"
 PAGE = "/konto/api-schluessel/"

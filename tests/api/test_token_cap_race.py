@@ -16,7 +16,7 @@ from django.test import Client
 
 from planning_cycle.models import ApiToken, TokenScope
 from planning_cycle.services.tokens import api_token_create
-from tests.conftest import World, build_world
+from tests.support.world import World, build_world
 from tests.workflows.conftest import _in_ci, _postgres_missing
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]

@@ -22,8 +22,8 @@ from django.utils import translation
 from planning_cycle.access import permission_checker
 from planning_cycle.models import OperativeGoal, PlanningCycle, Role, TokenScope, User
 from planning_cycle.services.tokens import api_token_create
-from tests.conftest import World, build_world
-from tests.workflows.helpers import agreement, current_state, operative_goal, walk
+from tests.support.workflows import agreement, current_state, operative_goal, walk
+from tests.support.world import World, build_world
 from tests.workflows.test_permission_matrix import EXPECTED
 from workflows.models import DepartmentPlan, DepartmentReview, GoalAgreement, TransitionLog
 from workflows.services.transitions import transitions_available

@@ -18,10 +18,10 @@ from django.db import connection
 from django.test import Client
 
 from planning_cycle.models import Role, User
-from tests.conftest import World, build_world
-from tests.factories import user_with_role
+from tests.support.factories import user_with_role
+from tests.support.workflows import agreement, current_state, operative_goal, walk
+from tests.support.world import World, build_world
 from tests.workflows.conftest import _in_ci, _postgres_missing
-from tests.workflows.helpers import agreement, current_state, operative_goal, walk
 from tests.workflows.test_concurrency import TIMEOUT, lingering_lock_holder
 from workflows.models import GoalAgreement, TransitionLog
 

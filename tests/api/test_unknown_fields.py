@@ -25,9 +25,9 @@ from django.utils import timezone, translation
 from notifications.models import Deadline, DeadlineState, TaskKind
 from planning_cycle.models import ApiToken, Indicator, TokenScope, User
 from planning_cycle.services.tokens import api_token_create
-from tests.conftest import World
-from tests.notifications.factories import NotificationFactory
-from tests.workflows.helpers import agreement, operative_goal
+from tests.support.notifications import NotificationFactory
+from tests.support.workflows import agreement, operative_goal
+from tests.support.world import World
 from workflows.models import DepartmentPlan, DepartmentReview, GoalAgreement, TransitionLog
 
 pytestmark = pytest.mark.django_db

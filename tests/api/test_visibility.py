@@ -14,8 +14,8 @@ import pytest
 from django.db import models
 from django.test import Client
 
-from tests.conftest import World, build_world
-from tests.workflows.helpers import agreement, current_state, operative_goal, walk
+from tests.support.workflows import agreement, current_state, operative_goal, walk
+from tests.support.world import World, build_world
 from workflows.models import DepartmentPlan, DepartmentReview, TransitionLog
 
 pytestmark = pytest.mark.django_db

@@ -13,9 +13,9 @@ from django.utils import translation
 
 from planning_cycle.models import Role, TokenScope, User
 from planning_cycle.services.tokens import api_token_create
-from tests.conftest import World, build_world
-from tests.factories import cycle_for, user_with_role
-from tests.workflows.helpers import agreement, current_state, operative_goal, walk
+from tests.support.factories import cycle_for, user_with_role
+from tests.support.workflows import agreement, current_state, operative_goal, walk
+from tests.support.world import World, build_world
 from workflows.models import DepartmentPlan, DepartmentReview, GoalAgreement
 
 pytestmark = pytest.mark.django_db

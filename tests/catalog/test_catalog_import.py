@@ -34,7 +34,7 @@ from planning_cycle.models import (
     ValueKind,
 )
 from planning_cycle.services.cycles import body_calendar
-from tests.factories import UserFactory, user_with_role
+from tests.support.factories import UserFactory, user_with_role
 
 CATALOGS = Path(settings.BASE_DIR) / "catalogs"
 PEINE = CATALOGS / "landkreis-peine.yaml"

@@ -46,7 +46,7 @@ from django.utils import timezone
 from notifications.models import EmailState, Notification
 from notifications.services.notify import EMAIL_TOPIC
 from notifications.services.sweep import deadline_sweep
-from tests.conftest import World
+from tests.support.world import World
 from workflows.models import DepartmentReview, OutboxMessage
 from workflows.services.transitions import transition_fire
 

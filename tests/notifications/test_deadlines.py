@@ -27,8 +27,8 @@ from notifications.services.deadlines import (
     end_of_day,
 )
 from planning_cycle.models import Phase, PlanningCycle, Role
-from tests.conftest import World
-from tests.workflows.helpers import operative_goal, walk
+from tests.support.workflows import operative_goal, walk
+from tests.support.world import World
 from workflows.agreements.services import agreement_propose
 from workflows.models import DepartmentReview, GoalAgreement
 from workflows.services.transitions import TransitionBlocked, transition_fire
@@ -277,7 +277,7 @@ def test_an_overdue_deadline_cannot_be_extended_into_the_past(world: World) -> N
 
 
 def test_management_of_another_body_cannot_extend(world: World) -> None:
-    from tests.conftest import build_world
+    from tests.support.world import build_world
 
     other = build_world(key="andere-kommune")
     [deadline] = open_deadlines(review(world))

@@ -32,7 +32,7 @@ from notifications.services.notify import (
 )
 from notifications.services.outbox import Outcome, outbox_deliver, outbox_process
 from planning_cycle.models import Department, User
-from tests.conftest import World, build_world
+from tests.support.world import World, build_world
 from workflows.models import DepartmentReview, OutboxMessage
 from workflows.services.rows import OUTBOX_TOPIC
 from workflows.services.transitions import transition_fire
@@ -281,7 +281,7 @@ def test_task_notify_query_count_does_not_grow_with_recipients(world: World) -> 
     from django.test.utils import CaptureQueriesContext
 
     from planning_cycle.models import Role
-    from tests.factories import user_with_role
+    from tests.support.factories import user_with_role
 
     # FD 31: head and editor plus three more editors; FD 32: its head only.
     for _ in range(3):

@@ -22,7 +22,7 @@ from notifications.models import (
 from notifications.services.delivery import digests_create
 from notifications.services.outbox import outbox_process
 from planning_cycle.models import Department
-from tests.conftest import World, build_world
+from tests.support.world import World, build_world
 from workflows.models import DepartmentReview, OutboxMessage
 from workflows.services.transitions import transition_fire
 

@@ -25,7 +25,7 @@ from notifications.services.notify import (
     notifications_insert,
 )
 from planning_cycle.models import User
-from tests.conftest import World
+from tests.support.world import World
 from workflows.models import OutboxMessage
 
 NOW = dt.datetime(2026, 4, 29, 8, tzinfo=ZoneInfo("Europe/Berlin"))

@@ -32,8 +32,8 @@ from notifications.services.outbox import (
 from notifications.tasks import outbox_dispatch
 from planning_cycle import celery_app
 from planning_cycle.models import Body
-from tests.conftest import World, build_world
-from tests.factories import BodyFactory
+from tests.support.factories import BodyFactory
+from tests.support.world import World, build_world
 from workflows.models import OutboxMessage
 from workflows.services.rows import OUTBOX_TOPIC
 from workflows.services.transitions import transition_fire

@@ -27,11 +27,10 @@ from notifications.services.deadlines import deadline_extend, end_of_day
 from notifications.services.notify import EMAIL_TOPIC
 from notifications.services.sweep import SweepResult, deadline_sweep
 from planning_cycle.models import Department, User
-from tests.conftest import World, build_world
+from tests.support.notifications import DeadlineFactory, ReminderPolicyFactory
+from tests.support.world import World, build_world
 from workflows.models import DepartmentReview, OutboxMessage
 from workflows.services.transitions import transition_fire
-
-from .factories import DeadlineFactory, ReminderPolicyFactory
 
 BERLIN = ZoneInfo("Europe/Berlin")
 

@@ -18,10 +18,10 @@ from notifications.emails import notification_email
 from notifications.models import Deadline, Notification, TaskKind
 from notifications.services.deadlines import deadlines_open_for
 from notifications.services.inbox import calendar_feed_create
-from tests.conftest import World
-from tests.notifications.factories import DeadlineFactory, NotificationFactory
-from tests.web.conftest import review_of
-from tests.workflows.helpers import agreement, operative_goal
+from tests.support.notifications import DeadlineFactory, NotificationFactory
+from tests.support.web import review_of
+from tests.support.workflows import agreement, operative_goal
+from tests.support.world import World
 from workflows.models import DepartmentReview
 
 pytestmark = pytest.mark.django_db

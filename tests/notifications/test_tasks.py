@@ -10,7 +10,7 @@ import time_machine
 
 from notifications import tasks
 from notifications.models import Deadline, Reminder
-from tests.conftest import build_world
+from tests.support.world import build_world
 
 BERLIN = zoneinfo.ZoneInfo("Europe/Berlin")
 OPENED = dt.datetime(2026, 4, 20, 10, 0, tzinfo=BERLIN)

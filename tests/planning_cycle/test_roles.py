@@ -38,8 +38,8 @@ from planning_cycle.services.roles import (
     role_permissions_sync,
     role_revoke,
 )
-from tests.conftest import World, build_world
-from tests.factories import UserFactory, user_with_role
+from tests.support.factories import UserFactory, user_with_role
+from tests.support.world import World, build_world
 from workflows.models import DepartmentReview
 
 pytestmark = pytest.mark.django_db

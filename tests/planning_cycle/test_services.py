@@ -24,8 +24,8 @@ from planning_cycle.permissions import (
 from planning_cycle.services.audit import SYSTEM
 from planning_cycle.services.cycles import CycleError, cycle_create, cycle_get_or_create_next
 from planning_cycle.services.roles import RoleError, role_assign, role_revoke
-from tests.conftest import World
-from tests.factories import BodyFactory, DepartmentFactory, UserFactory
+from tests.support.factories import BodyFactory, DepartmentFactory, UserFactory
+from tests.support.world import World
 from workflows.models import DepartmentPlan, DepartmentReview
 
 pytestmark = pytest.mark.django_db

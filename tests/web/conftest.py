@@ -1,5 +1,7 @@
 """Fixtures of the web tests: logged-in clients and a small goal catalog with agreements."""
 
+# ROLES and review_of live in tests.support.web; imported here for the fixtures.
+
 from __future__ import annotations
 
 import datetime as dt
@@ -21,18 +23,8 @@ from planning_cycle.models import (
     User,
     ValueKind,
 )
-from tests.conftest import World
-from workflows.models import DepartmentReview, GoalAgreement
-
-ROLES = (
-    "management",
-    "strategy_unit",
-    "department_head",
-    "department_editor",
-    "committee_secretary",
-    "council_member",
-    "external_stakeholder",
-)
+from tests.support.world import World
+from workflows.models import GoalAgreement
 
 
 @pytest.fixture
@@ -101,11 +93,6 @@ def catalog(world: World) -> dict[str, object]:
         effects="GEHEIM-FREMD: Entwurf der anderen Einheit",
     )
     return {"field": field, "sgoal": sgoal, "ogoal": ogoal, "own": own, "other": other}
-
-
-def review_of(world: World, index: int = 0) -> DepartmentReview:
-    """Return the review of the world's department at index in its cycle."""
-    return DepartmentReview.objects.get(cycle=world.cycle, department=world.departments[index])
 
 
 @pytest.fixture(scope="session")

@@ -6,8 +6,8 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
-from tests.factories import UserFactory
-from tests.web.conftest import review_of
+from tests.support.factories import UserFactory
+from tests.support.web import review_of
 from workflows.models import OutboxMessage, ReviewState, TransitionLog
 from workflows.services.transitions import transition_fire
 
@@ -113,7 +113,7 @@ def test_admin_action_fires_through_the_transition_service(world, client_for):
 def test_staff_of_a_body_sees_only_their_body(world, client_for):
     from django.contrib.auth.models import Permission
 
-    from tests.conftest import build_world
+    from tests.support.world import build_world
 
     other = build_world(key="andere-kommune")
     staff = world.users["strategy_unit"]

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from planning_cycle.models import ApiToken, TokenScope
 from planning_cycle.services.tokens import api_token_create
-from tests.conftest import World, build_world
+from tests.support.world import World, build_world
 
 URL = "/konto/api-schluessel/"
 SECRET = re.compile(r'id="neuer-schluessel" value="(pc_[A-Za-z0-9_-]+)"')

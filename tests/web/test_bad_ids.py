@@ -6,7 +6,7 @@ import pytest
 
 from planning_cycle.models import ApiToken, TokenScope
 from planning_cycle.services.tokens import api_token_create
-from tests.conftest import World
+from tests.support.world import World
 
 BAD_IDS = ["²", "٣", "\uff11", " 1", "1 ", "+1", "1_0", "-1", "0", "", "x", "9" * 30]
 TOKENS = "/konto/api-schluessel/"

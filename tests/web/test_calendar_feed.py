@@ -15,10 +15,10 @@ from notifications.models import Audience, CalendarFeed, Deadline, NotificationP
 from notifications.services.deadlines import end_of_day
 from notifications.services.inbox import calendar_feed_create, calendar_feed_revoke
 from planning_cycle.models import Phase, PhaseDeadline, PlanningCycle
-from tests.conftest import build_world
-from tests.factories import cycle_for
-from tests.notifications.factories import DeadlineFactory
-from tests.web.conftest import review_of
+from tests.support.factories import cycle_for
+from tests.support.notifications import DeadlineFactory
+from tests.support.web import review_of
+from tests.support.world import build_world
 
 SITE = "https://planung.example.de"
 BERLIN = zoneinfo.ZoneInfo("Europe/Berlin")

@@ -11,9 +11,9 @@ from django.utils import timezone
 
 from notifications.models import Audience, Deadline, DeadlineExtension, DeadlineState, TaskKind
 from notifications.services.deadlines import deadline_extend, end_of_day
-from tests.conftest import build_world
-from tests.notifications.factories import DeadlineFactory
-from tests.web.conftest import ROLES, review_of
+from tests.support.notifications import DeadlineFactory
+from tests.support.web import ROLES, review_of
+from tests.support.world import build_world
 
 URL = "/fristen/"
 

@@ -9,8 +9,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from tests.conftest import build_world
-from tests.web.conftest import ROLES
+from tests.support.web import ROLES
+from tests.support.world import build_world
 from workflows.models import OutboxMessage
 
 URL = "/benachrichtigungen/zustellung/"

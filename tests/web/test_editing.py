@@ -10,9 +10,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from planning_cycle.models import Indicator, IndicatorValue, OperativeGoal, ValueKind
-from tests.conftest import build_world
-from tests.web.conftest import review_of
-from tests.workflows.helpers import walk
+from tests.support.web import review_of
+from tests.support.workflows import walk
+from tests.support.world import build_world
 from workflows.models import DepartmentPlan, DepartmentReview, GoalAgreement, TransitionLog
 
 

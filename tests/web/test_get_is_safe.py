@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from planning_cycle.models import PlanningCycle
-from tests.web.conftest import ROLES, review_of
+from tests.support.web import ROLES, review_of
 from workflows.models import (
     DepartmentPlan,
     DepartmentReview,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.web.conftest import review_of
+from tests.support.web import review_of
 
 pytestmark = pytest.mark.usefixtures("english_messages")
 

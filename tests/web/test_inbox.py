@@ -23,9 +23,9 @@ from notifications.models import (
     TaskKind,
 )
 from notifications.selectors import deadlines_for_user
-from tests.conftest import build_world
-from tests.notifications.factories import DeadlineFactory, NotificationFactory
-from tests.web.conftest import ROLES, review_of
+from tests.support.notifications import DeadlineFactory, NotificationFactory
+from tests.support.web import ROLES, review_of
+from tests.support.world import build_world
 from workflows.models import OutboxMessage
 
 HTMX = {"HTTP_HX_REQUEST": "true"}

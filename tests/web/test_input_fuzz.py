@@ -23,8 +23,8 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from planning_cycle.models import PlanningCycle, User
-from tests.conftest import World, build_world
-from tests.web.conftest import ROLES
+from tests.support.web import ROLES
+from tests.support.world import World, build_world
 from workflows.models import DepartmentPlan, DepartmentReview, GoalAgreement, TransitionLog
 from workflows.registry import workflows
 from workflows.services.transitions import (

@@ -8,8 +8,8 @@ from django.test import Client, override_settings
 
 from planning_cycle.models import Role, User
 from planning_cycle.services.lockouts import LockoutError, login_lockout_release
-from tests.conftest import World, build_world
-from tests.factories import user_with_role
+from tests.support.factories import user_with_role
+from tests.support.world import World, build_world
 
 LOGIN = "/anmelden/"
 LOCKOUTS = "/konto/anmeldesperren/"

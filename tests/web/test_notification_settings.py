@@ -8,7 +8,7 @@ import re
 import pytest
 
 from notifications.models import CalendarFeed, EmailMode, NotificationPreference
-from tests.conftest import build_world
+from tests.support.world import build_world
 
 URL = "/benachrichtigungen/einstellungen/"
 CREATE = "/benachrichtigungen/einstellungen/kalender/"

@@ -15,7 +15,7 @@ from django.test import Client
 
 from planning_cycle.management.commands.seed_demo import DEMO_PHASE_DAYS, PASSWORD
 from planning_cycle.models import Phase, PlanningCycle, User
-from tests.conftest import World, build_world
+from tests.support.world import World, build_world
 
 BERLIN = ZoneInfo("Europe/Berlin")
 # The test world's cycle follows the default calendar: its goal review ends on 30 April 2026.

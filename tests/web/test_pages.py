@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.web.conftest import ROLES, review_of
+from tests.support.web import ROLES, review_of
 from workflows.models import DepartmentPlan, DepartmentReview
 
 OWN_SECRET = "BILANZ-EIGEN-FD31"
@@ -198,7 +198,7 @@ def test_department_page_with_unknown_cycle_is_404(world, client_for):
 
 
 def test_home_without_open_cycle(db, client_for):
-    from tests.conftest import build_world
+    from tests.support.world import build_world
     from workflows.models import TransitionLog
 
     other = build_world(key="ohne-zyklus", departments=2)

@@ -6,8 +6,8 @@ import pytest
 from django.contrib.admin.models import LogEntry
 from django.urls import reverse
 
-from tests.factories import DepartmentFactory, UserFactory
-from tests.workflows.helpers import operative_goal
+from tests.support.factories import DepartmentFactory, UserFactory
+from tests.support.workflows import operative_goal
 from workflows import admin as workflows_admin
 from workflows.models import AgreementState, GoalAgreement
 from workflows.services.content import ContentError

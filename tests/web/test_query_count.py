@@ -6,8 +6,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from tests.conftest import build_world
-from tests.workflows.helpers import ANSWERS
+from tests.support.workflows import ANSWERS
+from tests.support.world import build_world
 from workflows.models import DepartmentReview
 from workflows.services.transitions import transition_fire
 

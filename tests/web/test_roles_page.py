@@ -6,8 +6,8 @@ import pytest
 from guardian.shortcuts import get_perms
 
 from planning_cycle.models import AuditAction, AuditEntry, PlanningCycle, Role, RoleAssignment
-from tests.conftest import World, build_world
-from tests.factories import UserFactory
+from tests.support.factories import UserFactory
+from tests.support.world import World, build_world
 from workflows.models import DepartmentReview
 
 pytestmark = pytest.mark.django_db
@@ -226,7 +226,7 @@ def test_the_roles_page_costs_the_same_queries_for_more_people(world: World, man
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from tests.factories import user_with_role
+    from tests.support.factories import user_with_role
 
     def queries() -> int:
         management.get("/rollen/")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import build_world
-from tests.web.conftest import review_of
+from tests.support.web import review_of
+from tests.support.world import build_world
 from workflows.models import DepartmentPlan, ReviewState, TransitionLog
 
 
@@ -65,7 +65,7 @@ def test_other_bodys_objects_cannot_be_transitioned(world, foreign, client_for):
 
 
 def test_user_without_body_sees_a_notice(db, client_for):
-    from tests.factories import UserFactory
+    from tests.support.factories import UserFactory
 
     user = UserFactory(body=None)
     response = client_for(user).get("/")

@@ -13,9 +13,9 @@ import pytest
 from django.test import Client
 
 from planning_cycle.models import Phase
-from tests.conftest import World
-from tests.web.conftest import review_of
-from tests.workflows.helpers import walk
+from tests.support.web import review_of
+from tests.support.workflows import walk
+from tests.support.world import World
 from workflows.models import DepartmentReview, GoalAgreement, TransitionLog
 
 HTMX = {"HTTP_HX_REQUEST": "true"}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib.messages import get_messages
 
 from planning_cycle.models import Phase, PlanningCycle
-from tests.web.conftest import review_of
+from tests.support.web import review_of
 from workflows.models import DepartmentReview, OutboxMessage, ReviewState, TransitionLog
 
 HTMX = {"HTTP_HX_REQUEST": "true"}

@@ -10,13 +10,12 @@ from __future__ import annotations
 import pytest
 
 from planning_cycle.models import Phase
-from tests.conftest import World, build_world
-from tests.factories import DepartmentFactory, UserFactory
+from tests.support.factories import DepartmentFactory, UserFactory
+from tests.support.workflows import operative_goal, walk
+from tests.support.world import World, build_world
 from workflows.agreements.services import agreement_propose
 from workflows.models import AgreementState, GoalAgreement, TransitionLog
 from workflows.services.content import ContentError
-
-from .helpers import operative_goal, walk
 
 pytestmark = pytest.mark.django_db
 

@@ -10,15 +10,14 @@ import pytest
 from django.utils import translation
 
 from planning_cycle.access import permission_checker
-from tests.conftest import World
+from tests.support.workflows import agreement, current_state, operative_goal
+from tests.support.world import World
 from workflows.models import AgreementState, TransitionLog
 from workflows.services.transitions import (
     TransitionBlocked,
     transition_fire,
     transitions_available,
 )
-
-from .helpers import agreement, current_state, operative_goal
 
 pytestmark = pytest.mark.django_db
 

@@ -23,8 +23,8 @@ from django.db.models import QuerySet
 
 from planning_cycle.access import permission_checker
 from planning_cycle.models import Role, User
-from tests.conftest import World, build_world
-from tests.factories import cycle_for, user_with_role
+from tests.support.factories import cycle_for, user_with_role
+from tests.support.world import World, build_world
 from workflows.models import DepartmentReview, OutboxMessage, ReviewState, TransitionLog
 from workflows.services import rows
 from workflows.services import transitions as service

@@ -17,7 +17,8 @@ from planning_cycle.models import (
     Product,
     ValueKind,
 )
-from tests.conftest import World, build_world
+from tests.support.workflows import agreement, operative_goal, walk
+from tests.support.world import World, build_world
 from workflows.agreements.services import agreement_update
 from workflows.models import (
     DepartmentPlan,
@@ -30,8 +31,6 @@ from workflows.selectors import state_label
 from workflows.services.content import TEXT_MAX_LENGTH, ContentError
 from workflows.submissions.indicators import indicator_actual_set
 from workflows.submissions.services import plan_update, review_update
-
-from .helpers import agreement, operative_goal, walk
 
 pytestmark = pytest.mark.django_db
 

@@ -18,11 +18,10 @@ from django.test import Client
 
 from planning_cycle.access import permission_checker
 from planning_cycle.models import OperativeGoal, User
-from tests.conftest import World, build_world
+from tests.support.workflows import WALK_COMMENT, agreement, operative_goal, walk
+from tests.support.world import World, build_world
 from workflows.models import DepartmentPlan, DepartmentReview
 from workflows.selectors import workflow_item
-
-from .helpers import WALK_COMMENT, agreement, operative_goal, walk
 
 pytestmark = pytest.mark.django_db
 

@@ -16,22 +16,21 @@ from django.db import models, transaction
 
 from planning_cycle.access import permission_checker
 from planning_cycle.models import OperativeGoal, Role, User
-from tests.conftest import World, build_world
-from tests.factories import BodyFactory, user_with_role
-from workflows.models import DepartmentPlan, DepartmentReview, OutboxMessage, TransitionLog
-from workflows.services.transitions import (
-    TransitionNotPermitted,
-    transition_fire,
-    transitions_available,
-)
-
-from .helpers import (
+from tests.support.factories import BodyFactory, user_with_role
+from tests.support.workflows import (
     WORKFLOW_MODELS,
     agreement,
     current_state,
     operative_goal,
     transition_edges,
     walk,
+)
+from tests.support.world import World, build_world
+from workflows.models import DepartmentPlan, DepartmentReview, OutboxMessage, TransitionLog
+from workflows.services.transitions import (
+    TransitionNotPermitted,
+    transition_fire,
+    transitions_available,
 )
 
 pytestmark = pytest.mark.django_db

@@ -18,8 +18,8 @@ from guardian.shortcuts import assign_perm
 from notifications.models import Deadline, DeadlineState
 from planning_cycle.access import permission_checker
 from planning_cycle.models import Department, User
-from tests.conftest import World, build_world
 from tests.memo.models import Memo, MemoState
+from tests.support.world import World, build_world
 from workflows.models import OutboxMessage, TransitionLog
 from workflows.registry import (
     UnknownWorkflow,

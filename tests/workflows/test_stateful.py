@@ -27,8 +27,15 @@ from hypothesis.stateful import (
 from planning_cycle.access import permission_checker
 from planning_cycle.models import Body, Phase, PlanningCycle, Role, RoleAssignment
 from planning_cycle.permissions import BODY_ROLE_PERMISSIONS, DEPARTMENT_ROLE_PERMISSIONS
-from tests.conftest import build_world
-from tests.factories import BodyFactory, user_with_role
+from tests.support.factories import BodyFactory, user_with_role
+from tests.support.workflows import (
+    agreement,
+    initial_state,
+    operative_goal,
+    transition_edges,
+    transition_names,
+)
+from tests.support.world import build_world
 from workflows.models import (
     DepartmentPlan,
     DepartmentReview,
@@ -44,8 +51,6 @@ from workflows.services.transitions import (
     state_field,
     transition_fire,
 )
-
-from .helpers import agreement, initial_state, operative_goal, transition_edges, transition_names
 
 MODELS = (PlanningCycle, DepartmentReview, DepartmentPlan, GoalAgreement)
 NAMES = {model: transition_names(model) for model in MODELS}

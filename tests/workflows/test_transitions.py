@@ -12,8 +12,9 @@ from guardian.shortcuts import assign_perm
 from planning_cycle.access import permission_checker
 from planning_cycle.models import Phase, PlanningCycle, Role, User
 from planning_cycle.models.bodies import Department
-from tests.conftest import World, build_world
-from tests.factories import BodyFactory, user_with_role
+from tests.support.factories import BodyFactory, user_with_role
+from tests.support.workflows import agreement, current_state, operative_goal, walk
+from tests.support.world import World, build_world
 from workflows.models import (
     AgreementState,
     AppendOnlyError,
@@ -33,8 +34,6 @@ from workflows.services.transitions import (
     UnknownTransition,
     transition_fire,
 )
-
-from .helpers import agreement, current_state, operative_goal, walk
 
 pytestmark = pytest.mark.django_db
 
