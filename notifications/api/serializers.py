@@ -10,6 +10,7 @@ from drf_spectacular.utils import extend_schema_field
 from guardian.core import ObjectPermissionChecker
 from rest_framework import serializers
 
+from planning_cycle.api.fields import choice_field
 from planning_cycle.api.input import InputSerializer
 from planning_cycle.models import User
 from workflows.api.serializers import CycleRefSerializer, DepartmentRefSerializer
@@ -29,21 +30,6 @@ from ..services.deadlines import (
 )
 
 LATEST_DUE_DATE = dt.date(2999, 12, 31)
-
-
-def choice_field(choices: Any, key: str, **kwargs: Any) -> Any:
-    """A choice field with its own named enum in the schema (`key` keeps it apart)."""
-    pairs = list(choices)
-    schema: dict[str, Any] = {
-        "type": "string",
-        "enum": [value for value, _label in pairs],
-        "x-spec-enum-id": key,
-        "description": "\n".join(f"* `{value}` - {label}" for value, label in pairs),
-    }
-    field_class = extend_schema_field(schema)(
-        type(f"{key.title().replace('-', '')}ChoiceField", (serializers.ChoiceField,), {})
-    )
-    return field_class(choices=pairs, **kwargs)
 
 
 def _reader(

@@ -7,11 +7,9 @@ from typing import Any
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import (
-    extend_schema_field,
-)
 from rest_framework import serializers
 
+from planning_cycle.api.fields import choice_field
 from planning_cycle.api.input import InputSerializer
 from planning_cycle.models import (
     Department,
@@ -35,24 +33,8 @@ def transition_names(model: type[models.Model]) -> list[str]:
 
 
 def state_choice_field(model: type[models.Model], key: str, **kwargs: Any) -> Any:
-    """A choice field of the model's states, one named enum per use in the schema.
-
-    Each use gets its own enum id: the same states under two property names (`state`,
-    `expected_state`) would otherwise make drf-spectacular guess a hashed name.
-    """
-    choices = list(state_field(model).choices or [])
-    schema: dict[str, Any] = {
-        "type": "string",
-        "enum": [value for value, _label in choices],
-        "x-spec-enum-id": key,
-        "description": "\n".join(f"* `{value}` - {label}" for value, label in choices),
-    }
-    if kwargs.get("allow_null"):
-        schema["nullable"] = True
-    field_class = extend_schema_field(schema)(
-        type(f"{key}ChoiceField", (serializers.ChoiceField,), {})
-    )
-    return field_class(choices=choices, **kwargs)
+    """A choice field of the model's states, one named enum per use in the schema."""
+    return choice_field(state_field(model).choices or [], key, **kwargs)
 
 
 class DepartmentRefSerializer(serializers.Serializer[Department]):

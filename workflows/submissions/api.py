@@ -22,123 +22,118 @@ from workflows.api.serializers import (
 from workflows.api.transitions import transition_actions
 from workflows.api.views import WorkflowViewSet
 from workflows.models import DepartmentPlan, DepartmentReview
+from workflows.models.submissions import DepartmentSubmission
+from workflows.services.content import content_update
 
-from .services import plan_update, review_update
-
-
-class ReviewSerializer(WorkflowSerializer):
-    state = state_choice_field(DepartmentReview, "review-state", read_only=True)
-
-    class Meta:
-        model = DepartmentReview
-        fields = ["id", "cycle", "department", "state", "state_label", "summary", "updated_at"]
-        read_only_fields = fields
-
-
-class PlanSerializer(WorkflowSerializer):
-    state = state_choice_field(DepartmentPlan, "plan-state", read_only=True)
-
-    class Meta:
-        model = DepartmentPlan
-        fields = ["id", "cycle", "department", "state", "state_label", "summary", "updated_at"]
-        read_only_fields = fields
+FIELDS = ["id", "cycle", "department", "state", "state_label", "summary", "updated_at"]
 
 
 class SummaryUpdateSerializer(ContentUpdateSerializer):
     summary = content_text_field(_("Text"))
 
 
-class ReviewFilter(WorkflowFilter):
-    state = state_filter(DepartmentReview)
-    ordering = SortFilter(model=DepartmentReview, fields=WORKFLOW_SORT)
-
-    class Meta:
-        model = DepartmentReview
-        fields = ["cycle", "department", "state"]
-
-
-class PlanFilter(WorkflowFilter):
-    state = state_filter(DepartmentPlan)
-    ordering = SortFilter(model=DepartmentPlan, fields=WORKFLOW_SORT)
-
-    class Meta:
-        model = DepartmentPlan
-        fields = ["cycle", "department", "state"]
-
-
-@extend_schema_view(
-    list=extend_schema(summary="List the goal reviews of the user's body"),
-    retrieve=extend_schema(summary="Read one goal review"),
-)
-class ReviewViewSet(WorkflowViewSet):
-    """The departments' goal reviews of the user's body."""
-
-    model = DepartmentReview
-    queryset = DepartmentReview.objects.none()
-    filterset_class = ReviewFilter
-    response_serializer = ReviewSerializer
-
-    def get_serializer_class(self) -> type[serializers.BaseSerializer[Any]]:
-        if self.action == "partial_update":
-            return SummaryUpdateSerializer
-        return ReviewSerializer
-
-    @extend_schema(
-        request=SummaryUpdateSerializer,
-        responses=ReviewSerializer,
-        summary="Write a goal review's text (draft or returned)",
+def _serializer(model: type[DepartmentSubmission], name: str) -> type[WorkflowSerializer]:
+    meta = type(
+        "Meta",
+        (),
+        {
+            "model": model,
+            "fields": [
+                "id",
+                "cycle",
+                "department",
+                "state",
+                "state_label",
+                "summary",
+                "updated_at",
+            ],
+            "read_only_fields": [
+                "id",
+                "cycle",
+                "department",
+                "state",
+                "state_label",
+                "summary",
+                "updated_at",
+            ],
+        },
     )
-    def partial_update(self, request: Request, pk: str | None = None) -> Response:
-        """Write the review's text while it is a draft or returned."""
-
-        def apply(obj: DepartmentReview, data: dict[str, Any]) -> None:
-            review_update(
-                acting_user=request.user,  # type: ignore[arg-type]
-                review=obj,
-                summary=data.get("summary", obj.summary),
-                expected_updated_at=data.get("expected_updated_at"),
-                checker=request_checker(request),
-            )
-
-        return self._update(request, apply)
-
-    transitions, fire = transition_actions(DepartmentReview)
+    attrs = {
+        "state": state_choice_field(model, f"{name.lower()}-state", read_only=True),
+        "Meta": meta,
+    }
+    return type(f"{name}Serializer", (WorkflowSerializer,), attrs)
 
 
-@extend_schema_view(
-    list=extend_schema(summary="List the goal and budget plans of the user's body"),
-    retrieve=extend_schema(summary="Read one goal and budget plan"),
-)
-class PlanViewSet(WorkflowViewSet):
-    """The departments' goal and budget plans of the user's body."""
+def _filter(model: type[DepartmentSubmission], name: str) -> type[WorkflowFilter]:
+    meta = type("Meta", (), {"model": model, "fields": ["cycle", "department", "state"]})
+    attrs = {
+        "state": state_filter(model),
+        "ordering": SortFilter(model=model, fields=WORKFLOW_SORT),
+        "Meta": meta,
+    }
+    return type(f"{name}Filter", (WorkflowFilter,), attrs)
 
-    model = DepartmentPlan
-    queryset = DepartmentPlan.objects.none()
-    filterset_class = PlanFilter
-    response_serializer = PlanSerializer
 
-    def get_serializer_class(self) -> type[serializers.BaseSerializer[Any]]:
-        if self.action == "partial_update":
-            return SummaryUpdateSerializer
-        return PlanSerializer
+def submission_viewset(
+    model: type[DepartmentSubmission], name: str, *, plural: str, one: str, text_of: str
+) -> type[WorkflowViewSet]:
+    """Build the viewset of department reviews or plans (they differ only in names)."""
+    serializer = _serializer(model, name)
 
-    @extend_schema(
-        request=SummaryUpdateSerializer,
-        responses=PlanSerializer,
-        summary="Write a plan's text (draft or returned)",
+    class SubmissionViewSet(WorkflowViewSet):
+        def get_serializer_class(self) -> type[serializers.BaseSerializer[Any]]:
+            if self.action == "partial_update":
+                return SummaryUpdateSerializer
+            return serializer
+
+        @extend_schema(
+            request=SummaryUpdateSerializer,
+            responses=serializer,
+            summary=f"Write a {text_of} text (draft or returned)",
+        )
+        def partial_update(self, request: Request, pk: str | None = None) -> Response:
+            def apply(obj: DepartmentSubmission, data: dict[str, Any]) -> None:
+                summary = str(data.get("summary", obj.summary))  # type: ignore[attr-defined]
+                content_update(
+                    acting_user=request.user,  # type: ignore[arg-type]
+                    obj=obj,
+                    values={"summary": summary},
+                    expected_updated_at=data.get("expected_updated_at"),
+                    checker=request_checker(request),
+                )
+
+            return self._update(request, apply)
+
+        transitions, fire = transition_actions(model)
+
+    SubmissionViewSet.partial_update.__doc__ = (
+        f"Write the {name.lower()}'s text while it is a draft or returned."
     )
-    def partial_update(self, request: Request, pk: str | None = None) -> Response:
-        """Write the plan's text while it is a draft or returned."""
+    viewset = type(
+        f"{name}ViewSet",
+        (SubmissionViewSet,),
+        {
+            "__doc__": f"The departments' {plural} of the user's body.",
+            "model": model,
+            "queryset": model._default_manager.none(),
+            "filterset_class": _filter(model, name),
+            "response_serializer": serializer,
+        },
+    )
+    return extend_schema_view(  # type: ignore[no-any-return]
+        list=extend_schema(summary=f"List the {plural} of the user's body"),
+        retrieve=extend_schema(summary=f"Read one {one}"),
+    )(viewset)
 
-        def apply(obj: DepartmentPlan, data: dict[str, Any]) -> None:
-            plan_update(
-                acting_user=request.user,  # type: ignore[arg-type]
-                plan=obj,
-                summary=data.get("summary", obj.summary),
-                expected_updated_at=data.get("expected_updated_at"),
-                checker=request_checker(request),
-            )
 
-        return self._update(request, apply)
-
-    transitions, fire = transition_actions(DepartmentPlan)
+ReviewViewSet = submission_viewset(
+    DepartmentReview, "Review", plural="goal reviews", one="goal review", text_of="goal review's"
+)
+PlanViewSet = submission_viewset(
+    DepartmentPlan,
+    "Plan",
+    plural="goal and budget plans",
+    one="goal and budget plan",
+    text_of="plan's",
+)

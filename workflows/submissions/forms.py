@@ -2,23 +2,33 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django import forms
 from django.utils.formats import sanitize_separators
 from django.utils.translation import gettext_lazy as _
 
 from workflows.forms import ContentForm, content_text_field
 
-
-class ReviewEditForm(ContentForm):
-    summary = content_text_field(
-        _("Bilanz"), _("Was wurde im vergangenen Jahr erreicht, was nicht, und warum?")
-    )
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
 
 
-class PlanEditForm(ContentForm):
-    summary = content_text_field(
-        _("Planung"), _("Ziele, Maßnahmen, Kennzahlen und Budget des kommenden Jahres.")
-    )
+def summary_edit_form(name: str, label: StrPromise, hint: StrPromise) -> type[ContentForm]:
+    """Return the edit form of a department's text: one field, `summary`."""
+    return type(name, (ContentForm,), {"summary": content_text_field(label, hint)})
+
+
+ReviewEditForm = summary_edit_form(
+    "ReviewEditForm",
+    _("Bilanz"),
+    _("Was wurde im vergangenen Jahr erreicht, was nicht, und warum?"),
+)
+PlanEditForm = summary_edit_form(
+    "PlanEditForm",
+    _("Planung"),
+    _("Ziele, Maßnahmen, Kennzahlen und Budget des kommenden Jahres."),
+)
 
 
 class IndicatorActualForm(forms.Form):

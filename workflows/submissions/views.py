@@ -46,6 +46,10 @@ def input_value(value: Decimal | None) -> str:
     return text.replace(".", str(get_format("DECIMAL_SEPARATOR")))
 
 
+def _summary_label(submission: DepartmentReview | DepartmentPlan) -> str:
+    return str(type(submission)._meta.get_field("summary").verbose_name)
+
+
 def review_page_context(
     request: HttpRequest,
     review: DepartmentReview,
@@ -54,9 +58,9 @@ def review_page_context(
     editable: bool,
     extra: Mapping[str, Any],
 ) -> dict[str, Any]:
-    """Add the department's indicators with their actuals of the reviewed year."""
+    """Add the text's heading and the department's indicators with last year's actuals."""
     if not visible:
-        return {}
+        return {"summary_label": _summary_label(review)}
     year = review.cycle.year - 1
     rows = department_indicator_rows(
         body_id=review.body_id, department_id=review.department_id, year=year
@@ -69,6 +73,8 @@ def review_page_context(
             if entry.row.indicator.pk == pk:
                 entry.value, entry.error = raw, message
     return {
+        "summary_label": _summary_label(review),
+        "show_indicators": True,
         "indicator_year": year,
         "indicator_entries": entries,
         "indicators_editable": editable,
@@ -83,8 +89,8 @@ def plan_page_context(
     editable: bool,
     extra: Mapping[str, Any],
 ) -> dict[str, Any]:
-    """A plan's page shows nothing beyond its text (budgets come with the budget link)."""
-    return {}
+    """Add the text's heading (a plan shows nothing else yet; budgets come with their link)."""
+    return {"summary_label": _summary_label(plan)}
 
 
 @member_view

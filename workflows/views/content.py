@@ -111,6 +111,7 @@ def content_page(
     panel.submit_in_form = submit is not None
     context: dict[str, Any] = {
         "object": obj,
+        "object_label": obj._meta.verbose_name,
         "panel": panel,
         "nav_section": "cycles",
         "edit_form": edit_form,
