@@ -61,7 +61,7 @@ def _message(
 ) -> EmailMultiAlternatives:
     context = {
         "recipient_name": user.get_full_name() or user.get_username(),
-        "settings_link": site_link(reverse("notification_settings")),
+        "settings_link": site_link(reverse("notifications:notification_settings")),
         "language": translation.get_language(),
         **context,
     }

@@ -172,4 +172,4 @@ def notification_path(notification: Notification) -> str:
     """Return the site path the notification links to (the task, or the delivery list)."""
     if notification.deadline is not None:
         return notification.deadline.url_path
-    return reverse("delivery_problems")
+    return reverse("notifications:delivery_problems")

@@ -4,6 +4,8 @@ from django.urls import path, re_path
 
 from .views import calendar, deadlines, delivery, inbox, preferences
 
+app_name = "notifications"
+
 urlpatterns = [
     path("benachrichtigungen/", inbox.inbox, name="inbox"),
     path(

@@ -120,7 +120,7 @@ class Workflow:
         """Return the web page of one of its objects (the generic page if it has none)."""
         if self.detail_url_name:
             return reverse(self.detail_url_name, args=[pk])
-        return reverse("workflow_detail", args=[self.slug, pk])
+        return reverse("workflows:workflow_detail", args=[self.slug, pk])
 
     def task_for(self, state: str) -> Task | None:
         """Return the task an object stands for in this state, if any."""

@@ -4,6 +4,8 @@ from django.urls import include, path
 
 from workflows.views import generic, transitions
 
+app_name = "workflows"
+
 urlpatterns = [
     path("uebergang/<slug:model>/<int:pk>/", transitions.transition, name="transition"),
     path("ablauf/<slug:slug>/<int:pk>/", generic.workflow_detail, name="workflow_detail"),

@@ -24,4 +24,4 @@ def object_url(obj: models.Model) -> str:
 
 def transition_url(obj: models.Model) -> str:
     """Return the endpoint that fires the object's transitions."""
-    return reverse("transition", args=[workflow_of(obj).slug, obj.pk])
+    return reverse("workflows:transition", args=[workflow_of(obj).slug, obj.pk])

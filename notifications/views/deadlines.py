@@ -156,4 +156,6 @@ def deadline_extend_view(request: HttpRequest, pk: int) -> HttpResponse:
         },
     )
     query = request.GET.urlencode()
-    return redirect(f"{reverse('deadlines')}{'?' + query if query else ''}#frist-{pk}")
+    return redirect(
+        f"{reverse('notifications:deadlines')}{'?' + query if query else ''}#frist-{pk}"
+    )

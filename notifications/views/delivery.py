@@ -70,4 +70,4 @@ def delivery_retry(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _back(request: HttpRequest) -> HttpResponse:
     query = request.GET.urlencode()
-    return redirect(f"{reverse('delivery_problems')}{'?' + query if query else ''}")
+    return redirect(f"{reverse('notifications:delivery_problems')}{'?' + query if query else ''}")

@@ -87,7 +87,7 @@ def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
     """Mark one notification read; answer htmx with the item and the new counts."""
     user: User = request.user  # type: ignore[assignment]
     notification = get_object_or_404(notifications_of_user(user), pk=pk)
-    next_url = safe_next(request, request.POST.get("next"), reverse("inbox"))
+    next_url = safe_next(request, request.POST.get("next"), reverse("notifications:inbox"))
     try:
         notification_mark_read(acting_user=user, notification=notification)
     except InboxError as exc:
@@ -117,7 +117,7 @@ def notifications_read_all(request: HttpRequest) -> HttpResponse:
         count = notifications_mark_all_read(acting_user=user)
     except InboxError as exc:
         messages.error(request, exc.message)
-        return redirect("inbox")
+        return redirect("notifications:inbox")
     if count:
         messages.success(
             request,
@@ -130,7 +130,7 @@ def notifications_read_all(request: HttpRequest) -> HttpResponse:
         )
     else:
         messages.info(request, _("Es gab keine ungelesenen Benachrichtigungen."))
-    return redirect("inbox")
+    return redirect("notifications:inbox")
 
 
 @dataclass(frozen=True)

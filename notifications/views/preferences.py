@@ -73,7 +73,7 @@ def notification_settings(request: HttpRequest) -> HttpResponse:
         form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         return _page(request, form=form, status=exc.status)
     messages.success(request, _("Ihre Einstellungen sind gespeichert."))
-    return redirect("notification_settings")
+    return redirect("notifications:notification_settings")
 
 
 @require_POST
@@ -84,8 +84,8 @@ def calendar_create(request: HttpRequest) -> HttpResponse:
         _feed, token = calendar_feed_create(acting_user=request.user)  # type: ignore[arg-type]
     except InboxError as exc:
         messages.error(request, exc.message)
-        return redirect("notification_settings")
-    url = site_url(request) + reverse("calendar_feed", kwargs={"token": token})
+        return redirect("notifications:notification_settings")
+    url = site_url(request) + reverse("notifications:calendar_feed", kwargs={"token": token})
     return _page(request, feed_url=url)
 
 
@@ -97,7 +97,7 @@ def calendar_revoke(request: HttpRequest) -> HttpResponse:
         revoked = calendar_feed_revoke(acting_user=request.user)  # type: ignore[arg-type]
     except InboxError as exc:
         messages.error(request, exc.message)
-        return redirect("notification_settings")
+        return redirect("notifications:notification_settings")
     if revoked:
         messages.success(
             request,
@@ -105,4 +105,4 @@ def calendar_revoke(request: HttpRequest) -> HttpResponse:
         )
     else:
         messages.info(request, _("Es gab kein aktives Kalender-Abonnement."))
-    return redirect(f"{reverse('notification_settings')}#kalender")
+    return redirect(f"{reverse('notifications:notification_settings')}#kalender")

@@ -78,7 +78,7 @@ def test_creating_a_memo_opens_its_deadline(world: World) -> None:
         DeadlineState.OPEN,
     )
     assert deadline.department_id == world.department.pk
-    assert deadline.url_path == reverse("workflow_detail", args=["memo", memo.pk])
+    assert deadline.url_path == reverse("workflows:workflow_detail", args=["memo", memo.pk])
 
 
 def test_the_service_fires_it_with_history_outbox_and_deadline(world: World) -> None:
@@ -177,13 +177,13 @@ def test_the_web_page_shows_and_fires_it(world: World, client: Client) -> None:
     grant_memo_sign(head, world.department)
     memo = new_memo(world)
     client.force_login(head)
-    page = reverse("workflow_detail", args=["memo", memo.pk])
+    page = reverse("workflows:workflow_detail", args=["memo", memo.pk])
 
     shown = client.get(page)
     assert shown.status_code == 200
     assert "Abzeichnen" in shown.content.decode()
     fired = client.post(
-        reverse("transition", args=["memo", memo.pk]),
+        reverse("workflows:transition", args=["memo", memo.pk]),
         {"transition": "sign", "expected_state": "draft"},
     )
 
@@ -199,8 +199,12 @@ def test_the_web_hides_another_bodys_memo(world: World, client: Client) -> None:
     other = build_world(key="landkreis-anders")
     client.force_login(other.users["management"])
 
-    assert client.get(reverse("workflow_detail", args=["memo", memo.pk])).status_code == 404
-    fired = client.post(reverse("transition", args=["memo", memo.pk]), {"transition": "sign"})
+    assert (
+        client.get(reverse("workflows:workflow_detail", args=["memo", memo.pk])).status_code == 404
+    )
+    fired = client.post(
+        reverse("workflows:transition", args=["memo", memo.pk]), {"transition": "sign"}
+    )
     assert fired.status_code == 404
 
 
