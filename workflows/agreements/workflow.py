@@ -5,10 +5,12 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from planning_cycle.models import Phase, PlanningCycle
+from workflows.guards import guard_register
 from workflows.models import AgreementState, GoalAgreement
 from workflows.registry import Task, Workflow, on_transition, workflow_register
 
 from .carry_over import agreements_carry_over
+from .guards import all_priorities_resolved, all_proposals_approved, all_proposals_prioritised
 
 AGREEMENT_FIELDS = ("balance", "effects", "programmes", "processes", "resources")
 UNRELEASED = frozenset({AgreementState.PROPOSED, AgreementState.RETURNED})
@@ -57,3 +59,6 @@ def register() -> None:
     )
     # Closing a cycle carries unfinished agreements over into the next one.
     on_transition(agreements_carry_over, model=PlanningCycle, transition="close")
+    guard_register("all_proposals_approved", all_proposals_approved)
+    guard_register("all_proposals_prioritised", all_proposals_prioritised)
+    guard_register("all_priorities_resolved", all_priorities_resolved)

@@ -7,7 +7,7 @@ from workflows.registry import Workflow, workflow_register
 
 
 def register() -> None:
-    """Declare the cycle's workflow (its guards live in `workflows.guards`)."""
+    """Declare the cycle's workflow (the packages register the guards its phases name)."""
     workflow_register(
         Workflow(
             model=PlanningCycle,

@@ -7,8 +7,11 @@ from django.utils.translation import gettext_lazy as _
 
 from planning_cycle.models import Department, Phase, PlanningCycle
 from planning_cycle.services.cycles import on_cycle_opened
+from workflows.guards import guard_register
 from workflows.models import DepartmentPlan, DepartmentReview, PlanState, ReviewState
 from workflows.registry import Task, Workflow, workflow_objects_created, workflow_register
+
+from .guards import all_plans_approved, all_reviews_accepted
 
 # What the phase conditions read, loaded with the lock: the cycle's phase as one column.
 CYCLE_PHASE = {"locked_cycle_phase": F("cycle__phase")}
@@ -30,6 +33,8 @@ def submissions_open(cycle: PlanningCycle, departments: list[Department]) -> Non
 def register() -> None:
     """Declare the review's and the plan's workflows; a new cycle creates their objects."""
     on_cycle_opened(submissions_open)
+    guard_register("all_reviews_accepted", all_reviews_accepted)
+    guard_register("all_plans_approved", all_plans_approved)
     workflow_register(
         Workflow(
             model=DepartmentReview,
