@@ -12,9 +12,9 @@ from guardian.core import ObjectPermissionChecker
 
 from planning_cycle.access import permission_checker, user_may
 from planning_cycle.models import User
+from workflows.registry import task_of_kind
 
 from .models import Deadline, Notification, NotificationKind
-from .services.deadlines import TASK_WORDING
 
 
 def task_label(
@@ -28,16 +28,16 @@ def task_label(
     Without a reader (an overview of everyone's tasks) it is the task's own name. In a
     loop, pass the reader's checker (prefetched): then no permission check queries.
     """
-    label = str(deadline.get_kind_display())
-    wording = TASK_WORDING.get(deadline.kind)
-    if reader is None or wording is None:
-        return label
+    task = task_of_kind(deadline.kind)
+    label = str(task.label) if task is not None and task.label else deadline.get_kind_display()
+    if reader is None or task is None or not task.prepare_permission:
+        return str(label)
     checker = checker or permission_checker(reader)
-    if user_may(checker, reader, wording.permission, deadline):
-        return label
-    if user_may(checker, reader, wording.prepare_permission, deadline):
-        return str(wording.prepare_label)
-    return label
+    if user_may(checker, reader, task.permission, deadline):
+        return str(label)
+    if user_may(checker, reader, task.prepare_permission, deadline):
+        return str(task.prepare_label)
+    return str(label)
 
 
 def deadline_subject(

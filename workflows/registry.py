@@ -51,6 +51,14 @@ class Task:
     states: frozenset[str]
     phase: str | None = None
     phase_bound: str | None = None
+    # What the task is called ("Zielbilanzierung einreichen"; else the deadline's kind).
+    label: Promise | str = ""
+    # A department task one role finishes and others prepare: a task names only what its
+    # reader may do. Holders of `permission` read `label`; holders of only
+    # `prepare_permission` read `prepare_label` ("… vorbereiten (Einreichen durch …)").
+    permission: str = ""
+    prepare_permission: str = ""
+    prepare_label: Promise | str = ""
 
 
 @dataclass(frozen=True, eq=False)
@@ -197,6 +205,14 @@ def tasks() -> Iterable[tuple[Workflow, Task]]:
     for workflow in _BY_MODEL.values():
         for task in workflow.tasks:
             yield workflow, task
+
+
+def task_of_kind(kind: str) -> Task | None:
+    """Return the declared task of a deadline's kind, if any workflow declares it."""
+    for _workflow, task in tasks():
+        if task.kind == kind:
+            return task
+    return None
 
 
 def on_transition(

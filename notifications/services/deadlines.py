@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import zoneinfo
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -21,7 +20,6 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from guardian.core import ObjectPermissionChecker
 
 from planning_cycle.access import permission_checker, user_may
@@ -35,11 +33,10 @@ from ..models import (
     DeadlineExtension,
     DeadlineState,
     ReminderPolicy,
-    TaskKind,
 )
 
 if TYPE_CHECKING:
-    from django_stubs_ext import StrPromise
+    pass
 
 EXTEND_PERMISSION = "planning_cycle.deadline_extend"
 MAX_REASON_LENGTH = 2_000
@@ -59,40 +56,6 @@ class DeadlineError(Exception):
 
 class DeadlineNotPermitted(DeadlineError):
     status = 403
-
-
-@dataclass(frozen=True)
-class TaskWording:
-    """A department task that one role finishes and others prepare: each reads their part."""
-
-    # Who holds it does the task (the TaskKind label says what: "… einreichen").
-    permission: str
-    # Who holds only this prepares it, and reads `prepare_label`.
-    prepare_permission: str
-    prepare_label: StrPromise
-
-
-# A department's editors are responsible for its submissions too, but only its head may
-# submit: a task must name only what its reader may do (a clerk prepares, the head submits).
-TASK_WORDING: dict[str, TaskWording] = {
-    TaskKind.REVIEW_SUBMIT: TaskWording(
-        "planning_cycle.review_submit",
-        "planning_cycle.review_edit",
-        gettext_lazy("Zielbilanzierung vorbereiten (Einreichen durch die Fachdienstleitung)"),
-    ),
-    TaskKind.PLAN_SUBMIT: TaskWording(
-        "planning_cycle.plan_submit",
-        "planning_cycle.plan_edit",
-        gettext_lazy(
-            "Ziel- und Haushaltsplanung vorbereiten (Einreichen durch die Fachdienstleitung)"
-        ),
-    ),
-    TaskKind.AGREEMENT_SUBMIT: TaskWording(
-        "planning_cycle.agreement_submit",
-        "planning_cycle.agreement_edit",
-        gettext_lazy("Zielvereinbarung vorbereiten (Einreichen durch die Fachdienstleitung)"),
-    ),
-}
 
 
 def _phase_bound_kinds(phase: str) -> tuple[str, ...]:

@@ -25,6 +25,7 @@ class MemoConfig(AppConfig):
                         kind="memo_sign",
                         audience="department",
                         states=frozenset({MemoState.DRAFT}),
+                        label="Memo abzeichnen",
                     ),
                 ),
                 api_prefix="memos",

@@ -16,6 +16,7 @@ from django.urls import reverse
 from guardian.shortcuts import assign_perm
 
 from notifications.models import Deadline, DeadlineState
+from notifications.rendering import task_label
 from planning_cycle.access import permission_checker
 from planning_cycle.models import Department, User
 from tests.memo.models import Memo, MemoState
@@ -79,6 +80,8 @@ def test_creating_a_memo_opens_its_deadline(world: World) -> None:
     )
     assert deadline.department_id == world.department.pk
     assert deadline.url_path == reverse("workflows:workflow_detail", args=["memo", memo.pk])
+    # Its reader sees the task by the name the declaration gives it.
+    assert task_label(deadline, reader=world.users["department_head"]) == "Memo abzeichnen"
 
 
 def test_the_service_fires_it_with_history_outbox_and_deadline(world: World) -> None:

@@ -39,6 +39,11 @@ def register() -> None:
                     audience="department",
                     states=UNRELEASED,
                     phase=Phase.RETREAT_PREPARATION,
+                    permission="planning_cycle.agreement_submit",
+                    prepare_permission="planning_cycle.agreement_edit",
+                    prepare_label=_(
+                        "Zielvereinbarung vorbereiten (Einreichen durch die Fachdienstleitung)"
+                    ),
                 ),
                 Task(
                     kind="agreement_decide",

@@ -56,6 +56,11 @@ def register() -> None:
                     states=frozenset({ReviewState.DRAFT, ReviewState.RETURNED}),
                     phase=Phase.GOAL_REVIEW,
                     phase_bound=Phase.GOAL_REVIEW,
+                    permission="planning_cycle.review_submit",
+                    prepare_permission="planning_cycle.review_edit",
+                    prepare_label=_(
+                        "Zielbilanzierung vorbereiten (Einreichen durch die Fachdienstleitung)"
+                    ),
                 ),
                 Task(
                     kind="review_decide",
@@ -97,6 +102,12 @@ def register() -> None:
                     states=frozenset({PlanState.DRAFT, PlanState.RETURNED}),
                     phase=Phase.PLANNING,
                     phase_bound=Phase.PLANNING,
+                    permission="planning_cycle.plan_submit",
+                    prepare_permission="planning_cycle.plan_edit",
+                    prepare_label=_(
+                        "Ziel- und Haushaltsplanung vorbereiten (Einreichen durch die "
+                        "Fachdienstleitung)"
+                    ),
                 ),
                 Task(
                     kind="plan_decide",
