@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from tests.support.factories import DepartmentFactory, UserFactory
 from tests.support.workflows import operative_goal
-from workflows import admin as workflows_admin
+from workflows.agreements import admin as workflows_admin
 from workflows.models import AgreementState, GoalAgreement
 from workflows.services.content import ContentError
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
@@ -12,6 +14,9 @@ from workflows.models import DepartmentPlan, DepartmentReview, PlanState, Review
 from workflows.registry import Task, Workflow, workflow_objects_created, workflow_register
 
 from .guards import all_plans_approved, all_reviews_accepted
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
 
 # What the phase conditions read, loaded with the lock: the cycle's phase as one column.
 CYCLE_PHASE = {"locked_cycle_phase": F("cycle__phase")}
@@ -36,94 +41,98 @@ def register() -> None:
     guard_register("all_reviews_accepted", all_reviews_accepted)
     guard_register("all_plans_approved", all_plans_approved)
     workflow_register(
-        Workflow(
-            model=DepartmentReview,
+        _submission(
+            DepartmentReview,
             slug="zielbilanzierung",
-            lock_annotations=CYCLE_PHASE,
-            display_related=RELATED,
-            draft_states=frozenset({ReviewState.DRAFT, ReviewState.RETURNED}),
-            editable_states=frozenset({ReviewState.DRAFT, ReviewState.RETURNED}),
-            edit_permission="planning_cycle.review_edit",
-            content_fields=("summary",),
+            name="review",
+            states=ReviewState,
+            api=("reviews", "department-review", "Review"),
+            phase=Phase.GOAL_REVIEW,
             not_editable_message=_(
                 "Die Zielbilanzierung ist %(state)s und kann nicht mehr bearbeitet werden."
             ),
             saved_message=_("Die Zielbilanzierung wurde gespeichert."),
-            tasks=(
-                Task(
-                    kind="review_submit",
-                    audience="department",
-                    states=frozenset({ReviewState.DRAFT, ReviewState.RETURNED}),
-                    phase=Phase.GOAL_REVIEW,
-                    phase_bound=Phase.GOAL_REVIEW,
-                    permission="planning_cycle.review_submit",
-                    prepare_permission="planning_cycle.review_edit",
-                    prepare_label=_(
-                        "Zielbilanzierung vorbereiten (Einreichen durch die Fachdienstleitung)"
-                    ),
-                ),
-                Task(
-                    kind="review_decide",
-                    audience="management",
-                    states=frozenset({ReviewState.SUBMITTED}),
-                    phase_bound=Phase.GOAL_REVIEW,
-                ),
+            prepare_label=_(
+                "Zielbilanzierung vorbereiten (Einreichen durch die Fachdienstleitung)"
             ),
-            detail_url_name="workflows:review_detail",
-            edit_url_name="workflows:review_edit",
-            edit_form="workflows.submissions.forms.ReviewEditForm",
-            template="workflows/submission_detail.html",
-            page_context="workflows.submissions.views.review_page_context",
-            api_prefix="reviews",
-            api_basename="department-review",
-            api_name="Review",
-            api_viewset="workflows.submissions.api.ReviewViewSet",
         )
     )
     workflow_register(
-        Workflow(
-            model=DepartmentPlan,
+        _submission(
+            DepartmentPlan,
             slug="planung",
-            lock_annotations=CYCLE_PHASE,
-            display_related=RELATED,
-            draft_states=frozenset({PlanState.DRAFT, PlanState.RETURNED}),
-            editable_states=frozenset({PlanState.DRAFT, PlanState.RETURNED}),
-            edit_permission="planning_cycle.plan_edit",
-            content_fields=("summary",),
+            name="plan",
+            states=PlanState,
+            api=("plans", "department-plan", "Plan"),
+            phase=Phase.PLANNING,
             not_editable_message=_(
                 "Die Ziel- und Haushaltsplanung ist %(state)s und kann nicht mehr bearbeitet "
                 "werden."
             ),
             saved_message=_("Die Ziel- und Haushaltsplanung wurde gespeichert."),
-            tasks=(
-                Task(
-                    kind="plan_submit",
-                    audience="department",
-                    states=frozenset({PlanState.DRAFT, PlanState.RETURNED}),
-                    phase=Phase.PLANNING,
-                    phase_bound=Phase.PLANNING,
-                    permission="planning_cycle.plan_submit",
-                    prepare_permission="planning_cycle.plan_edit",
-                    prepare_label=_(
-                        "Ziel- und Haushaltsplanung vorbereiten (Einreichen durch die "
-                        "Fachdienstleitung)"
-                    ),
-                ),
-                Task(
-                    kind="plan_decide",
-                    audience="management",
-                    states=frozenset({PlanState.SUBMITTED}),
-                    phase_bound=Phase.PLANNING,
-                ),
+            prepare_label=_(
+                "Ziel- und Haushaltsplanung vorbereiten (Einreichen durch die Fachdienstleitung)"
             ),
-            detail_url_name="workflows:plan_detail",
-            edit_url_name="workflows:plan_edit",
-            edit_form="workflows.submissions.forms.PlanEditForm",
-            template="workflows/submission_detail.html",
-            page_context="workflows.submissions.views.plan_page_context",
-            api_prefix="plans",
-            api_basename="department-plan",
-            api_name="Plan",
-            api_viewset="workflows.submissions.api.PlanViewSet",
         )
+    )
+
+
+def _submission(
+    model: type[DepartmentReview] | type[DepartmentPlan],
+    *,
+    slug: str,
+    name: str,
+    states: type[ReviewState] | type[PlanState],
+    api: tuple[str, str, str],
+    phase: str,
+    not_editable_message: StrPromise,
+    saved_message: StrPromise,
+    prepare_label: StrPromise,
+) -> Workflow:
+    """Declare a department's review or plan: the same machine in its own phase.
+
+    Both are with their department while drafted or returned, submitted to management,
+    and can only move in their phase (`name` prefixes permissions, tasks and addresses).
+    """
+    with_department = frozenset({states.DRAFT, states.RETURNED})
+    prefix, basename, api_name = api
+    view = "Review" if model is DepartmentReview else "Plan"
+    return Workflow(
+        model=model,
+        slug=slug,
+        lock_annotations=CYCLE_PHASE,
+        display_related=RELATED,
+        draft_states=with_department,
+        editable_states=with_department,
+        edit_permission=f"planning_cycle.{name}_edit",
+        content_fields=("summary",),
+        not_editable_message=not_editable_message,
+        saved_message=saved_message,
+        tasks=(
+            Task(
+                kind=f"{name}_submit",
+                audience="department",
+                states=with_department,
+                phase=phase,
+                phase_bound=phase,
+                permission=f"planning_cycle.{name}_submit",
+                prepare_permission=f"planning_cycle.{name}_edit",
+                prepare_label=prepare_label,
+            ),
+            Task(
+                kind=f"{name}_decide",
+                audience="management",
+                states=frozenset({states.SUBMITTED}),
+                phase_bound=phase,
+            ),
+        ),
+        detail_url_name=f"workflows:{name}_detail",
+        edit_url_name=f"workflows:{name}_edit",
+        edit_form=f"workflows.submissions.forms.{view}EditForm",
+        template="workflows/submission_detail.html",
+        page_context=f"workflows.submissions.views.{name}_page_context",
+        api_prefix=prefix,
+        api_basename=basename,
+        api_name=api_name,
+        api_viewset=f"workflows.submissions.api.{view}ViewSet",
     )
