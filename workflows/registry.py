@@ -3,9 +3,11 @@
 A workflow package declares its model once (`workflow_register(Workflow(...))`, from its
 app's `ready()`): its state field, the fields a transition may set, what is loaded with the
 lock, which states are drafts only the owners see, which states are editable and by which
-permission, its deadline tasks, its web and API addresses and what it runs inside each
-transition. The transition service, the content services, the selectors, the web views,
-the API and the deadlines read the declaration; none of them names a workflow model.
+permission, its deadline tasks, its web and API addresses. What must happen inside a
+transition is registered as a Python callable (`on_transition`), what must happen with new
+objects likewise (`on_created`). The transition service, the content service, the access
+gate, the selectors, the web views, the API and the deadlines read the declaration; none
+of them names a workflow model.
 """
 
 from __future__ import annotations
@@ -97,7 +99,7 @@ class Workflow:
     # After a transition the web reloads the whole page instead of the object's panel.
     reload_after_transition: bool = False
     # The API: /api/v1/<api_prefix>/ with a viewset of its own (dotted path), or the
-    # generic read-only one with its transitions; its list rows, shaped like the serializer.
+    # generic read-only one with its transitions.
     api_prefix: str = ""
     api_basename: str = ""
     # Prefix of the workflow's names in the OpenAPI schema (e.g. "Review").
