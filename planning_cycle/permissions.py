@@ -38,6 +38,14 @@ WORKFLOW_PERMISSIONS: list[tuple[str, str | StrPromise]] = [
     ("delivery_monitor", _("Zustellprobleme einsehen und erneut senden")),
     ("role_manage", _("Rollen vergeben und entziehen")),
     ("cycle_create", _("Planungszyklus anlegen")),
+    # Consultation rounds (Beteiligungsverfahren) and their statements.
+    ("consultation_manage", _("Beteiligungsverfahren durchführen")),
+    ("consultation_view", _("Alle Beteiligungsverfahren einsehen")),
+    ("organisation_manage", _("Beteiligte Organisationen und Ansprechpersonen verwalten")),
+    ("statement_edit", _("Stellungnahme entwerfen")),
+    ("statement_release", _("Stellungnahme freigeben")),
+    ("invitation_respond", _("Beteiligung absagen oder Fristverlängerung beantragen")),
+    ("disposition_record", _("Abwägung zu Stellungnahmen erfassen")),
 ]
 
 
@@ -71,6 +79,7 @@ ROLE_TABLE: dict[str, RoleSpec] = {
                 "deadline_extend",
                 "delivery_monitor",
                 "role_manage",
+                "consultation_view",
             }
         ),
     ),
@@ -83,12 +92,19 @@ ROLE_TABLE: dict[str, RoleSpec] = {
                 "view_drafts",
                 "view_internal_comments",
                 "delivery_monitor",
+                "consultation_manage",
+                "consultation_view",
+                "organisation_manage",
             }
         ),
     ),
     "committee_secretary": RoleSpec(scope="body", permissions=frozenset({"agreement_resolve"})),
     "council_member": RoleSpec(scope="body", permissions=frozenset()),
-    "external_stakeholder": RoleSpec(scope="body", permissions=frozenset()),
+    # Held on their organisation: what they may do there is answer its invitations.
+    "external_stakeholder": RoleSpec(
+        scope="organisation",
+        permissions=frozenset({"statement_edit", "statement_release", "invitation_respond"}),
+    ),
     "department_head": RoleSpec(
         scope="department",
         permissions=frozenset(
@@ -103,13 +119,25 @@ ROLE_TABLE: dict[str, RoleSpec] = {
                 "agreement_withdraw",
                 "view_drafts",
                 "view_internal_comments",
+                "statement_edit",
+                "statement_release",
+                "invitation_respond",
+                "disposition_record",
             }
         ),
     ),
     "department_editor": RoleSpec(
         scope="department",
         permissions=frozenset(
-            {"review_edit", "plan_edit", "agreement_edit", "view_drafts", "view_internal_comments"}
+            {
+                "review_edit",
+                "plan_edit",
+                "agreement_edit",
+                "view_drafts",
+                "view_internal_comments",
+                "statement_edit",
+                "disposition_record",
+            }
         ),
     ),
 }

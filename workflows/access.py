@@ -21,6 +21,7 @@ from typing import Any
 
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
+from django.utils.module_loading import import_string
 
 from planning_cycle.models import BodyUserObjectPermission, DepartmentUserObjectPermission, User
 from workflows.registry import workflow_of
@@ -44,6 +45,10 @@ def workflow_visible(model: type[models.Model], *, user: User) -> models.QuerySe
     """
     workflow = workflow_of(model)
     queryset = workflow_scoped(model, user=user)
+    if workflow.visibility:
+        # A workflow whose objects belong to invitees, evaluators, … says who sees what.
+        restrict: Any = import_string(workflow.visibility)
+        return restrict(queryset, user)  # type: ignore[no-any-return]
     if not workflow.draft_states:
         return queryset
     app_label, codename = workflow.draft_permission.split(".")

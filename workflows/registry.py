@@ -61,6 +61,9 @@ class Task:
     permission: str = ""
     prepare_permission: str = ""
     prepare_label: Promise | str = ""
+    # When the task is due, if neither a phase nor the decision period says: a function
+    # (dotted path) due_dates(objects) -> {pk: date}, called once for many objects.
+    due: str = ""
 
 
 @dataclass(frozen=True, eq=False)
@@ -79,6 +82,9 @@ class Workflow:
     # States in which only holders of `draft_permission` see content and history.
     draft_states: frozenset[str] = frozenset()
     draft_permission: str = VIEW_DRAFTS
+    # Who of the body sees which objects, when that is finer than the draft rule (dotted
+    # path): visibility(queryset, user) -> queryset; it replaces the draft rule.
+    visibility: str = ""
     # States in which holders of `edit_permission` may change the content fields.
     editable_states: frozenset[str] = frozenset()
     edit_permission: str = ""

@@ -11,4 +11,5 @@ urlpatterns = [
     path("ablauf/<slug:slug>/<int:pk>/", generic.workflow_detail, name="workflow_detail"),
     path("", include("workflows.submissions.urls")),
     path("", include("workflows.agreements.urls")),
+    path("beteiligung/", include("workflows.consultation.urls")),
 ]

@@ -37,6 +37,12 @@ from .goals import (
     ValueKind,
     Vision,
 )
+from .organisations import (
+    Organisation,
+    OrganisationGroupObjectPermission,
+    OrganisationKind,
+    OrganisationUserObjectPermission,
+)
 from .tokens import ApiToken, TokenScope
 
 __all__ = [
@@ -61,6 +67,10 @@ __all__ = [
     "IndicatorValue",
     "Measure",
     "OperativeGoal",
+    "Organisation",
+    "OrganisationGroupObjectPermission",
+    "OrganisationKind",
+    "OrganisationUserObjectPermission",
     "Phase",
     "PhaseDeadline",
     "PlanningCycle",

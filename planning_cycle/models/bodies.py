@@ -112,6 +112,7 @@ class Role(models.TextChoices):
 
 BODY_ROLES = roles_held_on("body")
 DEPARTMENT_ROLES = frozenset(roles_held_on("department"))
+ORGANISATION_ROLES = frozenset(roles_held_on("organisation"))
 
 
 class RoleAssignment(models.Model):
@@ -147,6 +148,15 @@ class RoleAssignment(models.Model):
         blank=True,
         related_name="role_assignments",
     )
+    # Likewise for roles held on a stakeholder organisation (its contact people).
+    organisation = models.ForeignKey(
+        "planning_cycle.Organisation",
+        verbose_name=_("Beteiligte Organisation"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="role_assignments",
+    )
     granted_at = models.DateTimeField(_("vergeben am"), auto_now_add=True)
 
     class Meta:
@@ -160,15 +170,33 @@ class RoleAssignment(models.Model):
             # service's to set (its id is not known when the constraint is written).
             models.CheckConstraint(
                 condition=(
-                    Q(role__in=BODY_ROLES, department__isnull=True, scope_id=F("body_id"))
+                    Q(
+                        role__in=BODY_ROLES,
+                        department__isnull=True,
+                        organisation__isnull=True,
+                        scope_id=F("body_id"),
+                    )
                     | Q(
                         role__in=sorted(DEPARTMENT_ROLES),
                         department__isnull=False,
+                        organisation__isnull=True,
                         scope_id=F("department_id"),
                     )
+                    | Q(
+                        role__in=sorted(ORGANISATION_ROLES),
+                        department__isnull=True,
+                        organisation__isnull=False,
+                        scope_id=F("organisation_id"),
+                    )
                     | (
-                        ~Q(role__in=[*BODY_ROLES, *sorted(DEPARTMENT_ROLES)])
-                        & Q(department__isnull=True)
+                        ~Q(
+                            role__in=[
+                                *BODY_ROLES,
+                                *sorted(DEPARTMENT_ROLES),
+                                *sorted(ORGANISATION_ROLES),
+                            ]
+                        )
+                        & Q(department__isnull=True, organisation__isnull=True)
                     )
                 ),
                 name="role_scope_matches_role",
@@ -177,6 +205,8 @@ class RoleAssignment(models.Model):
 
     def __str__(self) -> str:
         suffix = f" ({self.department.code})" if self.department is not None else ""
+        if self.organisation is not None:
+            suffix = f" ({self.organisation})"
         return f"{self.user}: {self.get_role_display()}{suffix}"
 
 

@@ -14,7 +14,15 @@ from django.utils.translation import gettext as _
 from guardian.utils import get_user_obj_perms_model
 
 from planning_cycle import permissions
-from planning_cycle.models import AuditAction, Body, Department, Role, RoleAssignment, User
+from planning_cycle.models import (
+    AuditAction,
+    Body,
+    Department,
+    Organisation,
+    Role,
+    RoleAssignment,
+    User,
+)
 from planning_cycle.scopes import body_id_of, scope_kind, scope_kind_of, scope_kinds
 
 from .audit import SYSTEM, Actor, NotPermitted, actor_require, audit_record
@@ -89,6 +97,7 @@ def role_assign(
             defaults={
                 "body_id": user.body_id,
                 "department": scope if isinstance(scope, Department) else None,
+                "organisation": scope if isinstance(scope, Organisation) else None,
             },
         )
         if created:

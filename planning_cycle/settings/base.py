@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "csp",
     "planning_cycle",
     "workflows",
+    "workflows.consultation",
     "notifications",
 ]
 
@@ -146,6 +147,12 @@ STORAGES = {
 }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Uploaded documents and statements' attachments: outside every URL the web server
+# serves; a view hands each file out only after the access gate allowed it.
+PRIVATE_MEDIA_ROOT = Path(env.str("PRIVATE_MEDIA_ROOT", default=str(VAR_DIR / "private")))
+# The largest file a user may upload (bytes); larger ones are refused with a message.
+UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)
 
 # One cache for all processes when Redis is there (the API rate limit then counts per
 # installation, not per process); else each process keeps its own in memory.

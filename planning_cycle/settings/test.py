@@ -1,5 +1,8 @@
 """Settings for the test suite: fast hashing, in-memory e-mail, eager-free Celery."""
 
+import tempfile
+from pathlib import Path
+
 from .base import *  # noqa: F403
 from .base import DATABASES, env
 
@@ -26,3 +29,5 @@ REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"api": "1000000/h
 # A workflow that exists only in the tests proves that a new workflow plugs into the
 # engine with one declaration (tests/workflows/test_registry.py).
 INSTALLED_APPS = [*INSTALLED_APPS, "tests.memo"]  # noqa: F405
+# Uploaded files of the tests go to a directory of their own, removed with the machine's tmp.
+PRIVATE_MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="planning-private-"))

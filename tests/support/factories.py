@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import factory
 
-from planning_cycle.models import Body, BodyKind, Department, Role, User
+from planning_cycle.models import Body, BodyKind, Department, Organisation, Role, User
 from planning_cycle.services.audit import SYSTEM
 from planning_cycle.services.cycles import cycle_create
 from planning_cycle.services.roles import role_assign
@@ -31,6 +31,15 @@ class DepartmentFactory(factory.django.DjangoModelFactory):
     takes_part = True
 
 
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    body = factory.SubFactory(BodyFactory)
+    name = factory.Sequence(lambda n: f"Gemeinde {n}")
+    email = factory.Sequence(lambda n: f"gemeinde{n}@example.org")
+
+
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = User
@@ -44,10 +53,19 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.django.Password("demo-passwort")
 
 
-def user_with_role(body: Body, role: Role, department: Department | None = None) -> User:
-    """Create a user of the body holding one role."""
+def user_with_role(
+    body: Body,
+    role: Role,
+    department: Department | None = None,
+    *,
+    organisation: Organisation | None = None,
+) -> User:
+    """Create a user of the body holding one role (an external one on a new organisation)."""
     user = UserFactory(body=body)
-    role_assign(acting_user=SYSTEM, user=user, role=role, scope=department)
+    scope: Department | Organisation | None = department
+    if role == Role.EXTERNAL_STAKEHOLDER:
+        scope = organisation or OrganisationFactory(body=body)
+    role_assign(acting_user=SYSTEM, user=user, role=role, scope=scope)
     return user
 
 

@@ -25,6 +25,8 @@ from planning_cycle.models import (
     Body,
     Department,
     OperativeGoal,
+    Organisation,
+    OrganisationKind,
     Phase,
     PlanningCycle,
     Role,
@@ -56,6 +58,8 @@ class DemoUser:
     body: str | None
     role: Role | None = None
     department: str | None = None
+    # An external stakeholder's organisation (created when missing).
+    organisation: str | None = None
 
 
 ADMIN = DemoUser("admin", "Plattform", "Administration", None)
@@ -66,7 +70,9 @@ PEINE_USERS = (
     DemoUser("sachbearbeitung", "Tobias", "Wendt", PEINE, Role.DEPARTMENT_EDITOR, "FD 67"),
     DemoUser("schriftfuehrung", "Anke", "Vogt", PEINE, Role.COMMITTEE_SECRETARY),
     DemoUser("kreistag", "Heinrich", "Lüders", PEINE, Role.COUNCIL_MEMBER),
-    DemoUser("extern", "Leyla", "Demir", PEINE, Role.EXTERNAL_STAKEHOLDER),
+    DemoUser(
+        "extern", "Leyla", "Demir", PEINE, Role.EXTERNAL_STAKEHOLDER, organisation="Gemeinde Ilsede"
+    ),
 )
 # The heads of Peine's other Fachdienste: they submit their own reviews and proposals.
 PEINE_HEADS = tuple(
@@ -214,10 +220,16 @@ def _user(spec: DemoUser, password: str, body: Body | None) -> User:
         },
     )
     if created and spec.role is not None:
-        department = (
+        scope: Department | Organisation | None = (
             Department.objects.get(body=body, code=spec.department) if spec.department else None
         )
-        role_assign(acting_user=SYSTEM, user=user, role=spec.role, scope=department)
+        if spec.organisation:
+            scope, _created = Organisation.objects.get_or_create(
+                body=body,
+                name=spec.organisation,
+                defaults={"kind": OrganisationKind.MUNICIPALITY},
+            )
+        role_assign(acting_user=SYSTEM, user=user, role=spec.role, scope=scope)
     return user
 
 

@@ -1,0 +1,1 @@
+"""Stakeholder consultation rounds: invitations, statements and their evaluation (Abwägung)."""

@@ -1,0 +1,26 @@
+"""Where documents and attachments are kept: a private directory no URL points into."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.conf import settings
+from django.core.files.storage import FileSystemStorage
+from django.utils.functional import LazyObject
+
+
+class _PrivateStorage(LazyObject):
+    # Lazy, so that a test's settings (a temporary directory) take effect.
+    def _setup(self) -> None:
+        self._wrapped = FileSystemStorage(location=settings.PRIVATE_MEDIA_ROOT, base_url=None)
+
+
+def private_storage() -> Any:
+    """Return the storage of private files (callable, so migrations do not embed a path)."""
+    return _PrivateStorage()
+
+
+def upload_path(instance: Any, filename: str) -> str:
+    """Return a stored name that reveals nothing of the original name (kept in a column)."""
+    return f"consultation/{instance.body_id}/{instance.round_id}/{uuid.uuid4().hex}"

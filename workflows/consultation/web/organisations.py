@@ -1,0 +1,7 @@
+"""Pages: organisations."""
+
+from __future__ import annotations
+
+from django.urls import URLPattern
+
+urls: list[URLPattern] = []

@@ -1,0 +1,152 @@
+"""The declarations of the round, invitation, statement and evaluation workflows."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from django.db.models import Count, F, IntegerField, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
+
+from workflows.guards import guard_register
+from workflows.registry import Task, Workflow, workflow_register
+
+from .guards import round_all_disposed
+from .models import ConsultationRound, Evaluation, Invitation, Statement
+from .states import EvaluationState, InvitationState, RoundState, StatementState
+
+ACCESS = "workflows.consultation.access"
+
+
+def _invitee_count() -> Coalesce:
+    per_round = (
+        Invitation.objects.filter(round_id=OuterRef("pk"))
+        .order_by()
+        .values("round_id")
+        .annotate(n=Count("*"))
+        .values("n")
+    )
+    return Coalesce(Subquery(per_round, output_field=IntegerField()), Value(0))
+
+
+def invitation_due_dates(objects: Sequence[Any]) -> dict[int, dt.date]:
+    """Return each invitation's deadline: its extension, else its round's (no query per row)."""
+    rounds = {obj.round_id for obj in objects}
+    deadlines = dict(ConsultationRound.objects.filter(pk__in=rounds).values_list("pk", "deadline"))
+    return {obj.pk: obj.extended_until or deadlines[obj.round_id] for obj in objects}
+
+
+def register() -> None:
+    """Declare the four workflows of a consultation round."""
+    guard_register("round_all_disposed", round_all_disposed)
+    workflow_register(
+        Workflow(
+            model=ConsultationRound,
+            slug="beteiligung",
+            transition_fields=("opened_at", "concluded_at"),
+            lock_annotations={"locked_invitees": _invitee_count()},
+            display_related=("cycle", "created_by"),
+            visibility=f"{ACCESS}.rounds_visible",
+            editable_states=frozenset({RoundState.DRAFT}),
+            edit_permission="planning_cycle.consultation_manage",
+            content_fields=("title", "description"),
+            not_editable_message=_(
+                "Das Beteiligungsverfahren ist %(state)s und kann nicht mehr bearbeitet werden."
+            ),
+            saved_message=_("Das Beteiligungsverfahren wurde gespeichert."),
+            detail_url_name="workflows:round_detail",
+            reload_after_transition=True,
+            api_prefix="consultation-rounds",
+            api_basename="consultation-round",
+            api_name="ConsultationRound",
+        )
+    )
+    workflow_register(
+        Workflow(
+            model=Invitation,
+            slug="einladung",
+            transition_fields=("extended_until", "extension_requested_until"),
+            lock_annotations={
+                "locked_round_state": F("round__state"),
+                "locked_deadline": Coalesce(F("extended_until"), F("round__deadline")),
+            },
+            display_related=("round", "department", "organisation"),
+            visibility=f"{ACCESS}.invitations_visible",
+            tasks=(
+                Task(
+                    kind="statement_give",
+                    audience="invitee",
+                    states=frozenset({InvitationState.INVITED}),
+                    label=_("Stellungnahme abgeben"),
+                    permission="planning_cycle.statement_release",
+                    prepare_permission="planning_cycle.statement_edit",
+                    prepare_label=_("Stellungnahme vorbereiten (Freigabe durch die Leitung)"),
+                    due=f"{__name__}.invitation_due_dates",
+                ),
+            ),
+            detail_url_name="workflows:invitation_detail",
+            reload_after_transition=True,
+            api_prefix="consultation-invitations",
+            api_basename="consultation-invitation",
+            api_name="Invitation",
+        )
+    )
+    workflow_register(
+        Workflow(
+            model=Statement,
+            slug="stellungnahme",
+            transition_fields=("released_at",),
+            lock_annotations={
+                "locked_round_state": F("round__state"),
+                "locked_deadline": Coalesce(F("invitation__extended_until"), F("round__deadline")),
+            },
+            display_related=("round", "invitation", "department", "organisation", "section"),
+            visibility=f"{ACCESS}.statements_visible",
+            draft_states=frozenset({StatementState.DRAFT}),
+            draft_permission="planning_cycle.statement_edit",
+            editable_states=frozenset({StatementState.DRAFT}),
+            edit_permission="planning_cycle.statement_edit",
+            content_fields=("position", "text"),
+            not_editable_message=_(
+                "Die Stellungnahme ist %(state)s und kann nicht mehr geändert werden; "
+                "legen Sie eine neue Fassung an."
+            ),
+            saved_message=_("Der Entwurf der Stellungnahme wurde gespeichert."),
+            detail_url_name="workflows:statement_detail",
+            reload_after_transition=True,
+            api_prefix="statements",
+            api_basename="statement",
+            api_name="Statement",
+        )
+    )
+    workflow_register(
+        Workflow(
+            model=Evaluation,
+            slug="abwaegung",
+            lock_annotations={"locked_round_state": F("round__state")},
+            display_related=("round", "statement", "department"),
+            visibility=f"{ACCESS}.evaluations_visible",
+            editable_states=frozenset({EvaluationState.ASSIGNED}),
+            edit_permission="planning_cycle.disposition_record",
+            content_fields=("disposition", "reason"),
+            not_editable_message=_(
+                "Die Abwägung ist %(state)s; die Strategische Steuerung kann sie erneut öffnen."
+            ),
+            saved_message=_("Die Abwägung wurde gespeichert."),
+            tasks=(
+                Task(
+                    kind="disposition_record",
+                    audience="department",
+                    states=frozenset({EvaluationState.ASSIGNED}),
+                    label=_("Stellungnahme abwägen"),
+                ),
+            ),
+            detail_url_name="workflows:evaluation_detail",
+            reload_after_transition=True,
+            api_prefix="dispositions",
+            api_basename="disposition",
+            api_name="Disposition",
+        )
+    )
