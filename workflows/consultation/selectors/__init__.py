@@ -1,0 +1,1 @@
+"""Read selectors of consultation rounds (one module per part)."""

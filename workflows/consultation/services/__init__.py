@@ -1,0 +1,1 @@
+"""Write services of consultation rounds (one module per part)."""
