@@ -11,7 +11,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from workflows.guards import guard_register
-from workflows.registry import Task, Workflow, workflow_register
+from workflows.registry import Task, Workflow, on_transition, workflow_register
 
 from .guards import round_all_disposed
 from .models import ConsultationRound, Evaluation, Invitation, Statement
@@ -40,7 +40,11 @@ def invitation_due_dates(objects: Sequence[Any]) -> dict[int, dt.date]:
 
 def register() -> None:
     """Declare the four workflows of a consultation round."""
+    from .services.statements import release_consequences
+
     guard_register("round_all_disposed", round_all_disposed)
+    # Whoever releases a statement (page, API, engine endpoint): four eyes, answered invitations.
+    on_transition(release_consequences, model=Statement, transition="release")
     workflow_register(
         Workflow(
             model=ConsultationRound,
