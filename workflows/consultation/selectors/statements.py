@@ -151,6 +151,8 @@ class StatementPage:
     # Why the user cannot release it now (four eyes, deadline, missing position), or empty.
     release_blocked: tuple[str, ...]
     window_reason: str
+    # A co-signer sees the joint statement but not the author's invitation.
+    invitation_visible: bool
 
     @property
     def is_draft(self) -> bool:
@@ -198,6 +200,9 @@ def statement_page(
         may_release=may_release,
         release_blocked=blocked,
         window_reason=statement_window_reason(statement.invitation) if may_edit else "",
+        invitation_visible=workflow_visible(Invitation, user=user)
+        .filter(pk=statement.invitation_id)
+        .exists(),
     )
 
 
