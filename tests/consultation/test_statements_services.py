@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 import time_machine
@@ -55,7 +56,7 @@ def own(world: World, r: Round) -> Invitation:
     return r.of(r.organisations[0])
 
 
-def history(obj: object) -> list[TransitionLog]:
+def history(obj: Any) -> list[TransitionLog]:
     ctype = ContentType.objects.get_for_model(type(obj))
     return list(TransitionLog.objects.filter(content_type=ctype, object_id=obj.pk).order_by("id"))  # type: ignore[attr-defined]
 

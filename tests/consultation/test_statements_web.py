@@ -352,3 +352,23 @@ def test_the_strategy_unit_reads_released_statements_not_drafts(world, r, client
     assert page.status_code == 200
     assert statement_url(draft, "statement_correct") not in page.content.decode()
     assert client.get(invitation_url(invitation)).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/beteiligung/einladung/{n}/",
+        "/beteiligung/stellungnahme/{n}/",
+    ],
+)
+def test_an_id_too_large_for_the_database_is_404(world, client_for, path):
+    client = client_for(world.users[Role.EXTERNAL_STAKEHOLDER])
+    assert client.get(path.format(n="9" * 30)).status_code == 404
+    assert client.post(path.format(n="9" * 30) + "freigeben/").status_code == 404
+
+
+def test_the_external_contact_finds_their_invitations_from_home(world, r, client_for):
+    client = client_for(world.users[Role.EXTERNAL_STAKEHOLDER])
+    home = client.get("/").content.decode()
+    assert reverse("workflows:my_invitations") in home
+    assert "Meine Einladungen" in home
