@@ -375,3 +375,47 @@ def test_update_sets_section_and_co_signers_and_the_drafter(world, r):
     assert list(statement.co_signers.all()) == [partner]
     assert statement.drafted_by == editor
     assert RoundSection.objects.filter(round=r.round).count() == 3
+
+
+def test_the_engine_endpoint_keeps_the_same_rules(world, r):
+    """The API and the engine's transition endpoint fire transitions directly: same rules."""
+    organisation = r.organisations[0]
+    organisation.second_person_release = True
+    organisation.save()
+    invitation = own(world, r)
+    partner = r.of(r.organisations[1])
+    statement = statement_create(
+        acting_user=extern(world),
+        invitation=invitation,
+        position=AGREE,
+        text=TEXT,
+        co_signers=[partner],
+    )
+    with pytest.raises(TransitionBlocked):
+        transition_fire(acting_user=extern(world), obj=statement, transition="release")
+    colleague = user_with_role(world.body, Role.EXTERNAL_STAKEHOLDER, organisation=organisation)
+    transition_fire(acting_user=colleague, obj=statement, transition="release")
+    partner.refresh_from_db()
+    assert partner.state == InvitationState.SUBMITTED
+
+    other = r.of(world.department)
+    with pytest.raises(TransitionBlocked) as no_date:
+        transition_fire(
+            acting_user=world.users[Role.DEPARTMENT_HEAD],
+            obj=other,
+            transition="request_extension",
+            comment="Mehr Zeit",
+        )
+    assert "bis wann" in no_date.value.message
+    other.refresh_from_db()
+    assert other.state == InvitationState.INVITED
+
+
+def test_an_editor_may_not_ask_for_an_extension(world, r):
+    with pytest.raises(TransitionNotPermitted):
+        invitation_extension_request(
+            acting_user=world.users[Role.DEPARTMENT_EDITOR],
+            invitation=r.of(world.department),
+            until=r.round.deadline - dt.timedelta(days=1),
+            reason="Mehr Zeit",
+        )

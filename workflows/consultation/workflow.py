@@ -42,11 +42,12 @@ def invitation_due_dates(objects: Sequence[Any]) -> dict[int, dt.date]:
 
 def register() -> None:
     """Declare the four workflows of a consultation round."""
-    from .services.statements import release_consequences
+    from .services.statements import extension_date_required, release_consequences
 
     guard_register("round_all_disposed", round_all_disposed)
     # Whoever releases a statement (page, API, engine endpoint): four eyes, answered invitations.
     on_transition(release_consequences, model=Statement, transition="release")
+    on_transition(extension_date_required, model=Invitation, transition="request_extension")
     workflow_register(
         Workflow(
             model=ConsultationRound,

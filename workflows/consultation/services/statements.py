@@ -27,6 +27,7 @@ from workflows.services.rows import lock_row, record_transition
 from workflows.services.transitions import (
     TransitionBlocked,
     TransitionError,
+    TransitionNotPermitted,
     TransitionResult,
     transition_fire,
 )
@@ -42,6 +43,7 @@ from ..states import (
 
 EDIT = "planning_cycle.statement_edit"
 RELEASE = "planning_cycle.statement_release"
+RESPOND = "planning_cycle.invitation_respond"
 
 
 def _not_permitted() -> ContentError:
@@ -388,19 +390,16 @@ def invitation_extension_request(
     checker: ObjectPermissionChecker | None = None,
 ) -> TransitionResult:
     """Ask for a later deadline: the reason is the transition's comment, the date is kept."""
+    checker = checker or ObjectPermissionChecker(acting_user)
     with transaction.atomic():
-        # Permission, state and the reason first; the date is judged against the locked row.
-        result = transition_fire(
-            acting_user=acting_user,
-            obj=invitation,
-            transition="request_extension",
-            comment=reason,
-            expected_state=expected_state,
-            checker=checker,
-        )
-        locked = result.obj
-        assert isinstance(locked, Invitation)
-        current: dt.date = locked.extended_until or locked.round.deadline
+        locked = _lock_invitation(invitation.pk)
+        # The permission first, so that a refused user learns nothing about the deadline.
+        if not user_may(checker, acting_user, RESPOND, locked):
+            raise TransitionNotPermitted(
+                _("Sie dürfen „%(action)s“ hier nicht ausführen.")
+                % {"action": _("Fristverlängerung beantragen")}
+            )
+        current = locked.deadline
         if until <= current:
             raise ExtensionDateRefused(
                 _(
@@ -412,9 +411,25 @@ def invitation_extension_request(
                     "due": date_format(current, "SHORT_DATE_FORMAT"),
                 }
             )
+        # Written before the transition, which checks that a date is there (whoever fires
+        # it); a refused transition rolls the date back with it.
         Invitation.objects.filter(pk=locked.pk).update(extension_requested_until=until)
-        locked.extension_requested_until = until
-    return result
+        return transition_fire(
+            acting_user=acting_user,
+            obj=locked,
+            transition="request_extension",
+            comment=reason,
+            expected_state=expected_state,
+            checker=checker,
+        )
+
+
+def extension_date_required(obj: models.Model, acting_user: User, log: TransitionLog) -> None:
+    """Inside an extension request: refuse it without the requested date."""
+    assert isinstance(obj, Invitation)
+    if obj.extension_requested_until is None:
+        message = _("Bitte geben Sie an, bis wann Sie die Frist verlängern möchten.")
+        raise TransitionBlocked(message, reasons=(message,), overridable=False)
 
 
 class ExtensionDateRefused(TransitionError):
