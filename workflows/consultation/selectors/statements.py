@@ -163,6 +163,13 @@ class StatementPage:
         return self.versions[-1].pk == self.statement.pk
 
     @property
+    def successor(self) -> Statement | None:
+        """Return the correction of this version, if there is one."""
+        pks = [v.pk for v in self.versions]
+        index = pks.index(self.statement.pk) if self.statement.pk in pks else len(pks) - 1
+        return self.versions[index + 1] if index + 1 < len(pks) else None
+
+    @property
     def editable(self) -> bool:
         return self.is_draft and self.may_edit and not self.window_reason
 

@@ -322,7 +322,6 @@ def release_consequences(obj: models.Model, acting_user: User, log: TransitionLo
             acting_user=acting_user,
             obj=own,
             transition="submit",
-            comment=_("Stellungnahme freigegeben."),
             expected_state=own.state,
         )
     for pk in sorted(signers):

@@ -44,6 +44,7 @@ class StatementForm(ContentForm):
         label=_("Gemeinsame Stellungnahme mit"),
         required=False,
         coerce=int,
+        widget=forms.CheckboxSelectMultiple,
         help_text=_(
             "Eine gemeinsame Stellungnahme gilt auch für die hier gewählten Beteiligten; "
             "mit der Freigabe gilt auch deren Einladung als beantwortet."
