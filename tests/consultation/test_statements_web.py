@@ -122,7 +122,9 @@ def test_the_external_contact_answers_a_round_through_the_pages(world, r, client
         assert "Fassung 1" in html and "Fassung 2" in html
     html = client.get(invitation_url(invitation)).content.decode()
     assert "Korrigiert: Wir lehnen den Abschnitt ab." in html
+    assert "Radwege und Busse stärker gewichten." in html
     assert "2 Fassungen" in html
+    assert "Fassung 1 (freigegeben)" in html and "Fassung 2 (freigegeben)" in html
 
 
 def test_a_refused_draft_keeps_the_input_and_names_the_problem(world, r, client_for):

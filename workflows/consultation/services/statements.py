@@ -183,11 +183,13 @@ def statement_update(
         saved = content_update(
             acting_user=acting_user,
             obj=statement,
-            values={"position": _clean_position(position), "text": text},
+            values={"position": position, "text": text},
             expected_updated_at=expected_updated_at,
             checker=checker,
         )
         assert isinstance(saved, Statement)
+        # Judged after the permission; a refusal rolls the content back with everything else.
+        _clean_position(position)
         _check_window(invitation)
         _check_section(section, invitation)
         signers = _check_co_signers(co_signers, invitation)
