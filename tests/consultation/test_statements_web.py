@@ -13,7 +13,7 @@ from planning_cycle.models import Role
 from tests.support.consultation import Round, round_build, statement_draft
 from tests.support.world import World
 from workflows.consultation.models import Invitation, Statement
-from workflows.consultation.services.statements import statement_release
+from workflows.consultation.services.statements import statement_correct, statement_release
 from workflows.consultation.states import InvitationState, Position, StatementState
 from workflows.models import OutboxMessage, TransitionLog
 
@@ -374,3 +374,27 @@ def test_the_external_contact_finds_their_invitations_from_home(world, r, client
     home = client.get("/").content.decode()
     assert reverse("workflows:my_invitations") in home
     assert "Meine Einladungen" in home
+
+
+def test_the_invitation_page_reads_a_fixed_number_of_queries(world, r, client_for):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    extern = world.users[Role.EXTERNAL_STAKEHOLDER]
+    invitation = r.of(r.organisations[0])
+    client = client_for(extern)
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(invitation_url(invitation)).status_code == 200
+        return len(queries)
+
+    first = statement_draft(invitation, by=extern, section=r.sections[0])
+    first.co_signers.set([r.of(r.organisations[1]), r.of(world.department)])
+    statement_release(acting_user=extern, statement=first)
+    one = count()
+    statement_correct(acting_user=extern, statement=first)
+    for section in r.sections:
+        s = statement_draft(invitation, by=extern, section=section)
+        s.co_signers.set([r.of(world.department)])
+    assert count() == one
