@@ -376,3 +376,18 @@ def test_foreign_next_is_not_followed(client: Client, world: World, built: Round
 
     assert response.status_code == 302
     assert response["Location"] == round_page
+
+
+def test_download_reads_a_fixed_number_of_rows(
+    client: Client,
+    world: World,
+    document: ConsultationFile,
+    django_assert_num_queries: Any,
+) -> None:
+    client.force_login(world.users[Role.STRATEGY_UNIT])
+
+    # Session, user, the file, the gate's one query for its round.
+    with django_assert_num_queries(4):
+        response = client.get(reverse("workflows:file_download", args=[document.pk]))
+
+    assert response.status_code == 200
