@@ -15,7 +15,7 @@ from tests.support.world import World
 from workflows.consultation.models import ConsultationFile
 from workflows.consultation.services.files import FileError, file_attach, files_attach
 from workflows.consultation.storage import private_storage
-from workflows.consultation.uploads import megabytes, upload_check
+from workflows.consultation.uploads import UploadRefused, bytes_check, megabytes, upload_check
 
 GOOD = [
     ("bericht.pdf", samples.pdf_bytes, "application/pdf"),
@@ -289,3 +289,13 @@ def test_private_storage_has_no_url_and_lies_outside_static_files(settings: obje
     if settings.MEDIA_ROOT:  # type: ignore[attr-defined]
         assert not root.is_relative_to(Path(settings.MEDIA_ROOT).resolve())  # type: ignore[attr-defined]
     assert Path(storage.location).resolve() == root
+
+
+def test_too_large_stream_without_a_declared_size_is_measured(settings: object) -> None:
+    settings.UPLOAD_MAX_BYTES = 2 * 1024 * 1024  # type: ignore[attr-defined]
+    data = samples.pdf_bytes() + b"%" + b"x" * (3 * 1024 * 1024)
+
+    with pytest.raises(UploadRefused) as refused:
+        bytes_check(data, "import.pdf")
+
+    assert refused.value.message == "„import.pdf“ ist 3,0 MB groß; erlaubt sind höchstens 2 MB."

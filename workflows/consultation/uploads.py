@@ -267,15 +267,16 @@ def upload_check(upload: Any, *, name: str | None = None) -> CheckedUpload:
     large, of a type not accepted, named as another type than it is, or broken.
     """
     name = name_clean(name if name is not None else str(getattr(upload, "name", "") or ""))
+    declared = getattr(upload, "size", None)
+    if isinstance(declared, int) and declared > max_bytes():
+        # Django knows the size of what it received: no need to read a too large file.
+        raise UploadRefused(_too_large(name, declared))
     chunks = upload.chunks(CHUNK_SIZE) if hasattr(upload, "chunks") else _read_chunks(upload)
     size, sha256, head = _digest(chunks)
     if size == 0:
         raise UploadRefused(_("„%(name)s“ ist leer.") % {"name": name})
     if size > max_bytes():
-        raise UploadRefused(
-            _("„%(name)s“ ist %(size)s MB groß; erlaubt sind höchstens %(max)s MB.")
-            % {"name": name, "size": megabytes(size), "max": megabytes(max_bytes())}
-        )
+        raise UploadRefused(_too_large(name, size))
     stream: IO[bytes] = upload.file if hasattr(upload, "file") else upload
     stream.seek(0)
     family, found = _sniff(head)
@@ -310,6 +311,14 @@ def upload_check(upload: Any, *, name: str | None = None) -> CheckedUpload:
     if not intact:
         raise UploadRefused(_broken(name, kind))
     return CheckedUpload(name=name, kind=kind, size=size, sha256=sha256)
+
+
+def _too_large(name: str, size: int) -> str:
+    return _("„%(name)s“ ist %(size)s MB groß; erlaubt sind höchstens %(max)s MB.") % {
+        "name": name,
+        "size": megabytes(size),
+        "max": megabytes(max_bytes()),
+    }
 
 
 def _broken(name: str, kind: Kind) -> str:
