@@ -21,8 +21,8 @@ ACCESS = "workflows.consultation.access"
 
 
 def _invitee_count() -> Subquery:
-    # No row (no invitee) reads as NULL: the condition then counts itself. No Coalesce with
-    # a literal: the lock query's only parameter must be the primary key (rows.lock_sql).
+    # NULL without invitations: the condition then counts them itself (no parameter may
+    # enter the compiled lock query besides the primary key).
     per_round = (
         Invitation.objects.filter(round_id=OuterRef("pk"))
         .order_by()
