@@ -398,3 +398,15 @@ def test_the_invitation_page_reads_a_fixed_number_of_queries(world, r, client_fo
         s = statement_draft(invitation, by=extern, section=section)
         s.co_signers.set([r.of(world.department)])
     assert count() == one
+
+
+def test_attachments_are_offered_on_a_draft_only(world, r, client_for):
+    extern = world.users[Role.EXTERNAL_STAKEHOLDER]
+    statement = statement_draft(r.of(r.organisations[0]), by=extern)
+    client = client_for(extern)
+    upload = reverse("workflows:statement_file_upload", args=[statement.pk])
+    assert upload in client.get(statement_url(statement)).content.decode()
+    statement_release(acting_user=extern, statement=statement)
+    html = client.get(statement_url(statement)).content.decode()
+    assert upload not in html
+    assert "Keine Anlagen." in html
