@@ -11,7 +11,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from workflows.guards import guard_register
-from workflows.registry import Task, Workflow, workflow_register
+from workflows.registry import Task, Workflow, on_transition, workflow_register
 
 from .guards import round_all_disposed
 from .models import ConsultationRound, Evaluation, Invitation, Statement
@@ -41,6 +41,10 @@ def invitation_due_dates(objects: Sequence[Any]) -> dict[int, dt.date]:
 def register() -> None:
     """Declare the four workflows of a consultation round."""
     guard_register("round_all_disposed", round_all_disposed)
+    # Opening a round starts its invitations (deadlines, invitation messages) in its transaction.
+    from .services.rounds import round_opened
+
+    on_transition(round_opened, model=ConsultationRound, transition="open")
     workflow_register(
         Workflow(
             model=ConsultationRound,
