@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from django.db.models import Count, F, IntegerField, OuterRef, Subquery, Value
+from django.db.models import Count, F, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
@@ -20,7 +20,9 @@ from .states import EvaluationState, InvitationState, RoundState, StatementState
 ACCESS = "workflows.consultation.access"
 
 
-def _invitee_count() -> Coalesce:
+def _invitee_count() -> Subquery:
+    # No literal in it (no Coalesce, no EXISTS's "SELECT 1"): the lock SQL is compiled once
+    # with the pk as its only parameter. NULL for no invitees: the condition then counts.
     per_round = (
         Invitation.objects.filter(round_id=OuterRef("pk"))
         .order_by()
@@ -28,7 +30,7 @@ def _invitee_count() -> Coalesce:
         .annotate(n=Count("*"))
         .values("n")
     )
-    return Coalesce(Subquery(per_round, output_field=IntegerField()), Value(0))
+    return Subquery(per_round, output_field=IntegerField())
 
 
 def invitation_due_dates(objects: Sequence[Any]) -> dict[int, dt.date]:
