@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, path
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from planning_cycle.models import Department, Organisation, User
@@ -369,7 +370,8 @@ def round_invitees_add(request: HttpRequest, pk: int) -> HttpResponse:
         return _detail_page(request, round_, invitee_error=exc.message, status=exc.status)
     messages.success(
         request,
-        _("Eingeladen: %(names)s.") % {"names": ", ".join(str(i.invitee) for i in created)},
+        ngettext("%(n)d Eingeladene hinzugefügt.", "%(n)d Eingeladene hinzugefügt.", len(created))
+        % {"n": len(created)},
     )
     return redirect(_detail_anchor(round_, "eingeladene"))
 
