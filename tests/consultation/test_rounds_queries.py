@@ -13,6 +13,7 @@ from planning_cycle.access import permission_checker
 from planning_cycle.models import Organisation, Role
 from tests.consultation.rounds_support import invitation_page  # noqa: F401
 from tests.support.world import World
+from tests.workflows.conftest import _postgres_only  # noqa: F401  (skips on SQLite)
 from workflows.consultation.models import Invitation
 from workflows.consultation.services.rounds import (
     INVITATION_TOPIC,
@@ -23,7 +24,12 @@ from workflows.consultation.services.rounds import (
 from workflows.consultation.states import SubjectKind
 from workflows.models import OutboxMessage
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("invitation_page")]
+# On SQLite Django splits a bulk insert by the database's parameter limit: PostgreSQL only.
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.django_db,
+    pytest.mark.usefixtures("invitation_page"),
+]
 
 
 def _queries(world: World, invitees: int) -> tuple[int, int]:
