@@ -10,80 +10,65 @@ the API and `round_open` all do the same.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
 from typing import Any
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from guardian.core import ObjectPermissionChecker
 
-from planning_cycle.access import permission_checker, user_may
-from planning_cycle.models import Department, Organisation, PlanningCycle, User
-from planning_cycle.text import TextRefused, breaks_normalise, text_clean
-from workflows.models import OutboxMessage, TransitionLog
-from workflows.registry import workflow_objects_created
-from workflows.services.content import ContentError
+from planning_cycle.models import PlanningCycle, User
 from workflows.services.transitions import transition_fire
 
 from ..models import ConsultationRound, Invitation, RoundSection
 from ..states import OPEN_INVITATION_STATES, RoundState, SubjectKind
+from .round_base import (
+    INVITATION_TOPIC,
+    MANAGE,
+    NUMBER_MAX,
+    REMINDER_TOPIC,
+    TEXT_MAX,
+    TITLE_MAX,
+    RoundError,
+    checker_for,
+    may_manage,
+    require_manage,
+    require_state,
+    round_lock,
+    text_input,
+)
+from .round_invitees import (
+    invitation_remove,
+    invitations_add,
+    invitations_started,
+    outbox_write,
+    round_opened,
+)
 
-MANAGE = "planning_cycle.consultation_manage"
-INVITATION_TOPIC = "consultation.invitation"
-REMINDER_TOPIC = "consultation.reminder"
-TITLE_MAX = 200
-NUMBER_MAX = 20
-TEXT_MAX = 20_000
-# Invitees may be added while the round is a draft or open (a forgotten one, later).
-INVITE_STATES = (RoundState.DRAFT, RoundState.OPEN)
-
-
-class RoundError(ContentError):
-    """A change of a round was refused; the message says why, `field` where."""
-
-
-def _checker(user: User, checker: ObjectPermissionChecker | None) -> ObjectPermissionChecker:
-    return checker or permission_checker(user)
-
-
-def may_manage(user: User, checker: ObjectPermissionChecker, round_: Any = None) -> bool:
-    """Tell whether the user runs consultation rounds of their body (or of this round's)."""
-    stand_in = round_ if round_ is not None else ConsultationRound(body_id=user.body_id)
-    return user_may(checker, user, MANAGE, stand_in)
-
-
-def _require_manage(user: User, checker: ObjectPermissionChecker, round_: Any = None) -> None:
-    if not may_manage(user, checker, round_):
-        raise RoundError(_("Sie dürfen keine Beteiligungsverfahren durchführen."), status=403)
-
-
-def _lock(round_: ConsultationRound) -> ConsultationRound:
-    return ConsultationRound.objects.select_for_update(of=("self",)).get(pk=round_.pk)
-
-
-def _require_state(round_: ConsultationRound, states: Iterable[str] = (RoundState.DRAFT,)) -> None:
-    if round_.state not in states:
-        raise RoundError(
-            _(
-                "Das Beteiligungsverfahren ist %(state)s; sein Entwurf und seine "
-                "Eingeladenen können nicht mehr geändert werden."
-            )
-            % {"state": round_.get_state_display()},
-            status=409,
-        )
-
-
-def _text(value: str | None, *, what: str, field: str, limit: int, required: bool = False) -> str:
-    try:
-        text = text_clean(breaks_normalise(value), what=what, limit=limit)
-    except TextRefused as exc:
-        raise RoundError(exc.message, field) from None
-    if required and not text:
-        raise RoundError(_("Bitte geben Sie %(what)s an.") % {"what": what}, field)
-    return text
+__all__ = [
+    "INVITATION_TOPIC",
+    "MANAGE",
+    "REMINDER_TOPIC",
+    "RoundError",
+    "extension_grant",
+    "extension_refuse",
+    "invitation_remove",
+    "invitations_add",
+    "invitations_started",
+    "may_manage",
+    "reminder_send_unanswered",
+    "round_cancel",
+    "round_close",
+    "round_create",
+    "round_open",
+    "round_opened",
+    "round_update",
+    "section_add",
+    "section_remove",
+    "section_update",
+]
 
 
 def _round_fields(
@@ -97,8 +82,10 @@ def _round_fields(
 ) -> dict[str, Any]:
     """Check a round's input; return the cleaned values or refuse naming the field."""
     values: dict[str, Any] = {
-        "title": _text(title, what=_("einen Titel"), field="title", limit=TITLE_MAX, required=True),
-        "description": _text(
+        "title": text_input(
+            title, what=_("einen Titel"), field="title", limit=TITLE_MAX, required=True
+        ),
+        "description": text_input(
             description, what=_("die Beschreibung"), field="description", limit=TEXT_MAX
         ),
     }
@@ -132,8 +119,8 @@ def round_create(
     checker: ObjectPermissionChecker | None = None,
 ) -> ConsultationRound:
     """Create a draft round; a follow-up round copies its predecessor's invitees and sections."""
-    checker = _checker(acting_user, checker)
-    _require_manage(acting_user, checker)
+    checker = checker_for(acting_user, checker)
+    require_manage(acting_user, checker)
     values = _round_fields(
         acting_user=acting_user,
         title=title,
@@ -202,8 +189,8 @@ def round_update(
     checker: ObjectPermissionChecker | None = None,
 ) -> ConsultationRound:
     """Change a draft round's title, subject, description, deadline and cycle."""
-    checker = _checker(acting_user, checker)
-    _require_manage(acting_user, checker, round)
+    checker = checker_for(acting_user, checker)
+    require_manage(acting_user, checker, round)
     values = _round_fields(
         acting_user=acting_user,
         title=title,
@@ -213,8 +200,8 @@ def round_update(
         cycle=cycle,
     )
     with transaction.atomic():
-        locked = _lock(round)
-        _require_state(locked)
+        locked = round_lock(round)
+        require_state(locked)
         for name, value in values.items():
             setattr(locked, name, value)
         locked.save(update_fields=[*values, "updated_at"])
@@ -226,13 +213,13 @@ def round_update(
 
 def _section_values(number: str, title: str, text: str) -> dict[str, str]:
     return {
-        "number": _text(
+        "number": text_input(
             number, what=_("eine Nummer"), field="number", limit=NUMBER_MAX, required=True
         ),
-        "title": _text(
+        "title": text_input(
             title, what=_("eine Überschrift"), field="title", limit=TITLE_MAX, required=True
         ),
-        "text": _text(text, what=_("den Text"), field="text", limit=TEXT_MAX),
+        "text": text_input(text, what=_("den Text"), field="text", limit=TEXT_MAX),
     }
 
 
@@ -266,12 +253,12 @@ def section_add(
     checker: ObjectPermissionChecker | None = None,
 ) -> RoundSection:
     """Add a numbered section to a draft round (after its last section)."""
-    checker = _checker(acting_user, checker)
-    _require_manage(acting_user, checker, round)
+    checker = checker_for(acting_user, checker)
+    require_manage(acting_user, checker, round)
     values = _section_values(number, title, text)
     with transaction.atomic():
-        locked = _lock(round)
-        _require_state(locked)
+        locked = round_lock(round)
+        require_state(locked)
         last = locked.sections.aggregate(last=Max("position"))["last"]
         section = RoundSection(
             body_id=locked.body_id, round=locked, position=(last or 0) + 1, **values
@@ -290,11 +277,11 @@ def section_update(
     checker: ObjectPermissionChecker | None = None,
 ) -> RoundSection:
     """Change a section of a draft round."""
-    checker = _checker(acting_user, checker)
-    _require_manage(acting_user, checker, section.round)
+    checker = checker_for(acting_user, checker)
+    require_manage(acting_user, checker, section.round)
     values = _section_values(number, title, text)
     with transaction.atomic():
-        _require_state(_lock(section.round))
+        require_state(round_lock(section.round))
         for name, value in values.items():
             setattr(section, name, value)
         _save_section(section, update_fields=list(values))
@@ -308,199 +295,11 @@ def section_remove(
     checker: ObjectPermissionChecker | None = None,
 ) -> None:
     """Remove a section of a draft round."""
-    checker = _checker(acting_user, checker)
-    _require_manage(acting_user, checker, section.round)
+    checker = checker_for(acting_user, checker)
+    require_manage(acting_user, checker, section.round)
     with transaction.atomic():
-        _require_state(_lock(section.round))
+        require_state(round_lock(section.round))
         section.delete()
-
-
-# --- invitees ----------------------------------------------------------------------------
-
-
-def _listing(names: Iterable[object]) -> str:
-    return ", ".join(str(n) for n in names)
-
-
-def invitations_add(
-    *,
-    acting_user: User,
-    round: ConsultationRound,
-    department_ids: Iterable[int] = (),
-    organisation_ids: Iterable[int] = (),
-    checker: ObjectPermissionChecker | None = None,
-) -> list[Invitation]:
-    """Invite departments and organisations of the round's body (draft or open round).
-
-    Invited to an open round, they get their deadline and invitation at once.
-    """
-    checker = _checker(acting_user, checker)
-    _require_manage(acting_user, checker, round)
-    dept_ids = sorted({int(i) for i in department_ids})
-    org_ids = sorted({int(i) for i in organisation_ids})
-    if not dept_ids and not org_ids:
-        raise RoundError(
-            _("Bitte wählen Sie mindestens eine Organisationseinheit oder Organisation aus."),
-            "invitees",
-        )
-    # Names and flags only: a model instance per invitee would cost more than the insert.
-    departments = dict(
-        Department.objects.filter(body_id=round.body_id, pk__in=dept_ids).values_list("pk", "code")
-    )
-    organisations = {
-        pk: (name, active)
-        for pk, name, active in Organisation.objects.filter(
-            body_id=round.body_id, pk__in=org_ids
-        ).values_list("pk", "name", "active")
-    }
-    unknown = sorted(set(dept_ids) - set(departments))
-    if unknown:
-        raise RoundError(
-            _("Unbekannte Organisationseinheit (Nr. %(ids)s).") % {"ids": _listing(unknown)},
-            "departments",
-        )
-    unknown = sorted(set(org_ids) - set(organisations))
-    if unknown:
-        raise RoundError(
-            _("Unbekannte Organisation (Nr. %(ids)s).") % {"ids": _listing(unknown)},
-            "organisations",
-        )
-    inactive = [name for name, active in organisations.values() if not active]
-    if inactive:
-        raise RoundError(
-            _("Nicht mehr aktive Organisationen können nicht eingeladen werden: %(names)s.")
-            % {"names": _listing(inactive)},
-            "organisations",
-        )
-    with transaction.atomic():
-        locked = _lock(round)
-        _require_state(locked, INVITE_STATES)
-        try:
-            with transaction.atomic():
-                created = _insert_invitations(locked, dept_ids, org_ids)
-        except IntegrityError as exc:
-            if "invitation_" not in str(exc) and "UNIQUE" not in str(exc):
-                raise
-            raise _already_invited(locked, dept_ids, org_ids) from exc
-        if locked.state == RoundState.OPEN:
-            invitations_started(created)
-    return created
-
-
-def _insert_invitations(
-    round_: ConsultationRound, dept_ids: list[int], org_ids: list[int]
-) -> list[Invitation]:
-    """Insert the invitations with one statement; the database refuses duplicates."""
-    now = timezone.now()
-    common = {"body_id": round_.body_id, "round_id": round_.pk, "created_at": now}
-    if connection.vendor != "postgresql":
-        rows = [Invitation(department_id=d, **common) for d in dept_ids]
-        rows += [Invitation(organisation_id=o, **common) for o in org_ids]
-        return Invitation.objects.bulk_create(rows)
-    # Django's bulk_create prepares every value of every row in Python: for hundreds of
-    # invitees that cost several times the insert itself (benchmarks/consultation_open.py).
-    with connection.cursor() as cursor:
-        cursor.execute(
-            INSERT_INVITATIONS_SQL,
-            [round_.body_id, round_.pk, now, now, dept_ids, org_ids],
-        )
-        found = cursor.fetchall()
-    return [
-        Invitation(
-            pk=pk,
-            department_id=department_id,
-            organisation_id=organisation_id,
-            updated_at=now,
-            **common,
-        )
-        for pk, department_id, organisation_id in found
-    ]
-
-
-# Table names come from model metadata; every value is a bound parameter.
-INSERT_INVITATIONS_SQL = f"""
-INSERT INTO {Invitation._meta.db_table}
-    (body_id, round_id, department_id, organisation_id, state, created_at, updated_at)
-SELECT %s, %s, invitee.department_id, invitee.organisation_id, 'invited', %s, %s
-FROM (
-    SELECT d AS department_id, NULL::bigint AS organisation_id FROM unnest(%s::bigint[]) AS d
-    UNION ALL
-    SELECT NULL::bigint, o FROM unnest(%s::bigint[]) AS o
-) AS invitee
-RETURNING id, department_id, organisation_id
-"""  # noqa: S608
-
-
-def _already_invited(
-    round_: ConsultationRound, dept_ids: list[int], org_ids: list[int]
-) -> RoundError:
-    """Name the invitees that the database found invited already."""
-    existing = Invitation.objects.filter(round_id=round_.pk).select_related(
-        "department", "organisation"
-    )
-    names = [
-        str(i.invitee)
-        for i in existing
-        if i.department_id in dept_ids or i.organisation_id in org_ids
-    ]
-    return RoundError(
-        _("Bereits eingeladen: %(names)s.") % {"names": _listing(names)},
-        "invitees",
-        status=409,
-    )
-
-
-def invitation_remove(
-    *,
-    acting_user: User,
-    invitation: Invitation,
-    checker: ObjectPermissionChecker | None = None,
-) -> None:
-    """Remove an invitee from a draft round."""
-    checker = _checker(acting_user, checker)
-    _require_manage(acting_user, checker, invitation.round)
-    with transaction.atomic():
-        _require_state(_lock(invitation.round))
-        invitation.delete()
-
-
-def _outbox(invitations: Iterable[Invitation], topic: str, now: dt.datetime) -> int:
-    """Queue one message per invitation with one statement."""
-    rows = [(i.body_id, i.pk) for i in invitations]
-    if connection.vendor != "postgresql":
-        OutboxMessage.objects.bulk_create(
-            OutboxMessage(body_id=b, topic=topic, payload={"invitation_id": pk}, created_at=now)
-            for b, pk in rows
-        )
-        return len(rows)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            INSERT_OUTBOX_SQL,
-            [topic, now, [b for b, _pk in rows], [pk for _b, pk in rows]],
-        )
-    return len(rows)
-
-
-INSERT_OUTBOX_SQL = f"""
-INSERT INTO {OutboxMessage._meta.db_table}
-    (body_id, topic, payload, created_at, attempts, last_error)
-SELECT row.body_id, %s, jsonb_build_object('invitation_id', row.id), %s, 0, ''
-FROM unnest(%s::bigint[], %s::bigint[]) AS row (body_id, id)
-"""  # noqa: S608
-
-
-def invitations_started(invitations: list[Invitation]) -> None:
-    """Open the invitations' deadlines and queue their invitation messages (in bulk)."""
-    if not invitations:
-        return
-    workflow_objects_created(list(invitations))
-    _outbox(invitations, INVITATION_TOPIC, timezone.now())
-
-
-def round_opened(obj: Any, acting_user: User, log: TransitionLog) -> None:
-    """Start every invitation of a round that was just opened (`on_transition`, "open")."""
-    invitations = list(Invitation.objects.filter(round_id=obj.pk).order_by("id"))
-    invitations_started(invitations)
 
 
 # --- transitions -------------------------------------------------------------------------
@@ -568,8 +367,8 @@ def reminder_send_unanswered(
     checker: ObjectPermissionChecker | None = None,
 ) -> int:
     """Queue a reminder to every invitee who has not answered yet; return how many."""
-    checker = _checker(acting_user, checker)
-    _require_manage(acting_user, checker, round)
+    checker = checker_for(acting_user, checker)
+    require_manage(acting_user, checker, round)
     with transaction.atomic():
         locked = ConsultationRound.objects.select_for_update(of=("self",)).get(pk=round.pk)
         if locked.state not in (RoundState.OPEN, RoundState.CLOSED):
@@ -588,7 +387,7 @@ def reminder_send_unanswered(
         ]
         if not waiting:
             raise RoundError(_("Alle Eingeladenen haben bereits geantwortet."), status=409)
-        return _outbox(waiting, REMINDER_TOPIC, timezone.now())
+        return outbox_write(waiting, REMINDER_TOPIC, timezone.now())
 
 
 def extension_grant(
