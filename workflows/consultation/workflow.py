@@ -21,8 +21,8 @@ ACCESS = "workflows.consultation.access"
 
 
 def _invitee_count() -> Subquery:
-    # NULL without invitations: the condition then counts them itself (no parameter may
-    # enter the compiled lock query besides the primary key).
+    # No literal in it (no Coalesce, no EXISTS's "SELECT 1"): the lock SQL is compiled once
+    # with the pk as its only parameter. NULL for no invitees: the condition then counts.
     per_round = (
         Invitation.objects.filter(round_id=OuterRef("pk"))
         .order_by()
@@ -42,12 +42,15 @@ def invitation_due_dates(objects: Sequence[Any]) -> dict[int, dt.date]:
 
 def register() -> None:
     """Declare the four workflows of a consultation round."""
+    from .services.rounds import round_opened
     from .services.statements import extension_date_required, release_consequences
 
     guard_register("round_all_disposed", round_all_disposed)
     # Whoever releases a statement (page, API, engine endpoint): four eyes, answered invitations.
     on_transition(release_consequences, model=Statement, transition="release")
     on_transition(extension_date_required, model=Invitation, transition="request_extension")
+    # Opening a round starts its invitations (deadlines, invitation messages) in its transaction.
+    on_transition(round_opened, model=ConsultationRound, transition="open")
     workflow_register(
         Workflow(
             model=ConsultationRound,
