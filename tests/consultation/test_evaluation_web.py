@@ -154,7 +154,7 @@ def test_conflict_list_says_why(weighing: Weighing, client_for) -> None:
 
 def test_weighing_table_filters(weighing: Weighing, client_for) -> None:
     world = weighing.world
-    s_reject, s_changes, s_agree, s_none = weighing.statements
+    s_reject, _s_changes, s_agree, _s_none = weighing.statements
     weighing.assign([s_reject], world.departments[2])
     weighing.assign([s_agree], None)
     url = f"/beteiligung/{weighing.round.round.pk}/abwaegungstabelle/"
