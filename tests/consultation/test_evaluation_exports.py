@@ -99,3 +99,19 @@ def test_pdf_without_personal_data(weighing: Weighing) -> None:
     for user in (*weighing.round.contacts.values(), weighing.world.users[Role.DEPARTMENT_HEAD]):
         assert user.last_name not in text
         assert user.email not in text
+
+
+def test_xlsx_keeps_formula_like_text_as_text(weighing: Weighing) -> None:
+    import dataclasses
+
+    from workflows.consultation.exports import weighing_xlsx
+    from workflows.consultation.selectors.evaluation import weighing_rows
+
+    rows = weighing_rows(weighing.round.round)
+    rows[0] = dataclasses.replace(rows[0], text='=HYPERLINK("http://example.org","x")')
+    book = load_workbook(io.BytesIO(weighing_xlsx(weighing.round.round, rows, anonymous=True)))
+    sheet = book.active
+    assert sheet is not None
+    cell = sheet.cell(row=4, column=6)
+    assert cell.value == '=HYPERLINK("http://example.org","x")'
+    assert cell.data_type == "s"

@@ -296,3 +296,65 @@ def test_final_notice_page_after_conclusion(weighing: Weighing, client_for) -> N
     # Another invitee's notice is not theirs to read.
     other = weighing.round.of(world.departments[0])
     assert extern.get(f"/beteiligung/einladung/{other.pk}/schlussmitteilung/").status_code == 404
+
+
+def test_weighing_page_queries_do_not_grow_with_the_statements(
+    weighing: Weighing, client_for
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.support.consultation import statement_draft
+
+    client = client_for(weighing.strategy)
+    url = f"/beteiligung/{weighing.round.round.pk}/abwaegungstabelle/"
+
+    def count() -> int:
+        client.get(url)
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    weighing.weigh_all()
+    few = count()
+    r = weighing.round
+    org = r.organisations[1]
+    for _n in range(5):
+        extra = statement_draft(r.of(org), by=r.contacts[org.pk], text="Weitere")
+        weighing.release(extra, r.contacts[org.pk])
+    weighing.round.round.refresh_from_db()
+    assert count() == few
+
+
+def test_strategy_unit_reopens_through_the_panel(weighing: Weighing, client_for) -> None:
+    weighing.assign(weighing.statements[:1], weighing.world.departments[2])
+    weighing.weigh_all()  # the strategy unit may weigh what it assigned, too
+    evaluation = Evaluation.objects.get(statement=weighing.statements[0])
+    client = client_for(weighing.strategy)
+    page = client.get(f"/beteiligung/abwaegung/{evaluation.pk}/")
+    assert page.status_code == 200
+    assert "Abwägung erneut öffnen" in page.content.decode()
+    url = f"/uebergang/abwaegung/{evaluation.pk}/"
+    refused = client.post(url, {"transition": "reopen", "expected_state": "recorded"})
+    assert refused.status_code == 302
+    evaluation.refresh_from_db()
+    assert evaluation.state == EvaluationState.RECORDED  # a reason is required
+    client.post(
+        url, {"transition": "reopen", "expected_state": "recorded", "comment": "Neu bewerten."}
+    )
+    evaluation.refresh_from_db()
+    assert evaluation.state == EvaluationState.ASSIGNED
+    page = client.get(f"/beteiligung/abwaegung/{evaluation.pk}/")
+    assert 'name="disposition"' in page.content.decode()  # the form is back
+
+
+def test_invitee_reads_its_published_evaluation(weighing: Weighing, client_for) -> None:
+    concluded(weighing)
+    extern = client_for(weighing.world.users[Role.EXTERNAL_STAKEHOLDER])
+    own = Evaluation.objects.get(statement=weighing.statements[2])
+    page = extern.get(f"/beteiligung/abwaegung/{own.pk}/")
+    assert page.status_code == 200
+    assert "Wird im überarbeiteten Entwurf aufgegriffen." in page.content.decode()
+    assert 'name="disposition"' not in page.content.decode()
+    other = Evaluation.objects.get(statement=weighing.statements[0])
+    assert extern.get(f"/beteiligung/abwaegung/{other.pk}/").status_code == 404
