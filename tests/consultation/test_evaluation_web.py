@@ -358,3 +358,28 @@ def test_invitee_reads_its_published_evaluation(weighing: Weighing, client_for) 
     assert 'name="disposition"' not in page.content.decode()
     other = Evaluation.objects.get(statement=weighing.statements[0])
     assert extern.get(f"/beteiligung/abwaegung/{other.pk}/").status_code == 404
+
+
+def test_edit_after_a_change_meanwhile_keeps_the_input(weighing: Weighing, client_for) -> None:
+    weighing.assign(weighing.statements[:1], weighing.world.departments[2])
+    evaluation = Evaluation.objects.get()
+    client = client_for(weighing.strategy)
+    stale = evaluation.updated_at.isoformat()
+    from workflows.consultation.services.evaluation import evaluation_update
+
+    evaluation_update(
+        acting_user=weighing.strategy, evaluation=evaluation, disposition="noted", reason="Zuerst"
+    )
+    edit = f"/beteiligung/abwaegung/{evaluation.pk}/bearbeiten/"
+    data = {"disposition": "taken", "reason": "Meine Begründung", "expected_updated_at": stale}
+    page = client.post(edit, {**data, "action": "save"})
+    assert page.status_code == 409
+    assert "Meine Begründung" in page.content.decode()
+    evaluation.refresh_from_db()
+    assert evaluation.reason == "Zuerst"
+    fresh = evaluation.updated_at.isoformat()
+    assert f'value="{fresh}"' in page.content.decode()
+    again = client.post(edit, {**data, "expected_updated_at": fresh, "action": "save"})
+    assert again.status_code == 302
+    evaluation.refresh_from_db()
+    assert evaluation.reason == "Meine Begründung"

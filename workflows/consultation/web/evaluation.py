@@ -170,8 +170,15 @@ def evaluation_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     **values,
                 )
     except EvaluationError as exc:
+        current = _evaluation(request, pk)
+        if exc.status == 409 and _editable(request, current):
+            # Changed meanwhile: keep the input; a second, deliberate save overwrites.
+            data = request.POST.copy()
+            data["expected_updated_at"] = current.updated_at.isoformat()
+            form = EvaluationForm(data)
+            form.is_valid()
         form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-        return _detail_page(request, _evaluation(request, pk), form=form, status=exc.status)
+        return _detail_page(request, current, form=form, status=exc.status)
     except TransitionError as exc:
         form.add_error(
             None,
