@@ -28,7 +28,13 @@ from .recipients import DEPARTMENT_AUDIENCE_ROLES, ORGANISATION_AUDIENCE_ROLES
 # What rendering a notification or a deadline reads besides its own row.
 DEADLINE_RELATED = ("department", "organisation", "cycle")
 # The recipient is the reader: what a task asks of them depends on their permissions.
-NOTIFICATION_RELATED = ("recipient", "deadline", "deadline__department", "deadline__cycle")
+NOTIFICATION_RELATED = (
+    "recipient",
+    "deadline",
+    "deadline__department",
+    "deadline__organisation",
+    "deadline__cycle",
+)
 
 
 def token_hash(token: str) -> str:

@@ -12,7 +12,10 @@ import logging
 from celery import shared_task
 from kombu.exceptions import OperationalError
 
-from notifications.services import delivery  # noqa: F401  (registers the outbox handlers)
+from notifications.services import (  # noqa: F401  (register the outbox handlers)
+    consultation,
+    delivery,
+)
 from notifications.services.delivery import digests_create
 from notifications.services.outbox import outbox_claim
 from notifications.services.outbox import outbox_deliver as message_deliver
