@@ -103,8 +103,9 @@ def _final_notice(invitation_id: object) -> dict[str, Any] | None:
     """Return the final notice's content (round, invitee, statements with disposition)."""
     # Provided by the evaluation: imported when needed, so that the mail works without it.
     try:
-        from workflows.consultation.models import Invitation
         from workflows.consultation.selectors.evaluation import final_notice_context
+
+        from workflows.consultation.models import Invitation
     except ImportError:
         return None
     invitation = (

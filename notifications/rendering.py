@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 
 from django.urls import reverse
@@ -186,10 +187,8 @@ def notification_path(notification: Notification) -> str:
 def _consultation_values(notification: Notification) -> dict[str, str]:
     data = notification.data
     due = ""
-    try:
+    with contextlib.suppress(ValueError):
         due = date_format(dt.date.fromisoformat(str(data.get("due"))), "SHORT_DATE_FORMAT")
-    except ValueError:
-        pass
     return {
         "round": str(data.get("round_title", "")),
         "invitee": str(data.get("invitee", "")),

@@ -119,7 +119,8 @@ def password_set(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
         messages.success(
             request,
             _(
-                "Ihr Passwort ist festgelegt. Bitte melden Sie sich mit dem Benutzernamen %(username)s an."
+                "Ihr Passwort ist festgelegt. Bitte melden Sie sich mit dem Benutzernamen "
+                "%(username)s an."
             )
             % {"username": user.get_username()},
         )
