@@ -1,8 +1,9 @@
 """Celery tasks of the notifications: thin wrappers around the services, keyed by id.
 
 Beat (CELERY_BEAT_SCHEDULE) runs outbox_dispatch every few seconds, deadline_sweep every
-minute, digest_send daily and invitations_overdue_mark nightly; outbox_deliver is queued by the dispatcher, one per message.
-acks_late and reject_on_worker_lost come from the settings (CELERY_TASK_*).
+minute, digest_send daily and invitations_overdue_mark nightly; outbox_deliver is queued
+by the dispatcher, one per message. acks_late and reject_on_worker_lost come from the
+settings (CELERY_TASK_*).
 """
 
 from __future__ import annotations
