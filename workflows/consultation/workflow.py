@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from django.db.models import Count, F, IntegerField, OuterRef, Subquery, Value
+from django.db.models import Count, F, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
@@ -20,7 +20,9 @@ from .states import EvaluationState, InvitationState, RoundState, StatementState
 ACCESS = "workflows.consultation.access"
 
 
-def _invitee_count() -> Coalesce:
+def _invitee_count() -> Subquery:
+    # No Coalesce(…, 0): the lock query may bind only the primary key (rows.lock_sql); a
+    # round without invitees reads NULL and the condition counts them itself.
     per_round = (
         Invitation.objects.filter(round_id=OuterRef("pk"))
         .order_by()
@@ -28,7 +30,7 @@ def _invitee_count() -> Coalesce:
         .annotate(n=Count("*"))
         .values("n")
     )
-    return Coalesce(Subquery(per_round, output_field=IntegerField()), Value(0))
+    return Subquery(per_round, output_field=IntegerField())
 
 
 def invitation_due_dates(objects: Sequence[Any]) -> dict[int, dt.date]:
