@@ -7,7 +7,6 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -20,6 +19,7 @@ from guardian.core import ObjectPermissionChecker
 
 from planning_cycle.access import permission_checker
 from planning_cycle.models import User
+from planning_cycle.services.organisations import invitation_token_generator
 
 from .models import (
     CONSULTATION_KINDS,
@@ -96,7 +96,9 @@ def password_set_link(user: User) -> str:
     """Return the one-time link to set a password (invalid once a password is set)."""
     # The token hashes the password and the last login: setting a password ends it.
     uid = urlsafe_base64_encode(force_bytes(user.pk))
-    return site_link(reverse("password_set", args=[uid, default_token_generator.make_token(user)]))
+    return site_link(
+        reverse("password_set", args=[uid, invitation_token_generator.make_token(user)])
+    )
 
 
 def _final_notice(invitation_id: object) -> dict[str, Any] | None:

@@ -4,6 +4,8 @@
   (round, deadline, link; a contact without a password also the link to set one);
 - "workflow.transition" of an invitation's `grant_extension`/`refuse_extension`: the
   answer with its comment and the deadline now in force; of `mark_overdue`: the notice;
+- "consultation.invitation" {"invitation_id"}: the invitation of one invitee (an invitee
+  added to an open round; the same notification as the round's opening, never twice);
 - "consultation.reminder" {"invitation_id"}: a reminder to that invitee's people;
 - "consultation.final_notice" {"invitation_id", "round_id"}: the final notice.
 
@@ -32,6 +34,7 @@ from .delivery import TASK_NOTICE_REPLACED
 from .notify import NotificationSpec, notifications_create
 from .outbox import handler_register
 
+INVITATION_TOPIC = "consultation.invitation"
 REMINDER_TOPIC = "consultation.reminder"
 FINAL_NOTICE_TOPIC = "consultation.final_notice"
 
@@ -178,6 +181,19 @@ def consultation_transition_notify(message: OutboxMessage) -> None:
             source_key=f"consultation.overdue:{log['pk'] or message.pk}",
             with_deadline=False,
         )
+
+
+@handler_register(INVITATION_TOPIC)
+def invitation_notify(message: OutboxMessage) -> None:
+    """Send one invitee's people the invitation (written when the invitation starts).
+
+    The same key as the round's opening: whichever of the two comes first tells them.
+    """
+    invitees_notify(
+        _invitations([message.payload["invitation_id"]], message.body_id),
+        kind=NotificationKind.INVITATION,
+        source_key="consultation.invitation:{invitation}",
+    )
 
 
 @handler_register(REMINDER_TOPIC)

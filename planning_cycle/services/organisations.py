@@ -10,10 +10,14 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass, field
+from typing import Any
 
+from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.utils.crypto import constant_time_compare
+from django.utils.http import base36_to_int
 from django.utils.translation import gettext as _
 
 from planning_cycle.access import permission_checker, user_may
@@ -25,6 +29,7 @@ from .audit import SYSTEM, Actor, NotPermitted
 from .roles import role_assign, role_revoke
 
 MANAGE_PERMISSION = "planning_cycle.organisation_manage"
+INVITATION_LINK_DAYS = 60
 NAME_LENGTH = 200
 ADDRESS_LENGTH = 1_000
 PERSON_NAME_LENGTH = 150
@@ -40,6 +45,36 @@ CSV_COLUMNS = (
 # A file of a few thousand rows is plenty for the organisations of one body.
 CSV_MAX_BYTES = 2 * 1024 * 1024
 CSV_MAX_ROWS = 5_000
+
+
+class InvitationTokenGenerator(PasswordResetTokenGenerator):
+    """The one-time token of the link to set a password that comes with an invitation.
+
+    Django's reset token (it hashes the password and the last login: once a password is
+    set the link is spent), with a salt of its own and valid for INVITATION_LINK_DAYS: an
+    invitation is answered within weeks, not the three days of a password reset.
+    """
+
+    key_salt = "planning_cycle.services.organisations.InvitationTokenGenerator"
+
+    def check_token(self, user: Any, token: str | None) -> bool:
+        if not (user and token):
+            return False
+        try:
+            ts_b36, _hash = token.split("-")
+            ts = base36_to_int(ts_b36)
+        except ValueError:
+            return False
+        for secret in [self.secret, *self.secret_fallbacks]:
+            if constant_time_compare(self._make_token_with_timestamp(user, ts, secret), token):
+                break
+        else:
+            return False
+        age = self._num_seconds(self._now()) - ts
+        return age <= INVITATION_LINK_DAYS * 24 * 3600
+
+
+invitation_token_generator = InvitationTokenGenerator()
 
 
 class OrganisationError(Exception):

@@ -9,7 +9,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
-from django.contrib.auth.tokens import default_token_generator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.encoding import force_str
@@ -24,6 +23,7 @@ from planning_cycle.services.lockouts import (
     login_lockout_release,
     may_release_lockouts,
 )
+from planning_cycle.services.organisations import invitation_token_generator
 from planning_cycle.web import body_id, member_view
 
 USERNAME_MAX_LENGTH = 150
@@ -107,11 +107,11 @@ def _user_of_link(uidb64: str) -> User | None:
 def password_set(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
     """Set the password with the one-time link of an invitation e-mail.
 
-    Django's token generator hashes the password into the token: once a password is set,
+    The token hashes the password: once a password is set,
     the link is spent. An invalid or spent link says so (and where to turn) with 404.
     """
     user = _user_of_link(uidb64)
-    if user is None or not default_token_generator.check_token(user, token):
+    if user is None or not invitation_token_generator.check_token(user, token):
         return render(request, "account/password_set.html", {"invalid": True}, status=404)
     form = SetPasswordForm(user, request.POST or None)
     if request.method == "POST" and form.is_valid():
