@@ -105,10 +105,8 @@ class ImportForm(forms.Form):
     file = forms.FileField(
         label=gettext_lazy("CSV-Datei"),
         help_text=gettext_lazy(
-            "Kopfzeile: %(columns)s – getrennt durch Semikolon oder Komma, UTF-8 (auch „CSV "
-            "UTF-8“ aus Excel)."
-        )
-        % {"columns": ";".join(CSV_COLUMNS)},
+            "Spalten getrennt durch Semikolon oder Komma, UTF-8 (auch „CSV UTF-8“ aus Excel)."
+        ),
         error_messages={"required": gettext_lazy("Bitte wählen Sie eine CSV-Datei.")},
     )
 
