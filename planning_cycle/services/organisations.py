@@ -332,8 +332,8 @@ def contacts_of(organisation: Organisation) -> list[User]:
     """Return the contact people of an organisation, by name."""
     return list(
         User.objects.filter(
-            role_assignments__organisation=organisation,
-            role_assignments__role=Role.EXTERNAL_STAKEHOLDER,
+            roles__organisation=organisation,
+            roles__role=Role.EXTERNAL_STAKEHOLDER,
         )
         .distinct()
         .order_by("last_name", "first_name", "id")

@@ -123,10 +123,10 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
     organisations = list(Organisation.objects.filter(body=body).order_by("-active", "name"))
     counts: dict[int, int] = {}
     for org_id in User.objects.filter(
-        role_assignments__organisation__body=body,
-        role_assignments__role=Role.EXTERNAL_STAKEHOLDER,
+        roles__organisation__body=body,
+        roles__role=Role.EXTERNAL_STAKEHOLDER,
         is_active=True,
-    ).values_list("role_assignments__organisation_id", flat=True):
+    ).values_list("roles__organisation_id", flat=True):
         counts[org_id] = counts.get(org_id, 0) + 1
     rows = [{"organisation": o, "contacts": counts.get(o.pk, 0)} for o in organisations]
     return render(
