@@ -140,12 +140,13 @@ def invitees_notify(
 
 
 def _log(payload: dict[str, Any]) -> dict[str, Any]:
+    log_id = payload.get("log_id")
     found = (
-        TransitionLog.objects.filter(pk=payload.get("log_id"))
-        .values("pk", "comment", "created_at")
-        .first()
+        TransitionLog.objects.filter(pk=int(log_id)).values("pk", "comment").first()
+        if log_id is not None
+        else None
     )
-    return found or {"pk": None, "comment": "", "created_at": None}
+    return dict(found) if found else {"pk": None, "comment": ""}
 
 
 @handler_register(OUTBOX_TOPIC)

@@ -386,7 +386,7 @@ def _rows(text: str) -> list[_Row]:
             _("In der Kopfzeile fehlen die Spalten: %(columns)s (erwartet: %(expected)s).")
             % {"columns": ", ".join(missing), "expected": ";".join(CSV_COLUMNS)}
         )
-    rows = []
+    rows: list[_Row] = []
     try:
         for line in reader:
             if not any(cell.strip() for cell in line):
