@@ -43,9 +43,11 @@ INVITATION_MODEL = "consultation.invitation"
 EXTENSION_ANSWERS = ("grant_extension", "refuse_extension")
 STATEMENT_TASK = "statement_give"
 
-# The extension answer tells of the task anew (with the deadline in force): the generic
-# "new task" notice would say it a second time.
-TASK_NOTICE_REPLACED.update((INVITATION_MODEL, name) for name in EXTENSION_ANSWERS)
+# The extension answer and the overdue notice tell of the task anew (with the deadline in
+# force): the generic "new task" notice would say it a second time.
+TASK_NOTICE_REPLACED.update(
+    (INVITATION_MODEL, name) for name in (*EXTENSION_ANSWERS, "mark_overdue")
+)
 
 
 def invitation_path(invitation_id: int) -> str:

@@ -33,6 +33,7 @@ from workflows.consultation.models import Evaluation, Invitation
 from workflows.consultation.states import InvitationState
 from workflows.models import TransitionLog
 from workflows.registry import workflow_objects_created, workflow_of
+from workflows.services.transitions import transition_fire
 
 from .consultation_support import consultation_pages  # noqa: F401
 
@@ -224,7 +225,10 @@ AFTER = dt.datetime(2026, 6, 27, 0, 30, tzinfo=BERLIN)
 def test_overdue_task_marks_invitations_past_their_deadline_once(world: World) -> None:
     built = opened(world)
     answered = built.invitations[0]
-    Invitation.objects.filter(pk=answered.pk).update(state=InvitationState.DECLINED)
+    with time_machine.travel(START, tick=False):
+        transition_fire(
+            acting_user=world.users[Role.DEPARTMENT_HEAD], obj=answered, transition="decline"
+        )
     with time_machine.travel(dt.datetime(2026, 6, 26, 23, 0, tzinfo=BERLIN), tick=False):
         assert invitations_mark_overdue() == 0  # the deadline's own day still counts
     with time_machine.travel(AFTER, tick=False):
@@ -236,9 +240,23 @@ def test_overdue_task_marks_invitations_past_their_deadline_once(world: World) -
     logs = TransitionLog.objects.filter(transition="mark_overdue")
     assert logs.count() == 3
     assert {log.actor_id for log in logs} == {built.round.created_by_id}
-    # The task to give the statement is over; its deadline no longer reminds.
-    open_ = invitation_deadlines(built.invitations[1:])
-    assert {d.state for d in open_} == {DeadlineState.DONE}
+    # The statement is still to give: the task stays open (a new row, the same due time)
+    # and the sweep escalates it to management and the strategy unit.
+    rows = invitation_deadlines(built.invitations[1:])
+    assert sorted(d.state for d in rows) == [DeadlineState.DONE] * 3 + [DeadlineState.OPEN] * 3
+    assert {d.due_at for d in rows if d.is_open} == {end_of_day(DEADLINE)}
+    external = world.users[Role.EXTERNAL_STAKEHOLDER]
+    own = built.of(Organisation.objects.get(role_assignments__user=external))
+    with time_machine.travel(dt.datetime(2026, 6, 29, 8, 1, tzinfo=BERLIN), tick=False):
+        deadline_sweep()
+    escalated = Notification.objects.filter(
+        kind=NotificationKind.ESCALATION, deadline__object_id=own.pk
+    )
+    assert {n.recipient for n in escalated} == {
+        external,
+        world.users[Role.MANAGEMENT],
+        world.users[Role.STRATEGY_UNIT],
+    }
 
 
 def test_overdue_marking_skips_when_the_creator_lost_the_role(

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import sys
+import types
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -241,3 +243,44 @@ def test_final_notice_once_per_submitter(world: World) -> None:
         Notification.objects.filter(recipient=external, kind=NotificationKind.FINAL_NOTICE).count()
         == 1
     )
+
+
+def test_final_notice_lists_each_statement_with_its_disposition(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    built = opened(world)
+    external = world.users[Role.EXTERNAL_STAKEHOLDER]
+    own = built.of(Organisation.objects.get(role_assignments__user=external))
+    seen: list[int] = []
+
+    def final_notice_context(invitation: Invitation) -> dict[str, object]:
+        seen.append(invitation.pk)
+        return {
+            "round_title": TITLE,
+            "invitee": str(invitation.invitee),
+            "statements": [
+                {
+                    "number": 7,
+                    "section": "2",
+                    "position": "Zustimmung mit Änderungen",
+                    "disposition": "teilweise berücksichtigt",
+                    "reason": "Radwege werden im Handlungsfeld 2 ergänzt.",
+                }
+            ],
+        }
+
+    fake = types.ModuleType("workflows.consultation.selectors.evaluation")
+    fake.final_notice_context = final_notice_context  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "workflows.consultation.selectors.evaluation", fake)
+    mail.outbox.clear()
+    OutboxMessage.objects.create(
+        body=world.body,
+        topic=FINAL_NOTICE_TOPIC,
+        payload={"invitation_id": own.pk, "round_id": built.round.pk},
+    )
+    deliver_all()
+    (notice,) = mails_to(external.email)
+    assert seen == [own.pk]
+    assert "7. Abschnitt 2: Zustimmung mit Änderungen" in notice.body
+    assert "Abwägung: teilweise berücksichtigt" in notice.body
+    assert "Radwege werden im Handlungsfeld 2 ergänzt." in notice.alternatives[0][0]
