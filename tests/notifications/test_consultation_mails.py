@@ -30,9 +30,10 @@ from planning_cycle.services.roles import SYSTEM
 from tests.support.consultation import Round, round_build
 from tests.support.world import World, build_world
 from workflows.consultation.models import Invitation
+from workflows.consultation.services.rounds import extension_grant, extension_refuse
+from workflows.consultation.services.statements import invitation_extension_request
 from workflows.consultation.states import InvitationState
 from workflows.models import OutboxMessage
-from workflows.services.transitions import transition_fire
 
 from .consultation_support import consultation_pages  # noqa: F401
 
@@ -182,28 +183,23 @@ def test_extension_answers_tell_the_reason_and_the_deadline(world: World) -> Non
     own = built.of(Organisation.objects.get(role_assignments__user=external))
     mail.outbox.clear()
     with time_machine.travel(START, tick=False):
-        transition_fire(
-            acting_user=external, obj=own, transition="request_extension", comment="Ratssitzung"
+        invitation_extension_request(
+            acting_user=external, invitation=own, until=dt.date(2026, 7, 10), reason="Ratssitzung"
         )
-        Invitation.objects.filter(pk=own.pk).update(extension_requested_until=dt.date(2026, 7, 10))
     # Later: each transition's notice is about what it opened at its time.
     with time_machine.travel(START + dt.timedelta(hours=1), tick=False):
-        transition_fire(acting_user=strategy, obj=own, transition="grant_extension")
+        extension_grant(acting_user=strategy, invitation=own)
         deliver_all()
     (granted,) = mails_to(external.email)
     assert granted.subject == f"Fristverlängerung gewährt: {TITLE}, neue Frist 10.07.2026"
     mail.outbox.clear()
     with time_machine.travel(START + dt.timedelta(hours=2), tick=False):
-        transition_fire(
-            acting_user=external, obj=own, transition="request_extension", comment="Noch mehr"
+        invitation_extension_request(
+            acting_user=external, invitation=own, until=dt.date(2026, 7, 31), reason="Noch mehr"
         )
-        Invitation.objects.filter(pk=own.pk).update(extension_requested_until=dt.date(2026, 7, 31))
     with time_machine.travel(START + dt.timedelta(hours=3), tick=False):
-        transition_fire(
-            acting_user=strategy,
-            obj=own,
-            transition="refuse_extension",
-            comment="Der Kreistag entscheidet im August.",
+        extension_refuse(
+            acting_user=strategy, invitation=own, reason="Der Kreistag entscheidet im August."
         )
         deliver_all()
     (refused,) = mails_to(external.email)

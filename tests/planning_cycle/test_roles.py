@@ -38,7 +38,7 @@ from planning_cycle.services.roles import (
     role_permissions_sync,
     role_revoke,
 )
-from tests.support.factories import UserFactory, user_with_role
+from tests.support.factories import OrganisationFactory, UserFactory, user_with_role
 from tests.support.world import World, build_world
 from workflows.models import DepartmentReview
 
@@ -98,7 +98,13 @@ def test_role_by_scope_matrix(world: World, role: str) -> None:
     """A role grants exactly its table's permissions on its scope, and nowhere else."""
     spec = ROLE_TABLE[role]
     own, other, _third = world.departments
-    user = user_with_role(world.body, Role(role), own if spec.scope == "department" else None)
+    own_org, other_org = OrganisationFactory(body=world.body), OrganisationFactory(body=world.body)
+    user = user_with_role(
+        world.body,
+        Role(role),
+        own if spec.scope == "department" else None,
+        organisation=own_org,
+    )
     checker = permission_checker(user)
     own_review = DepartmentReview.objects.get(cycle=world.cycle, department=own)
     other_review = DepartmentReview.objects.get(cycle=world.cycle, department=other)
@@ -107,14 +113,18 @@ def test_role_by_scope_matrix(world: World, role: str) -> None:
         perm = f"planning_cycle.{codename}"
         granted = codename in spec.permissions
         on_body = granted and spec.scope == "body"
-        # (object, expected): the body, own and another department, and their reviews.
+        on_department = granted and spec.scope in ("body", "department")
+        on_organisation = granted and spec.scope in ("body", "organisation")
+        # (object, expected): the body, own and another department and organisation, reviews.
         cases = [
             (world.body, on_body),
-            (own, granted),
+            (own, on_department),
             (other, on_body),
-            (own_review, granted),
+            (own_review, on_department),
             (other_review, on_body),
             (world.cycle, on_body),
+            (own_org, on_organisation),
+            (other_org, on_body),
         ]
         for obj, expected in cases:
             assert user_may(checker, user, perm, obj) is expected, (role, codename, obj)

@@ -32,13 +32,13 @@ def sees_all(user: User) -> Q:
     return Q(Exists(held))
 
 
-def _departments(user: User) -> QuerySet[RoleAssignment]:
+def _departments(user: User) -> QuerySet[RoleAssignment, Any]:
     return RoleAssignment.objects.filter(user_id=user.pk or 0, department__isnull=False).values(
         "department_id"
     )
 
 
-def _organisations(user: User) -> QuerySet[RoleAssignment]:
+def _organisations(user: User) -> QuerySet[RoleAssignment, Any]:
     return RoleAssignment.objects.filter(user_id=user.pk or 0, organisation__isnull=False).values(
         "organisation_id"
     )

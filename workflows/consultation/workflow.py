@@ -11,7 +11,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from workflows.guards import guard_register
-from workflows.registry import Task, Workflow, workflow_register
+from workflows.registry import Task, Workflow, on_transition, workflow_register
 
 from .guards import round_all_disposed
 from .models import ConsultationRound, Evaluation, Invitation, Statement
@@ -21,8 +21,8 @@ ACCESS = "workflows.consultation.access"
 
 
 def _invitee_count() -> Subquery:
-    # No Coalesce(…, 0): the lock query may bind only the primary key (rows.lock_sql); a
-    # round without invitees reads NULL and the condition counts them itself.
+    # No literal in it (no Coalesce, no EXISTS's "SELECT 1"): the lock SQL is compiled once
+    # with the pk as its only parameter. NULL for no invitees: the condition then counts.
     per_round = (
         Invitation.objects.filter(round_id=OuterRef("pk"))
         .order_by()
@@ -42,7 +42,15 @@ def invitation_due_dates(objects: Sequence[Any]) -> dict[int, dt.date]:
 
 def register() -> None:
     """Declare the four workflows of a consultation round."""
+    from .services.rounds import round_opened
+    from .services.statements import extension_date_required, release_consequences
+
     guard_register("round_all_disposed", round_all_disposed)
+    # Whoever releases a statement (page, API, engine endpoint): four eyes, answered invitations.
+    on_transition(release_consequences, model=Statement, transition="release")
+    on_transition(extension_date_required, model=Invitation, transition="request_extension")
+    # Opening a round starts its invitations (deadlines, invitation messages) in its transaction.
+    on_transition(round_opened, model=ConsultationRound, transition="open")
     workflow_register(
         Workflow(
             model=ConsultationRound,
