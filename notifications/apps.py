@@ -12,9 +12,9 @@ class NotificationsConfig(AppConfig):
     def ready(self) -> None:
         from workflows.registry import on_created, on_transition
 
-        from .services.deadlines import deadlines_follow_transition, deadlines_open_for
+        from .services.deadlines import deadlines_follow_transition, deadlines_open_for_created
 
         # Deadlines close and open in the transaction of the transition that changes a
         # task, and open for the workflow objects that services create.
         on_transition(deadlines_follow_transition)
-        on_created(deadlines_open_for)
+        on_created(deadlines_open_for_created)
