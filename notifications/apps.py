@@ -18,3 +18,10 @@ class NotificationsConfig(AppConfig):
         # task, and open for the workflow objects that services create.
         on_transition(deadlines_follow_transition)
         on_created(deadlines_open_for_created)
+
+        from workflows.consultation.models import ConsultationRound
+
+        from .services.consultation import round_deadlines_cancel
+
+        # A cancelled round asks nobody for anything any more.
+        on_transition(round_deadlines_cancel, model=ConsultationRound, transition="cancel")
