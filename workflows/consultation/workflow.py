@@ -88,7 +88,9 @@ def register() -> None:
                 Task(
                     kind="statement_give",
                     audience="invitee",
-                    states=frozenset({InvitationState.INVITED}),
+                    # Overdue is still to do (a late statement, an extension): the task stays
+                    # open and the sweep escalates it.
+                    states=frozenset({InvitationState.INVITED, InvitationState.OVERDUE}),
                     label=_("Stellungnahme abgeben"),
                     permission="planning_cycle.statement_release",
                     prepare_permission="planning_cycle.statement_edit",
