@@ -200,6 +200,8 @@ class Command(BaseCommand):
             role = str(roles[u.role]) if u.role else "Administration (alle Kommunen)"
             if u.department:
                 role += f", {u.department}"
+            if u.organisation:
+                role += f", {u.organisation}"
             rows.append(
                 (
                     bodies.get(u.body or "", "(alle)"),
