@@ -20,6 +20,8 @@ from guardian.core import ObjectPermissionChecker
 from planning_cycle.access import permission_checker
 from planning_cycle.models import User
 from planning_cycle.services.organisations import invitation_token_generator
+from workflows.consultation.models import Invitation
+from workflows.consultation.selectors.evaluation import final_notice_context
 
 from .models import (
     CONSULTATION_KINDS,
@@ -103,13 +105,6 @@ def password_set_link(user: User) -> str:
 
 def _final_notice(invitation_id: object) -> dict[str, Any] | None:
     """Return the final notice's content (round, invitee, statements with disposition)."""
-    # Provided by the evaluation: imported when needed, so that the mail works without it.
-    try:
-        from workflows.consultation.selectors.evaluation import final_notice_context
-
-        from workflows.consultation.models import Invitation
-    except ImportError:
-        return None
     invitation = (
         Invitation.objects.select_related("round", "department", "organisation")
         .filter(pk=invitation_id)

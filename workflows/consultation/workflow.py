@@ -15,6 +15,7 @@ from workflows.registry import Task, Workflow, on_transition, workflow_register
 
 from .guards import round_all_disposed
 from .models import ConsultationRound, Evaluation, Invitation, Statement
+from .services.final_notice import final_notices_send
 from .states import EvaluationState, InvitationState, RoundState, StatementState
 
 ACCESS = "workflows.consultation.access"
@@ -51,6 +52,8 @@ def register() -> None:
     on_transition(extension_date_required, model=Invitation, transition="request_extension")
     # Opening a round starts its invitations (deadlines, invitation messages) in its transaction.
     on_transition(round_opened, model=ConsultationRound, transition="open")
+    # Concluding a round asks for the final notice to each submitter, once.
+    on_transition(final_notices_send, model=ConsultationRound, transition="conclude")
     workflow_register(
         Workflow(
             model=ConsultationRound,
