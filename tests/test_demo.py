@@ -209,7 +209,7 @@ def test_peine_asks_five_invitees_for_statements_on_its_goal_catalog() -> None:
     assert "release" in {o.name for o in options}
 
 
-def test_an_older_round_is_closed_with_every_invitee_answered() -> None:
+def test_an_older_round_is_closed_and_half_weighed() -> None:
     seed()
     round_ = ConsultationRound.objects.get(body__key="landkreis-peine", title=CLOSED_TITLE)
     assert round_.state == RoundState.CLOSED
@@ -217,7 +217,43 @@ def test_an_older_round_is_closed_with_every_invitee_answered() -> None:
     assert states.pop("FD 67") == InvitationState.DECLINED
     assert set(states.values()) == {InvitationState.SUBMITTED}
     assert [s.number for s in round_.sections.all()] == [f"SL 2.{i}" for i in range(1, 6)]
-    assert Statement.objects.filter(round=round_, position=Position.REJECTION).count() == 1
+    # Every given statement is assigned; two are weighed, two wait (one a rejection).
+    weighing = {
+        (str(e.statement.invitee), e.department.code if e.department else None): e.state
+        for e in Evaluation.objects.filter(round=round_).select_related(
+            "statement__department", "statement__organisation", "department"
+        )
+    }
+    assert weighing == {
+        ("FD 50 Fachdienst Soziales und Senioren", "FD 50"): EvaluationState.RECORDED,
+        ("FD 65 Fachdienst Gebäudewirtschaft", None): EvaluationState.RECORDED,
+        (AWO, "FD 50"): EvaluationState.ASSIGNED,
+        (ILSEDE, "FD 67"): EvaluationState.ASSIGNED,
+    }
+    rejection = Statement.objects.get(round=round_, position=Position.REJECTION)
+    assert rejection.evaluation.state == EvaluationState.ASSIGNED  # on the conflict list
+
+
+def test_a_concluded_round_told_each_submitter_once_and_extern_sees_the_result() -> None:
+    seed()
+    round_ = ConsultationRound.objects.get(body__key="landkreis-peine", title=CONCLUDED_TITLE)
+    assert round_.state == RoundState.CONCLUDED
+    assert not Evaluation.objects.filter(round=round_, state=EvaluationState.ASSIGNED).exists()
+    submitted = Invitation.objects.filter(round=round_, state=InvitationState.SUBMITTED)
+    assert submitted.count() == 4
+    notices = FinalNotice.objects.filter(round=round_)
+    assert sorted(notices.values_list("invitation_id", flat=True)) == sorted(
+        submitted.values_list("pk", flat=True)
+    )
+    ilsede = submitted.get(organisation__name=ILSEDE)
+    client = Client()
+    client.force_login(User.objects.get(username="extern"))
+    evaluation = Evaluation.objects.get(statement__invitation=ilsede)
+    url = reverse("workflows:evaluation_detail", args=[evaluation.pk])
+    assert client.get(url).status_code == 200
+    other = Evaluation.objects.get(round=round_, statement__department__code="FD 65")
+    url = reverse("workflows:evaluation_detail", args=[other.pk])
+    assert client.get(url).status_code == 404
 
 
 def test_consultation_states_come_from_logged_transitions() -> None:
@@ -227,8 +263,10 @@ def test_consultation_states_come_from_logged_transitions() -> None:
         *ConsultationRound.objects.filter(body=peine),
         *Invitation.objects.filter(body=peine),
         *Statement.objects.filter(body=peine),
+        *Evaluation.objects.filter(body=peine),
     ]
-    assert len(objects) == 2 + 10 + 8
+    # Three rounds of five invitees; 4 + 4 + 4 statements, 4 + 4 of them weighed.
+    assert len(objects) == 3 + 15 + 12 + 8
     for obj in objects:
         logs = TransitionLog.objects.filter(
             object_id=obj.pk, body=peine.pk, content_type__model=obj._meta.model_name

@@ -18,8 +18,16 @@ import pypdf
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from planning_cycle.models import Body, Department, Organisation, PlanningCycle, User
+from planning_cycle.models import (
+    Body,
+    Department,
+    OperativeGoal,
+    Organisation,
+    PlanningCycle,
+    User,
+)
 from workflows.consultation.models import ConsultationRound, Invitation, RoundSection, Statement
+from workflows.consultation.services.evaluation import evaluation_assign, evaluation_record
 from workflows.consultation.services.files import file_attach
 from workflows.consultation.services.round_invitees import invitations_add
 from workflows.consultation.services.rounds import (
@@ -34,7 +42,8 @@ from workflows.consultation.services.statements import (
     statement_create,
     statement_release,
 )
-from workflows.consultation.states import Position, SubjectKind
+from workflows.consultation.states import Disposition, Position, StatementState, SubjectKind
+from workflows.services.transitions import transition_fire
 
 # The invitees: three Fachdienste and two outside organisations (the `extern` user's
 # municipality and a welfare association with its own contact person).
@@ -149,11 +158,93 @@ CLOSED_STATEMENTS = (
 CLOSED_DECLINES = ("FD 67",)
 
 
+@dataclass(frozen=True)
+class DemoWeighing:
+    """Who weighs an invitee's statement (a department code, None: the strategy unit) and,
+    when already recorded, the disposition and its reason."""
+
+    invitee: str
+    evaluator: str | None
+    disposition: str = ""
+    reason: str = ""
+
+
+# The closed round is half weighed: FD 50 and the strategy unit recorded theirs; the AWO's
+# rejection waits with FD 50 (a conflict), Ilsede's agreement with FD 67 (`fdleitung`).
+CLOSED_WEIGHING = (
+    DemoWeighing(
+        "FD 50",
+        "FD 50",
+        Disposition.TAKEN,
+        "Die Entlastungsangebote für pflegende Angehörige werden als Maßnahme in das "
+        "Handlungsfeld ältere Menschen aufgenommen.",
+    ),
+    DemoWeighing(
+        "FD 65",
+        None,
+        Disposition.NOTED,
+        "Zustimmung ohne Änderungswunsch; zur Kenntnis genommen.",
+    ),
+    DemoWeighing(AWO, "FD 50"),
+    DemoWeighing(ILSEDE, "FD 67"),
+)
+
+CONCLUDED_TITLE = "Entwurf Handlungsprogramm Umwelt- und Klimaschutz 2026"
+CONCLUDED_DESCRIPTION = (
+    "Entwurf der Handlungsschwerpunkte zum Umwelt- und Klimaschutz. Die Beteiligung ist "
+    "abgeschlossen; die Abwägung ist veröffentlicht und allen, die Stellung genommen haben, "
+    "mitgeteilt."
+)
+CONCLUDED_STATEMENTS = (
+    DemoStatement(
+        ILSEDE,
+        Position.AGREEMENT_WITH_CHANGES,
+        "Die Gemeinde Ilsede bittet, das Naturschutzgebiet am Zweidorfer Holz mit den "
+        "Anliegergemeinden abzustimmen und die Wegeführung für Radfahrende zu erhalten.",
+        section="4.1",
+    ),
+    DemoStatement(
+        "FD 65",
+        Position.AGREEMENT_WITH_CHANGES,
+        "Das Einsparziel von 30 % sollte auf die Liegenschaften mit dem höchsten Verbrauch "
+        "konzentriert werden; eine Liste liegt bei.",
+        section="4.2",
+        attachment="FD65_Verbrauchsliste_Liegenschaften.pdf",
+    ),
+    DemoStatement(
+        AWO,
+        Position.NO_COMMENT,
+        "Keine Äußerung; die Belange der Wohlfahrtspflege sind nicht berührt.",
+    ),
+    DemoStatement("FD 67", Position.AGREEMENT, "Der Fachdienst Umwelt stimmt dem Entwurf zu."),
+)
+CONCLUDED_DECLINES = ("FD 50",)
+CONCLUDED_WEIGHING = (
+    DemoWeighing(
+        ILSEDE,
+        "FD 67",
+        Disposition.PARTLY,
+        "Die Abstimmung mit den Anliegergemeinden wird in das Verfahren aufgenommen; die "
+        "Wegeführung wird im Schutzgebietsverfahren geprüft, nicht im Programm festgelegt.",
+    ),
+    DemoWeighing(
+        "FD 65",
+        None,
+        Disposition.TAKEN,
+        "Das Einsparziel wird nach der Verbrauchsliste auf die zehn größten Liegenschaften "
+        "konzentriert.",
+    ),
+    DemoWeighing(AWO, None, Disposition.NOTED, "Keine Äußerung; zur Kenntnis genommen."),
+    DemoWeighing("FD 67", None, Disposition.NOTED, "Zustimmung; zur Kenntnis genommen."),
+)
+
+
 @dataclass
 class Invitees:
     """The demo's invitees by name (department code or organisation name) and their people."""
 
     departments: dict[str, Department]
+    departments_all: dict[str, Department]  # evaluators may be departments not invited
     organisations: dict[str, Organisation]
     people: dict[str, User]  # who acts for each invitee: its head or contact person
 
@@ -169,6 +260,7 @@ def consultation_seed(
     """Create the demo's consultation rounds of Peine that are missing."""
     invitees = Invitees(
         departments={d.code: d for d in Department.objects.filter(body=body, code__in=DEPARTMENTS)},
+        departments_all={d.code: d for d in Department.objects.filter(body=body)},
         organisations={o.name: o for o in Organisation.objects.filter(body=body)},
         people={
             "FD 67": users["fdleitung"],
@@ -180,6 +272,9 @@ def consultation_seed(
     )
     strategy = users["steuerung"]
     existing = set(ConsultationRound.objects.filter(body=body).values_list("title", flat=True))
+    if CONCLUDED_TITLE not in existing:
+        _concluded_round(strategy, cycle, invitees)
+        say(f"{body}: Beteiligungsverfahren „{CONCLUDED_TITLE}“ angelegt.")
     if CLOSED_TITLE not in existing:
         _closed_round(strategy, cycle, invitees)
         say(f"{body}: Beteiligungsverfahren „{CLOSED_TITLE}“ angelegt.")
@@ -251,7 +346,70 @@ def _closed_round(strategy: User, cycle: PlanningCycle, invitees: Invitees) -> C
         round=round_,
         comment="Alle Eingeladenen haben geantwortet; die Abwägung beginnt.",
     )
+    _weigh(round_, strategy, invitees, CLOSED_WEIGHING)
     return round_
+
+
+def _concluded_round(strategy: User, cycle: PlanningCycle, invitees: Invitees) -> ConsultationRound:
+    """The environment programme: answered, weighed, concluded; the final notices go out."""
+    round_ = _round_with_invitees(
+        strategy,
+        cycle,
+        invitees,
+        title=CONCLUDED_TITLE,
+        subject_kind=SubjectKind.CONCEPT,
+        description=CONCLUDED_DESCRIPTION,
+        deadline=timezone.localdate() + dt.timedelta(days=1),
+        sections=[
+            (goal.number, goal.title, goal.description)
+            for goal in OperativeGoal.objects.filter(
+                body=cycle.body, strategic_goal__number="4"
+            ).order_by("position", "id")
+        ],
+        document="Entwurf_Handlungsprogramm_Umwelt_Klimaschutz.pdf",
+    )
+    _statements(round_, invitees, invitees.people, CONCLUDED_STATEMENTS)
+    for name in CONCLUDED_DECLINES:
+        invitation_decline(
+            acting_user=invitees.people[name],
+            invitation=invitees.invitation(round_, name),
+            comment="Keine Belange des Fachdienstes berührt.",
+        )
+    round_close(acting_user=strategy, round=round_)
+    _weigh(round_, strategy, invitees, CONCLUDED_WEIGHING)
+    for transition in ("evaluate", "conclude"):
+        transition_fire(acting_user=strategy, obj=round_, transition=transition)
+    return round_
+
+
+def _weigh(
+    round_: ConsultationRound,
+    strategy: User,
+    invitees: Invitees,
+    weighing: tuple[DemoWeighing, ...],
+) -> None:
+    """Assign each released statement to its evaluator; record the dispositions given."""
+    for spec in weighing:
+        statement = Statement.objects.get(
+            round=round_,
+            invitation=invitees.invitation(round_, spec.invitee),
+            state=StatementState.RELEASED,
+        )
+        department = invitees.departments_all.get(spec.evaluator) if spec.evaluator else None
+        [evaluation] = evaluation_assign(
+            acting_user=strategy,
+            round_=round_,
+            statement_ids=[statement.pk],
+            department=department,
+        )
+        if spec.disposition:
+            evaluator = invitees.people[spec.evaluator] if spec.evaluator else strategy
+            evaluation_record(
+                acting_user=evaluator,
+                evaluation=evaluation,
+                disposition=spec.disposition,
+                reason=spec.reason,
+            )
 
 
 def _round_with_invitees(
