@@ -29,13 +29,21 @@ from planning_cycle.access import permission_checker
 from planning_cycle.management.commands._demo_consultation import (
     AWO,
     CLOSED_TITLE,
+    CONCLUDED_TITLE,
     ILSEDE,
     OPEN_TITLE,
 )
 from planning_cycle.management.commands.seed_demo import DEMO_USERS, PASSWORD
 from planning_cycle.models import Body, PlanningCycle, User
-from workflows.consultation.models import ConsultationRound, Invitation, Statement
+from workflows.consultation.models import (
+    ConsultationRound,
+    Evaluation,
+    FinalNotice,
+    Invitation,
+    Statement,
+)
 from workflows.consultation.states import (
+    EvaluationState,
     InvitationState,
     Position,
     RoundState,
