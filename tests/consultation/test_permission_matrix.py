@@ -256,6 +256,11 @@ def _evaluator_records(scene: Scene) -> None:
     _fire(scene.actors[EVALUATOR], scene.objects["evaluation"], "record")
 
 
+def _to_strategy_unit(scene: Scene) -> None:
+    """Assign the evaluation to no department: the strategy unit weighs it itself."""
+    Evaluation.objects.filter(pk=scene.objects["evaluation"].pk).update(department=None)  # type: ignore[attr-defined]
+
+
 @dataclass(frozen=True)
 class Move:
     """A transition on an object of a scene in `state` (after `prepare`) and who may fire it."""
@@ -324,7 +329,14 @@ MOVES: dict[str, Move] = {
         RoundState.OPEN, "organisation_draft", "release", frozenset({EXTERNAL}), release=False
     ),
     # Weighing: the evaluating department; reopening: the strategy unit.
-    "evaluation.record": Move(RoundState.CLOSED, "evaluation", "record", frozenset({EVALUATOR})),
+    # The strategy unit holds `disposition_record` on the body: it may also record a
+    # department's disposition (it runs the evaluation and may reopen any).
+    "evaluation.record": Move(
+        RoundState.CLOSED, "evaluation", "record", frozenset({EVALUATOR, STRATEGY})
+    ),
+    "evaluation.record(strategy unit's own)": Move(
+        RoundState.CLOSED, "evaluation", "record", ONLY_STRATEGY, prepare=_to_strategy_unit
+    ),
     "evaluation.reopen": Move(
         RoundState.CLOSED, "evaluation", "reopen", ONLY_STRATEGY, REASON, prepare=_evaluator_records
     ),
