@@ -65,7 +65,7 @@ def post(
     """POST to a page; expect the redirect that says it worked (else show the page's errors)."""
     response = client.post(reverse(name, args=[pk]), data)
     assert response.status_code == status, response.content.decode()[:3000]
-    return response  # type: ignore[no-any-return]
+    return response  # type: ignore[return-value]
 
 
 def fire(client: Client, obj: ConsultationRound, transition: str, state: str) -> None:

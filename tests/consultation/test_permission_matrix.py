@@ -84,7 +84,9 @@ def _actors(world: World) -> dict[str, User]:
         COUNCIL: world.users[Role.COUNCIL_MEMBER],
         EXTERNAL: world.users[Role.EXTERNAL_STAKEHOLDER],
         OTHER_EXTERNAL: user_with_role(
-            world.body, Role.EXTERNAL_STAKEHOLDER, organisation=other_org
+            world.body,
+            Role.EXTERNAL_STAKEHOLDER,
+            organisation=other_org,  # type: ignore[arg-type]
         ),
         OTHER_BODY: other_world.users[Role.STRATEGY_UNIT],
     }
@@ -155,48 +157,62 @@ PAGES: dict[str, tuple[str, str]] = {
     # page: (URL name, object of the scene)
     "round": ("workflows:round_detail", "round"),
     "board": ("workflows:round_board", "round"),
+    "conflicts": ("workflows:round_conflicts", "round"),
+    "weighing_table": ("workflows:weighing_table", "round"),
     "department_invitation": ("workflows:invitation_detail", "department_invitation"),
     "organisation_invitation": ("workflows:invitation_detail", "organisation_invitation"),
     "draft_statement": ("workflows:statement_detail", "draft_statement"),
     "released_statement": ("workflows:statement_detail", "released_statement"),
+    "evaluation": ("workflows:evaluation_detail", "evaluation"),
 }
+Seen = set[str] | frozenset[str]
 INVITEES = RUNNERS | DEPARTMENT | {EXTERNAL}
-_SEEN_OPENED = {
-    "round": INVITEES,
+_SEEN_DRAFT: dict[str, Seen] = {
+    # A draft round is the runners' alone: invitees see it once it is opened.
+    "round": RUNNERS,
     "board": {STRATEGY},
+    "conflicts": RUNNERS,
+    "weighing_table": RUNNERS,
+    "department_invitation": RUNNERS,
+    "organisation_invitation": RUNNERS,
+}
+_SEEN_OPENED: dict[str, Seen] = {
+    **_SEEN_DRAFT,
+    "round": INVITEES,
     "department_invitation": RUNNERS | DEPARTMENT,
     "organisation_invitation": RUNNERS | {EXTERNAL},
     # A draft is its own invitee's alone; a released statement also the runners'.
     "draft_statement": DEPARTMENT,
     "released_statement": RUNNERS | {EXTERNAL},
 }
-_SEEN_WEIGHED = {
+_SEEN_WEIGHED: dict[str, Seen] = {
     **_SEEN_OPENED,
-    # The evaluating department sees the round and the statement assigned to it.
+    # The evaluating department sees the round, the statement assigned to it, its
+    # evaluation and its rows of the weighing table.
     "round": INVITEES | {EVALUATOR},
     "released_statement": RUNNERS | {EXTERNAL, EVALUATOR},
+    "evaluation": RUNNERS | {EVALUATOR},
+    "weighing_table": RUNNERS | {EVALUATOR},
 }
-SEEN: dict[str, dict[str, set[str] | frozenset[str]]] = {
-    # A draft round is the runners' alone: invitees see it once it is opened.
-    RoundState.DRAFT: {
-        "round": RUNNERS,
-        "board": {STRATEGY},
-        "department_invitation": RUNNERS,
-        "organisation_invitation": RUNNERS,
-    },
+SEEN: dict[str, dict[str, Seen]] = {
+    RoundState.DRAFT: _SEEN_DRAFT,
     RoundState.OPEN: _SEEN_OPENED,
     RoundState.CANCELLED: _SEEN_OPENED,
     RoundState.CLOSED: _SEEN_WEIGHED,
     RoundState.EVALUATED: _SEEN_WEIGHED,
-    RoundState.CONCLUDED: _SEEN_WEIGHED,
+    # Concluded: the evaluation is published to the invitees whose statement it weighs,
+    # the weighing table (without personal data) to every invitee.
+    RoundState.CONCLUDED: {
+        **_SEEN_WEIGHED,
+        "evaluation": RUNNERS | {EVALUATOR, EXTERNAL},
+        "weighing_table": INVITEES | {EVALUATOR},
+    },
 }
 # Where a user who sees the round but may not run it is refused (403, not 404).
 MANAGER_ONLY = {"board"}
 
 
-def _expected_status(
-    page: str, actor: str, seen: set[str] | frozenset[str], sees_round: bool
-) -> int:
+def _expected_status(page: str, actor: str, seen: Seen, sees_round: bool) -> int:
     if actor in seen:
         return 200
     return 403 if page in MANAGER_ONLY and sees_round else 404
@@ -220,18 +236,15 @@ def test_who_sees_each_page(world: World, state: str) -> None:
     assert actual == expected
 
 
-def test_the_tables_cover_every_page_of_an_opened_round() -> None:
+def test_the_tables_cover_every_page_of_the_scene() -> None:
     # A page left out of a state's table would never be checked in that state.
+    statements = {"draft_statement", "released_statement"}
     for state, table in SEEN.items():
-        expected = (
-            set(PAGES)
-            if state != RoundState.DRAFT
-            else set(PAGES)
-            - {
-                "draft_statement",
-                "released_statement",
-            }
-        )
+        expected = set(PAGES)
+        if state == RoundState.DRAFT:
+            expected -= {*statements, "evaluation"}
+        elif state in (RoundState.OPEN, RoundState.CANCELLED):
+            expected -= {"evaluation"}
         assert set(table) == expected, state
 
 
