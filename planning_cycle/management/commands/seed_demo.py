@@ -1,4 +1,4 @@
-"""Seed the demo: Landkreis Peine's 2026 cycle in goal review, Stadt Laatzen, demo logins.
+"""Seed the demo: Peine's 2026 cycle in goal review, its consultations, Stadt Laatzen, logins.
 
 Idempotent: a second run creates and changes nothing and prints the same logins. Every
 state comes from a real transition fired through the transition service; nothing writes a
