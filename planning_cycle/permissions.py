@@ -105,7 +105,16 @@ ROLE_TABLE: dict[str, RoleSpec] = {
     # Held on their organisation: what they may do there is answer its invitations.
     "external_stakeholder": RoleSpec(
         scope="organisation",
-        permissions=frozenset({"statement_edit", "statement_release", "invitation_respond"}),
+        # The comments in the history of their own invitations and statements are their
+        # exchange with the strategy unit (their extension reason, a refusal's reason).
+        permissions=frozenset(
+            {
+                "statement_edit",
+                "statement_release",
+                "invitation_respond",
+                "view_internal_comments",
+            }
+        ),
     ),
     "department_head": RoleSpec(
         scope="department",

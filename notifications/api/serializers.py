@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
@@ -14,6 +15,7 @@ from planning_cycle.api.fields import choice_field
 from planning_cycle.api.input import InputSerializer
 from planning_cycle.models import User
 from workflows.api.serializers import CycleRefSerializer, DepartmentRefSerializer
+from workflows.registry import tasks
 
 from ..models import Audience, Deadline, Notification, NotificationKind, TaskKind
 from ..rendering import (
@@ -30,6 +32,12 @@ from ..services.deadlines import (
 )
 
 LATEST_DUE_DATE = dt.date(2999, 12, 31)
+
+
+@functools.cache
+def _object_types() -> dict[str, str]:
+    """Map each declared task kind to the API name of the workflow whose objects it is about."""
+    return {task.kind: workflow.api_name.lower() for workflow, task in tasks()}
 
 
 def _reader(
@@ -90,13 +98,13 @@ class DeadlineSerializer(serializers.ModelSerializer[Deadline]):
     @extend_schema_field(
         {
             "type": "string",
-            "enum": ["review", "plan", "agreement"],
+            "enum": ["review", "plan", "agreement", "invitation", "disposition"],
             "x-spec-enum-id": "task-object-type",
         }
     )
     def get_object_type(self, deadline: Deadline) -> str:
-        """Which API resource the task is about (reviews, plans, goal-agreements)."""
-        return deadline.kind.split("_")[0]
+        """Which API resource the task is about (its workflow's API name, in lower case)."""
+        return _object_types().get(deadline.kind, deadline.kind.split("_")[0])
 
 
 class DeadlineExtensionSerializer(serializers.Serializer[Any]):
