@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from django.db.models import Count, F, IntegerField, OuterRef, Subquery, Value
+from django.db.models import Count, F, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
@@ -18,9 +18,10 @@ from .models import ConsultationRound, Evaluation, Invitation, Statement
 from .states import EvaluationState, InvitationState, RoundState, StatementState
 
 ACCESS = "workflows.consultation.access"
+API = "workflows.consultation.api"
 
 
-def _invitee_count() -> Coalesce:
+def _invitee_count() -> Subquery:
     per_round = (
         Invitation.objects.filter(round_id=OuterRef("pk"))
         .order_by()
@@ -28,7 +29,9 @@ def _invitee_count() -> Coalesce:
         .annotate(n=Count("*"))
         .values("n")
     )
-    return Coalesce(Subquery(per_round, output_field=IntegerField()), Value(0))
+    # No Coalesce(…, Value(0)): the lock query must have the primary key as its only
+    # parameter (workflows.services.rows.lock_sql); NULL (no invitee) reads as 0.
+    return Subquery(per_round, output_field=IntegerField())
 
 
 def invitation_due_dates(objects: Sequence[Any]) -> dict[int, dt.date]:
@@ -61,6 +64,7 @@ def register() -> None:
             api_prefix="consultation-rounds",
             api_basename="consultation-round",
             api_name="ConsultationRound",
+            api_viewset=f"{API}.rounds.RoundViewSet",
         )
     )
     workflow_register(
@@ -91,6 +95,7 @@ def register() -> None:
             api_prefix="consultation-invitations",
             api_basename="consultation-invitation",
             api_name="Invitation",
+            api_viewset=f"{API}.invitations.InvitationViewSet",
         )
     )
     workflow_register(
@@ -119,6 +124,7 @@ def register() -> None:
             api_prefix="statements",
             api_basename="statement",
             api_name="Statement",
+            api_viewset=f"{API}.statements.StatementViewSet",
         )
     )
     workflow_register(
@@ -148,5 +154,6 @@ def register() -> None:
             api_prefix="dispositions",
             api_basename="disposition",
             api_name="Disposition",
+            api_viewset=f"{API}.dispositions.DispositionViewSet",
         )
     )
