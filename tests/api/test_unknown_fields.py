@@ -25,6 +25,7 @@ from django.utils import timezone, translation
 from notifications.models import Deadline, DeadlineState, TaskKind
 from planning_cycle.models import ApiToken, Indicator, TokenScope, User
 from planning_cycle.services.tokens import api_token_create
+from tests.api.consultation import Scene, scene_build
 from tests.support.notifications import NotificationFactory
 from tests.support.workflows import agreement, operative_goal
 from tests.support.world import World
@@ -62,6 +63,14 @@ class Objects:
     notification_id: int
     token: ApiToken
     free_goal_id: int
+    _scene: Scene | None = None
+
+    @property
+    def scene(self) -> Scene:
+        """An open consultation round (built when a case needs it)."""
+        if self._scene is None:
+            self._scene = scene_build(self.world)
+        return self._scene
 
 
 @pytest.fixture
@@ -105,6 +114,18 @@ class Case:
 
 
 CASES: dict[str, Case] = {
+    "consultation_invitations_transitions_create": Case(
+        "other_department_head",
+        lambda o: {"id": o.scene.built.of(o.world.departments[1]).pk, "name": "decline"},
+        lambda o: {"expected_state": "invited"},
+        200,
+    ),
+    "consultation_rounds_transitions_create": Case(
+        "strategy_unit",
+        lambda o: {"id": o.scene.round_id, "name": "close"},
+        lambda o: {"expected_state": "open"},
+        200,
+    ),
     "cycles_transitions_fire": Case(
         "management",
         lambda o: {"id": o.world.cycle.pk, "name": "to_framework"},
@@ -118,6 +139,12 @@ CASES: dict[str, Case] = {
             "new_due_date": (later(o.deadline.due_at.date()) + dt.timedelta(days=30)).isoformat(),
             "reason": "Personalausfall",
         },
+        200,
+    ),
+    "dispositions_transitions_create": Case(
+        "strategy_unit",
+        lambda o: {"id": o.scene.weighed.pk, "name": "reopen"},
+        lambda o: {"comment": "Bitte genauer begründen", "expected_state": "recorded"},
         200,
     ),
     "goal_agreements_create": Case(
@@ -168,6 +195,12 @@ CASES: dict[str, Case] = {
         "department_head",
         lambda o: {"id": o.review.pk, "name": "submit"},
         lambda o: {"comment": "", "expected_state": "draft"},
+        200,
+    ),
+    "statements_transitions_create": Case(
+        "other_department_head",
+        lambda o: {"id": o.scene.draft.pk, "name": "release"},
+        lambda o: {"expected_state": "draft"},
         200,
     ),
     "tokens_create": Case(
