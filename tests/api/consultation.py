@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
 from django.test import Client
 from django.utils import timezone
 
-from planning_cycle.models import Department, Role, User
+from planning_cycle.models import Department, Organisation, Role, User
 from tests.support.consultation import Round, round_build, statement_draft
 from tests.support.world import World
-from workflows.consultation.models import ConsultationRound, Evaluation, Statement
+from workflows.consultation.models import (
+    ConsultationRound,
+    Evaluation,
+    Invitation,
+    RoundSection,
+    Statement,
+)
 from workflows.consultation.states import Disposition, Position, RoundState
 from workflows.services.transitions import transition_fire
 
@@ -65,9 +72,7 @@ class Scene:
 
 
 def scene_build(world: World, *, organisations: int = 2, departments: int = 2) -> Scene:
-    built = round_build(
-        world, organisations=organisations, departments=departments, open_=False
-    )
+    built = round_build(world, organisations=organisations, departments=departments, open_=False)
     # TODO(merge): open by round_build once invitee deadlines can be created on main.
     ConsultationRound.objects.filter(pk=built.round.pk).update(
         state=RoundState.OPEN, opened_at=timezone.now()
@@ -117,3 +122,55 @@ def problem(response: Any, status: int) -> dict[str, Any]:
     assert response["Content-Type"] == PROBLEM
     body: dict[str, Any] = response.json()
     return body
+
+
+def demo_round_seed() -> None:
+    """Give the demo's Peine a consultation round to call the API on, unless it has one.
+
+    An open round inviting FD 67 (`fdleitung`), FD 10 and the demo's organisation: FD 67's
+    statement released and assigned to FD 10, FD 10's still a draft, and a draft round.
+    """
+    users = {u.username: u for u in User.objects.filter(username__in=DEMO_ROUND_USERS)}
+    strategy = users["steuerung"]
+    body = strategy.body
+    assert body is not None
+    if ConsultationRound.objects.filter(body=body).exists():
+        return
+    fd67, fd10 = (Department.objects.get(body=body, code=code) for code in ("FD 67", "FD 10"))
+    organisation = Organisation.objects.get(body=body, role_assignments__user=users["extern"])
+    round_ = ConsultationRound.objects.create(
+        body=body,
+        title="Entwurf Zielkatalog 2027",
+        description="Bitte nehmen Sie zum Entwurf des Zielkatalogs Stellung.",
+        deadline=timezone.localdate() + dt.timedelta(days=21),
+        created_by=strategy,
+    )
+    sections = RoundSection.objects.bulk_create(
+        RoundSection(body=body, round=round_, number=str(n), title=f"Handlungsfeld {n}", position=n)
+        for n in (1, 2)
+    )
+    invitations = Invitation.objects.bulk_create(
+        [
+            Invitation(body=body, round=round_, department=fd67),
+            Invitation(body=body, round=round_, department=fd10),
+            Invitation(body=body, round=round_, organisation=organisation),
+        ]
+    )
+    ConsultationRound.objects.create(
+        body=body, title="Entwurf Radverkehrskonzept", deadline=round_.deadline, created_by=strategy
+    )
+    # TODO(merge): open through the transition service once invitee deadlines exist on main.
+    ConsultationRound.objects.filter(pk=round_.pk).update(
+        state=RoundState.OPEN, opened_at=timezone.now()
+    )
+    given = released(
+        statement_draft(invitations[0], by=users["fdleitung"], section=sections[0]),
+        users["fdleitung"],
+    )
+    statement_draft(invitations[1], by=users["fd10"], position=Position.REJECTION)
+    Evaluation.objects.create(
+        body=body, round=round_, statement=given, department=fd10, assigned_by=strategy
+    )
+
+
+DEMO_ROUND_USERS = ("steuerung", "fdleitung", "fd10", "extern")

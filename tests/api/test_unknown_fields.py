@@ -26,9 +26,11 @@ from notifications.models import Deadline, DeadlineState, TaskKind
 from planning_cycle.models import ApiToken, Indicator, TokenScope, User
 from planning_cycle.services.tokens import api_token_create
 from tests.api.consultation import Scene, scene_build
+from tests.support.consultation import round_build
 from tests.support.notifications import NotificationFactory
 from tests.support.workflows import agreement, operative_goal
 from tests.support.world import World
+from workflows.consultation.models import ConsultationRound
 from workflows.models import DepartmentPlan, DepartmentReview, GoalAgreement, TransitionLog
 
 pytestmark = pytest.mark.django_db
@@ -64,6 +66,7 @@ class Objects:
     token: ApiToken
     free_goal_id: int
     _scene: Scene | None = None
+    _draft_round: ConsultationRound | None = None
 
     @property
     def scene(self) -> Scene:
@@ -71,6 +74,13 @@ class Objects:
         if self._scene is None:
             self._scene = scene_build(self.world)
         return self._scene
+
+    @property
+    def draft_round(self) -> ConsultationRound:
+        """A draft round inviting the first two departments (built when a case needs it)."""
+        if self._draft_round is None:
+            self._draft_round = round_build(self.world, open_=False, title="Entwurf").round
+        return self._draft_round
 
 
 @pytest.fixture
@@ -114,11 +124,38 @@ class Case:
 
 
 CASES: dict[str, Case] = {
+    "consultation_invitations_extension_request_create": Case(
+        "other_department_head",
+        lambda o: {"id": o.scene.built.of(o.world.departments[1]).pk},
+        lambda o: {
+            "until": (timezone.localdate() + dt.timedelta(days=60)).isoformat(),
+            "reason": "Urlaub",
+        },
+        200,
+    ),
     "consultation_invitations_transitions_create": Case(
         "other_department_head",
         lambda o: {"id": o.scene.built.of(o.world.departments[1]).pk, "name": "decline"},
         lambda o: {"expected_state": "invited"},
         200,
+    ),
+    "consultation_rounds_create": Case(
+        "strategy_unit",
+        lambda o: {},
+        lambda o: {
+            "title": "Entwurf Zielkatalog",
+            "deadline": (timezone.localdate() + dt.timedelta(days=30)).isoformat(),
+        },
+        201,
+    ),
+    "consultation_rounds_invitations_create": Case(
+        "strategy_unit",
+        lambda o: {"id": o.draft_round.pk},
+        lambda o: {"departments": [o.world.departments[2].pk]},
+        201,
+    ),
+    "consultation_rounds_partial_update": Case(
+        "strategy_unit", lambda o: {"id": o.draft_round.pk}, lambda o: {"title": "Neu"}, 200
     ),
     "consultation_rounds_transitions_create": Case(
         "strategy_unit",
@@ -197,6 +234,18 @@ CASES: dict[str, Case] = {
         lambda o: {"comment": "", "expected_state": "draft"},
         200,
     ),
+    "statements_correct_create": Case(
+        "department_head", lambda o: {"id": o.scene.own.pk}, lambda o: {}, 201
+    ),
+    "statements_create": Case(
+        "department_head",
+        lambda o: {},
+        lambda o: {"invitation": o.scene.built.of(o.world.department).pk, "text": "Ergänzung"},
+        201,
+    ),
+    "statements_partial_update": Case(
+        "other_department_head", lambda o: {"id": o.scene.draft.pk}, lambda o: {"text": "Neu"}, 200
+    ),
     "statements_transitions_create": Case(
         "other_department_head",
         lambda o: {"id": o.scene.draft.pk, "name": "release"},
@@ -218,7 +267,8 @@ def send(
     if encoding == "json":
         data, content_type = body, "application/json"
     else:  # a browser form: with the CSRF token, which is no field of the body
-        data = urlencode({**body, "csrfmiddlewaretoken": "x"})
+        # A list as a repeated field (`departments=3&departments=4`), as a form sends it.
+        data = urlencode({**body, "csrfmiddlewaretoken": "x"}, doseq=True)
         content_type = "application/x-www-form-urlencoded"
     return getattr(client, method)(path, data, content_type=content_type, **extra)
 

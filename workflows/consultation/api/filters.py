@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
@@ -16,7 +18,7 @@ def _round() -> IdFilter:
     return IdFilter(field_name="round_id", label=_("Beteiligungsverfahren (ID)"))
 
 
-def _department(label: str = "") -> IdFilter:
+def _department(label: Any = "") -> IdFilter:
     return IdFilter(field_name="department_id", label=label or _("Organisationseinheit (ID)"))
 
 
@@ -75,7 +77,9 @@ class DispositionFilter(ApiFilterSet):
     statement = IdFilter(field_name="statement_id", label=_("Stellungnahme (ID)"))
     department = _department(_("abwägende Organisationseinheit (ID)"))
     section = IdFilter(field_name="statement__section_id", label=_("Abschnitt (ID)"))
-    position = django_filters.ChoiceFilter(field_name="statement__position", choices=Position.choices)
+    position = django_filters.ChoiceFilter(
+        field_name="statement__position", choices=Position.choices
+    )
     disposition = django_filters.ChoiceFilter(choices=Disposition.choices)
     ordering = SortFilter(
         model=Evaluation, fields=(("updated_at", "updated_at"), ("state", "state"))

@@ -6,19 +6,26 @@ from typing import Any
 
 from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.utils.serializer_helpers import ReturnDict
 
 from planning_cycle.api.pagination import ApiCursorPagination
+from planning_cycle.models import PlanningCycle
+from planning_cycle.web import request_checker
+from workflows.access import workflow_visible
 from workflows.api.transitions import transition_actions
+from workflows.services.content import ContentError
 
-from ..models import ConsultationRound, RoundSection
+from ..models import ConsultationRound, Invitation, RoundSection
 from ..selectors.api import weighing_table_rows
-from .base import ConsultationViewSet, acting_user
+from ..services.rounds import invitations_add, round_create, round_update
+from .base import ConsultationViewSet, acting_user, service_problem
 from .filters import RoundFilter, WeighingTableFilter
-from .serializers import RoundSerializer, WeighingRowSerializer
+from .inputs import InvitationsAddSerializer, RoundCreateSerializer, RoundUpdateSerializer, one
+from .serializers import InvitationSerializer, RoundSerializer, WeighingRowSerializer
 
 
 class WeighingTablePagination(ApiCursorPagination):
@@ -73,10 +80,103 @@ class RoundViewSet(ConsultationViewSet):
     def weighing_table(self, request: Request, pk: str | None = None) -> Response:
         """Every released statement (current version) you may see, with its evaluation."""
         round_ = self.get_transition_object()
-        rows = weighing_table_rows(user=acting_user(request), round_=round_, **weighing_filters(request))  # type: ignore[arg-type]
+        assert isinstance(round_, ConsultationRound)
+        rows = weighing_table_rows(
+            user=acting_user(request), round_=round_, **weighing_filters(request)
+        )
         page = self.paginate_queryset(rows)
         assert page is not None
-        data: ReturnDict = WeighingRowSerializer(page, many=True).data  # type: ignore[assignment]
+        data: ReturnDict = WeighingRowSerializer(page, many=True).data  # type: ignore[arg-type,assignment]
         return self.get_paginated_response(data)
+
+    def _cycle(self, request: Request, pk: int | None) -> PlanningCycle | None:
+        cycles = PlanningCycle.objects.filter(body_id=acting_user(request).body_id)
+        return one(cycles, pk, "cycle")  # type: ignore[no-any-return]
+
+    @extend_schema(
+        request=RoundCreateSerializer,
+        responses={201: RoundSerializer},
+        summary="Create a consultation round as a draft (a follow-up copies its invitees)",
+    )
+    def create(self, request: Request) -> Response:
+        """Create a round as a draft; a follow-up round copies its predecessor's invitees."""
+        data = RoundCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        user = acting_user(request)
+        previous = one(
+            workflow_visible(ConsultationRound, user=user),
+            values.get("previous_round"),
+            "previous_round",
+        )
+        try:
+            created = round_create(
+                acting_user=user,
+                title=values["title"],
+                subject_kind=values.get("subject_kind", "other"),
+                description=values.get("description", ""),
+                deadline=values["deadline"],
+                cycle=self._cycle(request, values.get("cycle")),
+                previous_round=previous,
+                checker=request_checker(request),
+            )
+        except ContentError as exc:
+            raise service_problem(exc) from exc
+        return self.answer(created, status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=RoundUpdateSerializer,
+        responses=RoundSerializer,
+        summary="Change a draft round (fields left out stay as they are)",
+    )
+    def partial_update(self, request: Request, pk: str | None = None) -> Response:
+        """Change a draft round's title, subject, description, deadline or cycle."""
+        round_ = self.get_object()
+        data = RoundUpdateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        cycle = self._cycle(request, values["cycle"]) if "cycle" in values else round_.cycle
+        try:
+            round_update(
+                acting_user=acting_user(request),
+                round=round_,
+                title=values.get("title", round_.title),
+                subject_kind=values.get("subject_kind", round_.subject_kind),
+                description=values.get("description", round_.description),
+                deadline=values.get("deadline", round_.deadline),
+                cycle=cycle,
+                checker=request_checker(request),
+            )
+        except ContentError as exc:
+            raise service_problem(exc) from exc
+        return self.answer(round_)
+
+    @extend_schema(
+        request=InvitationsAddSerializer,
+        responses={201: InvitationSerializer(many=True)},
+        summary="Invite departments and organisations (draft or open round)",
+    )
+    @action(detail=True, methods=["post"], pagination_class=None, filter_backends=[])
+    def invitations(self, request: Request, pk: str | None = None) -> Response:
+        """Invite departments and organisations; invited to an open round, they hear at once."""
+        round_ = self.get_transition_object()
+        data = InvitationsAddSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            created = invitations_add(
+                acting_user=acting_user(request),
+                round=round_,  # type: ignore[arg-type]
+                department_ids=data.validated_data.get("departments", []),
+                organisation_ids=data.validated_data.get("organisations", []),
+                checker=request_checker(request),
+            )
+        except ContentError as exc:
+            raise service_problem(exc) from exc
+        rows = (
+            Invitation.objects.filter(pk__in=[i.pk for i in created])
+            .select_related("round", "department", "organisation")
+            .order_by("id")
+        )
+        return Response(InvitationSerializer(rows, many=True).data, status=status.HTTP_201_CREATED)
 
     transitions, fire = transition_actions(ConsultationRound)

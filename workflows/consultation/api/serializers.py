@@ -221,7 +221,7 @@ class WeighingRowSerializer(serializers.Serializer[Statement]):
     organisation = OrganisationRefSerializer(read_only=True, allow_null=True)
     co_signers = InviteeSerializer(many=True, read_only=True)
     section = SectionRefSerializer(read_only=True, allow_null=True)
-    position = choice_field(Position.choices, "weighing-position", read_only=True)
+    position = serializers.ChoiceField(choices=Position.choices, read_only=True)
     position_label = serializers.SerializerMethodField()
     text = serializers.CharField(read_only=True)
     released_at = serializers.DateTimeField(read_only=True)
