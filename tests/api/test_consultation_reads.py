@@ -155,9 +155,7 @@ def test_another_bodys_objects_are_not_found(scene: Scene, client: Client, resou
 
 
 @pytest.mark.parametrize("resource", RESOURCES)
-def test_external_stakeholders_have_no_api_use(
-    scene: Scene, client: Client, resource: str
-) -> None:
+def test_external_stakeholders_have_no_api_use(scene: Scene, client: Client, resource: str) -> None:
     c = logged_in(client, scene.world.users[Role.EXTERNAL_STAKEHOLDER])
 
     problem(c.get(f"/api/v1/{resource}/"), 403)

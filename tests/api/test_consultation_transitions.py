@@ -132,9 +132,7 @@ def test_an_editor_may_draft_but_not_release(scene: Scene, client: Client) -> No
     assert Statement.objects.get(pk=draft.pk).state == "draft"
 
 
-def test_the_evaluator_records_and_the_strategy_unit_reopens(
-    scene: Scene, client: Client
-) -> None:
+def test_the_evaluator_records_and_the_strategy_unit_reopens(scene: Scene, client: Client) -> None:
     world = scene.world
     evaluator = logged_in(Client(), world.users["other_department_head"])
     strategy = logged_in(client, world.users[Role.STRATEGY_UNIT])
