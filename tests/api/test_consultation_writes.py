@@ -18,7 +18,7 @@ from planning_cycle.models import Role
 from tests.support.consultation import round_build
 from tests.support.factories import OrganisationFactory
 from tests.support.world import World, build_world
-from workflows.consultation.models import ConsultationRound, Invitation, Statement
+from workflows.consultation.models import ConsultationRound, Evaluation, Invitation, Statement
 
 from .consultation import Scene, logged_in, problem, scene_build
 
@@ -375,3 +375,92 @@ def test_an_extension_request_needs_a_reason_and_the_right(scene: Scene, client:
         404,
     )
     assert Invitation.objects.get(pk=invitation.pk).state == "invited"
+
+
+# --- dispositions -----------------------------------------------------------------------
+
+
+def test_the_strategy_unit_assigns_and_the_evaluator_weighs_and_records(
+    scene: Scene, client: Client
+) -> None:
+    world = scene.world
+    strategy = logged_in(Client(), world.users[Role.STRATEGY_UNIT])
+    evaluator = logged_in(client, world.users["other_department_head"])
+
+    assigned = post(
+        strategy,
+        "/api/v1/dispositions/",
+        {
+            "round": scene.round_id,
+            "statements": [scene.external.pk],
+            "department": world.departments[1].pk,
+        },
+    )
+    assert assigned.status_code == 201, assigned.content
+    (row,) = assigned.json()
+    assert (row["id"], row["department"]["code"]) == (scene.open_evaluation.pk, "FD 32")
+    url = f"/api/v1/dispositions/{row['id']}/"
+    weighed = patch(evaluator, url, {"disposition": "not_taken", "reason": "Die Linie bleibt."})
+    recorded = post(evaluator, f"{url}transitions/record/", {"expected_state": "assigned"})
+
+    assert weighed.status_code == 200, weighed.content
+    assert weighed.json()["disposition"] == "not_taken"
+    assert recorded.status_code == 200, recorded.content
+    evaluation = Evaluation.objects.get(pk=row["id"])
+    assert (evaluation.state, evaluation.reason) == ("recorded", "Die Linie bleibt.")
+    # Recorded: it no longer changes (until the strategy unit reopens it).
+    problem(patch(evaluator, url, {"reason": "anders"}), 409)
+
+
+@pytest.mark.parametrize("role", [Role.MANAGEMENT, Role.DEPARTMENT_HEAD])
+def test_only_those_who_run_the_round_assign(scene: Scene, client: Client, role: str) -> None:
+    c = logged_in(client, scene.world.users[role])
+
+    response = post(
+        c, "/api/v1/dispositions/", {"round": scene.round_id, "statements": [scene.external.pk]}
+    )
+
+    problem(response, 403)
+    assert Evaluation.objects.get(pk=scene.open_evaluation.pk).department_id is None
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"statements": []}, "/statements"),
+        ({"statements": [999999]}, "/statements"),
+        ({"statements": ["draft"]}, "/statements/0"),
+        ({"round": 999999}, "/round"),
+        ({"department": 999999}, "/department"),
+    ],
+)
+def test_a_bad_assignment_is_named(
+    scene: Scene, strategy: Client, body: dict[str, Any], field: str
+) -> None:
+    before = list(Evaluation.objects.values_list("pk", "department_id").order_by("pk"))
+    full = {"round": scene.round_id, "statements": [scene.external.pk], **body}
+
+    assert fields(post(strategy, "/api/v1/dispositions/", full)) == [field]
+    assert list(Evaluation.objects.values_list("pk", "department_id").order_by("pk")) == before
+
+
+def test_a_draft_statement_cannot_be_assigned(scene: Scene, strategy: Client) -> None:
+    response = post(
+        strategy, "/api/v1/dispositions/", {"round": scene.round_id, "statements": [scene.draft.pk]}
+    )
+
+    assert fields(response) == ["/statements"]
+    assert not Evaluation.objects.filter(statement=scene.draft).exists()
+
+
+def test_a_disposition_is_weighed_only_by_its_evaluator(scene: Scene, client: Client) -> None:
+    world = scene.world
+    url = f"/api/v1/dispositions/{scene.open_evaluation.pk}/"
+    Evaluation.objects.filter(pk=scene.open_evaluation.pk).update(department=world.departments[1])
+
+    other = logged_in(Client(), world.users[Role.DEPARTMENT_HEAD])
+    problem(patch(other, url, {"disposition": "taken"}), 404)
+    c = logged_in(client, world.users["other_department_head"])
+    assert fields(patch(c, url, {"disposition": "vielleicht"})) == ["/disposition"]
+    assert fields(patch(c, url, {"disposition": "taken", "farbe": "rot"})) == ["/farbe"]
+    assert Evaluation.objects.get(pk=scene.open_evaluation.pk).disposition == ""

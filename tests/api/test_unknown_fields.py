@@ -30,7 +30,7 @@ from tests.support.consultation import round_build
 from tests.support.notifications import NotificationFactory
 from tests.support.workflows import agreement, operative_goal
 from tests.support.world import World
-from workflows.consultation.models import ConsultationRound
+from workflows.consultation.models import ConsultationRound, Evaluation
 from workflows.models import DepartmentPlan, DepartmentReview, GoalAgreement, TransitionLog
 
 pytestmark = pytest.mark.django_db
@@ -74,6 +74,14 @@ class Objects:
         if self._scene is None:
             self._scene = scene_build(self.world)
         return self._scene
+
+    @property
+    def evaluation_of_second(self) -> Evaluation:
+        """An assigned evaluation of the second department (the other head weighs it)."""
+        evaluation = self.scene.open_evaluation
+        evaluation.department = self.world.departments[1]
+        evaluation.save(update_fields=["department"])
+        return evaluation
 
     @property
     def draft_round(self) -> ConsultationRound:
@@ -176,6 +184,18 @@ CASES: dict[str, Case] = {
             "new_due_date": (later(o.deadline.due_at.date()) + dt.timedelta(days=30)).isoformat(),
             "reason": "Personalausfall",
         },
+        200,
+    ),
+    "dispositions_create": Case(
+        "strategy_unit",
+        lambda o: {},
+        lambda o: {"round": o.scene.round_id, "statements": [o.scene.external.pk]},
+        201,
+    ),
+    "dispositions_partial_update": Case(
+        "other_department_head",
+        lambda o: {"id": o.evaluation_of_second.pk},
+        lambda o: {"disposition": "noted", "reason": "Zur Kenntnis"},
         200,
     ),
     "dispositions_transitions_create": Case(

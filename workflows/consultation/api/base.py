@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol
 
 from django.db import models
 from rest_framework import exceptions, mixins, serializers
@@ -12,10 +12,17 @@ from rest_framework.response import Response
 from planning_cycle.api.errors import DomainError
 from planning_cycle.models import User
 from workflows.api.views import WorkflowViewSet
-from workflows.services.content import ContentError
 
 
-def service_problem(exc: ContentError) -> exceptions.APIException:
+class ServiceRefusal(Protocol):
+    """What the consultation services' errors carry (ContentError, EvaluationError)."""
+
+    message: str
+    field: str | None
+    status: int
+
+
+def service_problem(exc: ServiceRefusal) -> exceptions.APIException:
     """A refusal of a write service: a 400 naming the field, else its own status."""
     if exc.field and exc.status == 400:
         return serializers.ValidationError({exc.field: [exc.message]})

@@ -110,12 +110,22 @@ class StatementWriteSerializer(ContentUpdateSerializer):
 
 
 class StatementCreateSerializer(StatementWriteSerializer):
+    """A new draft statement for an invitation."""
+
     invitation = id_field(gettext_lazy("Einladung"))
     expected_updated_at = None  # type: ignore[assignment]
 
 
 class DispositionAssignSerializer(InputSerializer):
-    statement = id_field(gettext_lazy("Stellungnahme"))
+    """Released statements of a round, to one evaluating department (none: ourselves)."""
+
+    round = id_field(gettext_lazy("Beteiligungsverfahren"))
+    statements = serializers.ListField(
+        child=id_field(gettext_lazy("Stellungnahme")),
+        min_length=1,
+        max_length=INVITEES_MAX,
+        label=gettext_lazy("Stellungnahmen"),
+    )
     department = optional_id(gettext_lazy("abwägende Organisationseinheit"))
 
 
