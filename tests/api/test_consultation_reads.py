@@ -109,11 +109,11 @@ def test_after_conclusion_the_invitee_reads_how_it_was_weighed(
     c = logged_in(client, scene.world.users[Role.DEPARTMENT_HEAD])
 
     assert ids(c.get("/api/v1/dispositions/")) == [scene.weighed.pk]
-    (row,) = c.get(f"/api/v1/consultation-rounds/{scene.round_id}/weighing-table/").json()[
-        "results"
-    ]
-    assert row["id"] == scene.own.pk
-    assert row["evaluation"]["disposition"] == "partly"
+    # The published weighing table: every row, none with a person's name.
+    rows = table(c, scene)
+    assert [r["statement"] for r in rows] == [scene.own.pk, scene.external.pk]
+    assert (rows[0]["disposition"], rows[0]["reason"]) == ("partly", scene.weighed.reason)
+    assert not any(key.startswith(("released_by", "drafted_by")) for key in rows[0])
 
 
 def test_a_draft_round_is_seen_only_by_those_who_run_rounds(world: World, client: Client) -> None:
@@ -231,8 +231,12 @@ def test_a_bad_filter_is_a_400_naming_it(
 def table(c: Client, scene: Scene, query: str = "") -> list[dict[str, Any]]:
     response = c.get(f"/api/v1/consultation-rounds/{scene.round_id}/weighing-table/{query}")
     assert response.status_code == 200, response.content
-    rows: list[dict[str, Any]] = response.json()["results"]
+    rows: list[dict[str, Any]] = response.json()
     return rows
+
+
+def statements(rows: list[dict[str, Any]]) -> list[int]:
+    return [r["statement"] for r in rows]
 
 
 def test_the_weighing_table_lists_released_statements_with_their_evaluation(
@@ -244,58 +248,63 @@ def test_the_weighing_table_lists_released_statements_with_their_evaluation(
     rows = table(c, scene)
 
     # In the draft's order (by section); the draft statement is not in it.
-    assert [r["id"] for r in rows] == [scene.own.pk, scene.external.pk]
+    assert statements(rows) == [scene.own.pk, scene.external.pk]
     own, external = rows
-    assert own["department"]["code"] == "FD 31"
-    assert own["section"] == {
-        "id": scene.built.sections[0].pk,
-        "number": "1",
-        "title": "Handlungsfeld 1",
-    }
-    assert own["evaluation"]["department"]["code"] == "FD 32"
-    assert own["evaluation"]["state"] == "recorded"
-    assert own["evaluation"]["reason"].startswith("Die Radwege")
-    assert external["organisation"]["id"] == scene.built.organisations[0].pk
-    assert external["evaluation"]["disposition"] == ""
-    assert [r["id"] for r in table(c, scene, "?position=rejection")] == [scene.external.pk]
-    assert [r["id"] for r in table(c, scene, "?disposition=partly")] == [scene.own.pk]
+    assert (own["number"], own["invitee"], own["section"]) == (
+        1,
+        str(world.departments[0]),
+        scene.built.sections[0].pk,
+    )
+    assert own["section_label"] == "1 Handlungsfeld 1"
+    assert (own["evaluation"], own["evaluation_state"]) == (scene.weighed.pk, "recorded")
+    assert own["evaluator_department"] == world.departments[1].pk
+    assert (own["disposition"], own["disposition_label"]) == ("partly", "teilweise berücksichtigt")
+    assert own["reason"].startswith("Die Radwege")
+    assert external["invitee"] == scene.built.organisations[0].name
+    assert (external["evaluation_state"], external["disposition"]) == ("assigned", "")
+    assert external["conflict_reasons"]  # a rejection not yet weighed
+    assert statements(table(c, scene, "?position=rejection")) == [scene.external.pk]
+    assert statements(table(c, scene, "?disposition=partly")) == [scene.own.pk]
     dept = world.departments[1].pk
-    assert [r["id"] for r in table(c, scene, f"?evaluator={dept}")] == [scene.own.pk]
+    assert statements(table(c, scene, f"?evaluator={dept}")) == [scene.own.pk]
     section = scene.built.sections[1].pk
-    assert [r["id"] for r in table(c, scene, f"?section={section}")] == [scene.external.pk]
+    assert statements(table(c, scene, f"?section={section}")) == [scene.external.pk]
     assert table(c, scene, "?disposition=noted") == []
 
 
-def test_the_weighing_table_shows_an_invitee_only_its_own_rows_unweighed_until_concluded(
+def test_an_evaluator_reads_the_rows_assigned_to_it(scene: Scene, client: Client) -> None:
+    c = logged_in(client, scene.world.users["other_department_head"])
+
+    assert statements(table(c, scene)) == [scene.own.pk]
+
+
+def test_an_invitee_reads_the_weighing_table_only_once_published(
     scene: Scene, client: Client
 ) -> None:
     c = logged_in(client, scene.world.users[Role.DEPARTMENT_HEAD])
+    url = f"/api/v1/consultation-rounds/{scene.round_id}/weighing-table/"
 
-    rows = table(c, scene)
-
-    assert [(r["id"], r["evaluation"]) for r in rows] == [(scene.own.pk, None)]
-    # Filtering by a disposition it may not see finds nothing (no hint by elimination).
-    assert table(c, scene, "?disposition=partly") == []
+    problem(c.get(url), 404)  # the round is open: nothing is published yet
+    ConsultationRound.objects.filter(pk=scene.round_id).update(state=RoundState.CONCLUDED)
+    assert statements(table(c, scene)) == [scene.own.pk, scene.external.pk]
 
 
-def test_the_weighing_table_pages_in_the_drafts_order(world: World, client: Client) -> None:
-    scene = scene_build(world, organisations=6)
-    for org in scene.built.organisations[1:]:
+def test_statements_on_the_draft_as_a_whole_come_first(world: World, client: Client) -> None:
+    scene = scene_build(world, organisations=4)
+    general = [
         released(
             statement_draft(scene.built.of(org), by=scene.built.contacts[org.pk]),
             scene.built.contacts[org.pk],
-        )
+        ).pk
+        for org in scene.built.organisations[1:]
+    ]
     c = logged_in(client, world.users[Role.STRATEGY_UNIT])
-    seen: list[int] = []
-    url: str | None = f"/api/v1/consultation-rounds/{scene.round_id}/weighing-table/?page_size=3"
-    while url:
-        page = c.get(url).json()
-        seen += [r["id"] for r in page["results"]]
-        url = page["next"]
 
-    # Section 1, section 2, then those without a section, each by id.
-    assert seen[:2] == [scene.own.pk, scene.external.pk]
-    assert sorted(seen[2:]) == seen[2:] and len(seen) == 7
+    rows = table(c, scene)
+
+    assert statements(rows) == [*general, scene.own.pk, scene.external.pk]
+    assert [r["number"] for r in rows] == [1, 2, 3, 4, 5]
+    assert rows[0]["section"] is None
 
 
 # --- query counts -----------------------------------------------------------------------
@@ -318,7 +327,7 @@ LIST_URLS = (
 
 
 @pytest.mark.parametrize("url", LIST_URLS)
-@pytest.mark.parametrize("role", [Role.STRATEGY_UNIT, Role.DEPARTMENT_HEAD])
+@pytest.mark.parametrize("role", [Role.STRATEGY_UNIT, "other_department_head"])
 def test_a_page_costs_the_same_queries_however_many_rows(
     db: None, url: str, role: str, django_assert_num_queries: Any
 ) -> None:

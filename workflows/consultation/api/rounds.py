@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import Prefetch
+from django.utils.translation import gettext as _
+from django_filters.utils import translate_validation
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import status
+from rest_framework import exceptions, status
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.utils.serializer_helpers import ReturnDict
 
-from planning_cycle.api.pagination import ApiCursorPagination
 from planning_cycle.models import PlanningCycle
 from planning_cycle.web import request_checker
 from workflows.access import workflow_visible
@@ -20,7 +18,7 @@ from workflows.api.transitions import transition_actions
 from workflows.services.content import ContentError
 
 from ..models import ConsultationRound, Invitation, RoundSection
-from ..selectors.api import weighing_table_rows
+from ..selectors.evaluation import WeighingFilter, weighing_access, weighing_rows
 from ..services.rounds import invitations_add, round_create, round_update
 from .base import ConsultationViewSet, acting_user, service_problem
 from .filters import RoundFilter, WeighingTableFilter
@@ -28,28 +26,21 @@ from .inputs import InvitationsAddSerializer, RoundCreateSerializer, RoundUpdate
 from .serializers import InvitationSerializer, RoundSerializer, WeighingRowSerializer
 
 
-class WeighingTablePagination(ApiCursorPagination):
-    """The weighing table in the draft's order: by section (none last), then statement."""
-
-    ordering = ("section__position", "id")
-
-
-def weighing_filters(request: Request) -> dict[str, Any]:
+def weighing_filter(request: Request) -> WeighingFilter:
     """Validate the weighing table's query; a bad parameter is a 400 naming it."""
-    from django_filters.utils import translate_validation
-
     filterset = WeighingTableFilter(
         request.query_params, queryset=ConsultationRound.objects.none(), request=request
     )
     if not filterset.is_valid():
         raise translate_validation(filterset.errors)
     data = filterset.form.cleaned_data
-    return {
-        "position": data.get("position") or "",
-        "disposition": data.get("disposition") or "",
-        "evaluator_id": data.get("evaluator"),
-        "section_id": data.get("section"),
-    }
+    evaluator, section = data.get("evaluator"), data.get("section")
+    return WeighingFilter(
+        position=data.get("position") or "",
+        disposition=data.get("disposition") or "",
+        evaluator=f"department:{evaluator}" if evaluator is not None else "",
+        section=str(section) if section is not None else "",
+    )
 
 
 @extend_schema_view(
@@ -74,20 +65,25 @@ class RoundViewSet(ConsultationViewSet):
         detail=True,
         methods=["get"],
         url_path="weighing-table",
-        pagination_class=WeighingTablePagination,
+        pagination_class=None,
         filterset_class=WeighingTableFilter,
     )
     def weighing_table(self, request: Request, pk: str | None = None) -> Response:
-        """Every released statement (current version) you may see, with its evaluation."""
+        """The weighing table as its page shows it, without personal data.
+
+        Those who run rounds see all of it; an evaluating department the rows assigned to
+        it; invitees, once the round is concluded, the published table. Anyone else: 404.
+        """
         round_ = self.get_transition_object()
         assert isinstance(round_, ConsultationRound)
-        rows = weighing_table_rows(
-            user=acting_user(request), round_=round_, **weighing_filters(request)
+        filters = weighing_filter(request)
+        access = weighing_access(acting_user(request), request_checker(request), round_)
+        if access is None:
+            raise exceptions.NotFound(_("Nicht gefunden."))
+        rows = weighing_rows(
+            round_, filters=filters, anonymous=True, departments=access.departments
         )
-        page = self.paginate_queryset(rows)
-        assert page is not None
-        data: ReturnDict = WeighingRowSerializer(page, many=True).data  # type: ignore[arg-type,assignment]
-        return self.get_paginated_response(data)
+        return Response(WeighingRowSerializer(rows, many=True).data)
 
     def _cycle(self, request: Request, pk: int | None) -> PlanningCycle | None:
         cycles = PlanningCycle.objects.filter(body_id=acting_user(request).body_id)

@@ -193,48 +193,55 @@ class DispositionSerializer(WorkflowSerializer):
         return _label(Disposition.choices, obj.disposition)
 
 
-class WeighingEvaluationSerializer(serializers.Serializer[Evaluation]):
-    id = serializers.IntegerField(read_only=True)
-    department = DepartmentRefSerializer(read_only=True, allow_null=True)
-    state = choice_field(EvaluationState.choices, "weighing-evaluation-state", read_only=True)
-    state_label = serializers.SerializerMethodField()
-    disposition = serializers.ChoiceField(
-        choices=Disposition.choices, read_only=True, allow_blank=True
-    )
-    disposition_label = serializers.SerializerMethodField()
-    reason = serializers.CharField(read_only=True)
-
-    def get_state_label(self, obj: Evaluation) -> str:
-        return _label(EvaluationState.choices, obj.state)
-
-    def get_disposition_label(self, obj: Evaluation) -> str:
-        return _label(Disposition.choices, obj.disposition)
-
-
-class WeighingRowSerializer(serializers.Serializer[Statement]):
-    """One row of the weighing table: a statement and how it was weighed."""
-
-    id = serializers.IntegerField(read_only=True, help_text=_("Die Stellungnahme."))
+class EarlierVersionSerializer(serializers.Serializer[Any]):
     version = serializers.IntegerField(read_only=True)
-    supersedes = serializers.IntegerField(source="supersedes_id", read_only=True, allow_null=True)
-    department = DepartmentRefSerializer(read_only=True, allow_null=True)
-    organisation = OrganisationRefSerializer(read_only=True, allow_null=True)
-    co_signers = InviteeSerializer(many=True, read_only=True)
-    section = SectionRefSerializer(read_only=True, allow_null=True)
-    position = serializers.ChoiceField(choices=Position.choices, read_only=True)
-    position_label = serializers.SerializerMethodField()
-    text = serializers.CharField(read_only=True)
-    released_at = serializers.DateTimeField(read_only=True)
-    evaluation = serializers.SerializerMethodField(
-        help_text=_("Die Abwägung; leer, solange keine zugewiesen ist oder Sie sie nicht sehen.")
+    released_at = serializers.DateTimeField(read_only=True, allow_null=True)
+
+
+class WeighingRowSerializer(serializers.Serializer[Any]):
+    """One row of the weighing table: a statement (current version) and how it was weighed.
+
+    Without personal data: the invitee is a department or organisation, never a person.
+    """
+
+    number = serializers.IntegerField(read_only=True, help_text=_("Die laufende Nummer."))
+    statement = serializers.IntegerField(source="statement_id", read_only=True)
+    invitation = serializers.IntegerField(source="invitation_id", read_only=True)
+    invitee = serializers.CharField(read_only=True)
+    co_signers = serializers.ListField(
+        child=serializers.CharField(), read_only=True, help_text=_("Gemeinsam mit.")
     )
-
-    def get_position_label(self, obj: Statement) -> str:
-        return _label(Position.choices, obj.position)
-
-    @extend_schema_field(WeighingEvaluationSerializer(allow_null=True))
-    def get_evaluation(self, obj: Statement) -> dict[str, Any] | None:
-        evaluation = getattr(obj, "evaluation", None) if obj.evaluation_shown else None  # type: ignore[attr-defined]
-        if evaluation is None:
-            return None
-        return WeighingEvaluationSerializer(evaluation).data  # type: ignore[no-any-return]
+    section = serializers.IntegerField(source="section_id", read_only=True, allow_null=True)
+    section_label = serializers.CharField(source="section", read_only=True)
+    position = serializers.ChoiceField(choices=Position.choices, read_only=True)
+    position_label = serializers.CharField(read_only=True)
+    text = serializers.CharField(read_only=True)
+    version = serializers.IntegerField(read_only=True)
+    earlier_versions = EarlierVersionSerializer(many=True, read_only=True)
+    released_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    evaluation = serializers.IntegerField(
+        source="evaluation_id",
+        read_only=True,
+        allow_null=True,
+        help_text=_("Die Abwägung (leer: noch niemandem zugewiesen)."),
+    )
+    evaluation_state = serializers.ChoiceField(
+        choices=EvaluationState.choices, read_only=True, allow_blank=True
+    )
+    evaluator = serializers.CharField(read_only=True, help_text=_("Die abwägende Stelle."))
+    evaluator_department = serializers.IntegerField(
+        source="evaluator_department_id", read_only=True, allow_null=True
+    )
+    disposition = serializers.ChoiceField(
+        choices=Disposition.choices,
+        read_only=True,
+        allow_blank=True,
+        help_text=_("Das festgehaltene Abwägungsergebnis (leer: noch offen)."),
+    )
+    disposition_label = serializers.CharField(read_only=True)
+    reason = serializers.CharField(read_only=True)
+    conflict_reasons = serializers.ListField(
+        child=serializers.CharField(),
+        read_only=True,
+        help_text=_("Warum die Stellungnahme noch eine Entscheidung braucht (leer: nichts)."),
+    )
