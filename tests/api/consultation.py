@@ -174,3 +174,32 @@ def demo_round_seed() -> None:
 
 
 DEMO_ROUND_USERS = ("steuerung", "fdleitung", "fd10", "extern")
+
+
+def sortable_rows(world: World) -> None:
+    """Rounds, invitations, statements and dispositions with many equal values (sorting).
+
+    Two open rounds whose four invitees each released a statement, every statement assigned
+    (half of them weighed), and two draft rounds: all seen by management.
+    """
+    evaluator = world.users["other_department_head"]
+    for n in range(2):
+        built = round_build(world, title=f"Runde {n}", open_=False)
+        ConsultationRound.objects.filter(pk=built.round.pk).update(
+            state=RoundState.OPEN, opened_at=timezone.now()
+        )
+        people = {
+            world.departments[0].pk: world.users[Role.DEPARTMENT_HEAD],
+            world.departments[1].pk: evaluator,
+        }
+        for invitation in built.invitations:
+            by = (
+                people[invitation.department_id]
+                if invitation.department_id
+                else built.contacts[invitation.organisation_id or 0]
+            )
+            statement = released(statement_draft(invitation, by=by), by)
+            evaluation = assigned(world, statement, world.departments[1])
+            if statement.pk % 2:
+                recorded(evaluation, evaluator, Disposition.NOTED, "Zur Kenntnis genommen.")
+        round_build(world, title=f"Entwurf {n}", open_=False)
