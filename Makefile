@@ -82,6 +82,17 @@ install:
 	fi
 	say "Installing the locked dependencies into $(VENV) ($${uv[*]} sync --frozen)"
 	"$${uv[@]}" sync --frozen -p $(PYTHON)
+	# WeasyPrint (the weighing table as PDF) needs Pango, HarfBuzz and fonts from the system.
+	if ! $(PY) -c "import weasyprint" >/dev/null 2>&1; then
+		if is_root && command -v apt-get >/dev/null 2>&1; then
+			say "WeasyPrint's system libraries are missing: installing Pango, HarfBuzz and fonts with apt-get"
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+				libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 \
+				fonts-dejavu-core fonts-liberation >/dev/null
+		else
+			die "the PDF export (WeasyPrint) needs Pango and fonts. Install them, e.g. 'sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 fonts-dejavu-core fonts-liberation', and retry."
+		fi
+	fi
 
 dirs:
 	@mkdir -p var/broker/queue var/broker/processed var/broker/control staticfiles

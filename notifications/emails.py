@@ -11,14 +11,25 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
+from django.utils.encoding import force_bytes
 from django.utils.formats import date_format
+from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import ngettext
 from guardian.core import ObjectPermissionChecker
 
 from planning_cycle.access import permission_checker
 from planning_cycle.models import User
+from planning_cycle.services.organisations import invitation_token_generator
+from workflows.consultation.models import Invitation
+from workflows.consultation.selectors.evaluation import final_notice_context
 
-from .models import Digest, Notification, NotificationPreference
+from .models import (
+    CONSULTATION_KINDS,
+    Digest,
+    Notification,
+    NotificationKind,
+    NotificationPreference,
+)
 from .rendering import notification_path, notification_text, notification_title
 
 
@@ -83,11 +94,48 @@ def _message(
     return email
 
 
+def password_set_link(user: User) -> str:
+    """Return the one-time link to set a password (invalid once a password is set)."""
+    # The token hashes the password and the last login: setting a password ends it.
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    return site_link(
+        reverse("password_set", args=[uid, invitation_token_generator.make_token(user)])
+    )
+
+
+def _final_notice(invitation_id: object) -> dict[str, Any] | None:
+    """Return the final notice's content (round, invitee, statements with disposition)."""
+    invitation = (
+        Invitation.objects.select_related("round", "department", "organisation")
+        .filter(pk=invitation_id)
+        .first()
+    )
+    return None if invitation is None else dict(final_notice_context(invitation))
+
+
+def _consultation_context(notification: Notification) -> dict[str, Any]:
+    user = notification.recipient
+    context: dict[str, Any] = {"kind": notification.kind}
+    if not user.has_usable_password():
+        context["password_link"] = password_set_link(user)
+    if notification.kind == NotificationKind.FINAL_NOTICE:
+        context["final_notice"] = _final_notice(notification.data.get("invitation_id"))
+    return context
+
+
 def notification_email(notification: Notification, *, message_id: str) -> EmailMultiAlternatives:
     """Build the e-mail of one notification, with a link straight to its task."""
     user = notification.recipient
     with translation.override(recipient_language(user)):
         item = _item(notification, permission_checker(user))
+        if notification.kind in CONSULTATION_KINDS:
+            return _message(
+                user=user,
+                subject=item["title"],
+                template="consultation",
+                context={**item, **_consultation_context(notification)},
+                message_id=message_id,
+            )
         return _message(
             user=user,
             subject=item["title"],

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from django.db.models import F, Q
 
@@ -13,6 +14,8 @@ from planning_cycle.models import Role, RoleAssignment, User
 from .models import Audience, Deadline, EmailMode
 
 DEPARTMENT_AUDIENCE_ROLES = (Role.DEPARTMENT_HEAD, Role.DEPARTMENT_EDITOR)
+# The people of an invited organisation: its contact people.
+ORGANISATION_AUDIENCE_ROLES = (Role.EXTERNAL_STAKEHOLDER,)
 # Who hears of an overdue task besides the responsible: management decides what happens,
 # the strategy unit chases the cycle.
 ESCALATION_ROLES = (Role.MANAGEMENT, Role.STRATEGY_UNIT)
@@ -31,16 +34,59 @@ class Recipient:
         return bool(self.user.email) and self.email_mode != EmailMode.OFF
 
 
+class Responsibility(Protocol):
+    """What decides who is responsible: a Deadline, or an `Invitee` without one."""
+
+    @property
+    def pk(self) -> int: ...
+    @property
+    def body_id(self) -> int: ...
+    @property
+    def audience(self) -> str: ...
+    @property
+    def department_id(self) -> int | None: ...
+    @property
+    def organisation_id(self) -> int | None: ...
+
+
+@dataclass(frozen=True)
+class Invitee:
+    """The people of an invitee without an open deadline (an overdue or final notice).
+
+    `pk` is the caller's key (e.g. the invitation's id) that the result is mapped by.
+    """
+
+    pk: int
+    body_id: int
+    department_id: int | None
+    organisation_id: int | None
+    audience: str = Audience.INVITEE
+
+
+def _department_of(d: Responsibility) -> int | None:
+    if d.audience in (Audience.DEPARTMENT, Audience.INVITEE):
+        return d.department_id
+    return None
+
+
+def _organisation_of(d: Responsibility) -> int | None:
+    return d.organisation_id if d.audience == Audience.INVITEE else None
+
+
 def recipients_for(
-    deadlines: Sequence[Deadline], *, escalation: bool = False
+    deadlines: Sequence[Deadline] | Sequence[Responsibility], *, escalation: bool = False
 ) -> dict[int, list[Recipient]]:
     """Map each deadline's id to the active users responsible for it (one query).
 
-    With escalation=True management and the strategy unit of the body are added.
+    Department deadlines (and invitee deadlines of a department) reach the department's
+    head and editors, invitee deadlines of an organisation its contact people, management
+    deadlines the body's management. With escalation=True management and the strategy
+    unit of the body are added.
     """
     if not deadlines:
         return {}
-    departments = {d.department_id for d in deadlines if d.audience == Audience.DEPARTMENT}
+    departments = {_department_of(d) for d in deadlines} - {None}
+    organisations = {_organisation_of(d) for d in deadlines} - {None}
     bodies = {d.body_id for d in deadlines}
     body_roles: set[str] = set()
     if any(d.audience == Audience.MANAGEMENT for d in deadlines):
@@ -48,8 +94,15 @@ def recipients_for(
     if escalation:
         body_roles.update(ESCALATION_ROLES)
     condition = Q(role__in=DEPARTMENT_AUDIENCE_ROLES, department_id__in=departments)
+    if organisations:
+        condition |= Q(role__in=ORGANISATION_AUDIENCE_ROLES, organisation_id__in=organisations)
     if body_roles:
-        condition |= Q(role__in=body_roles, department__isnull=True, body_id__in=bodies)
+        condition |= Q(
+            role__in=body_roles,
+            department__isnull=True,
+            organisation__isnull=True,
+            body_id__in=bodies,
+        )
     # The preference as two columns rather than a related object: most users have none,
     # and a missing one-to-one row costs an exception per access.
     assignments = (
@@ -64,6 +117,7 @@ def recipients_for(
     )
     recipients: dict[int, Recipient] = {}
     by_department: dict[int, dict[int, Recipient]] = defaultdict(dict)
+    by_organisation: dict[int, dict[int, Recipient]] = defaultdict(dict)
     by_body_role: dict[tuple[int, str], dict[int, Recipient]] = defaultdict(dict)
     for a in assignments:
         # A user of another body can hold no role here (constraint), but keep data scoped.
@@ -80,20 +134,24 @@ def recipients_for(
             recipients[a.user_id] = recipient
         if a.department_id is not None:
             by_department[a.department_id][a.user_id] = recipient
+        elif a.organisation_id is not None:
+            by_organisation[a.organisation_id][a.user_id] = recipient
         else:
             by_body_role[(a.body_id, a.role)][a.user_id] = recipient
     # Deadlines of one department (or one body's management) share their recipients:
     # worked out once per department or body, not once per deadline.
-    shared: dict[tuple[int | None, int], list[Recipient]] = {}
+    shared: dict[tuple[int | None, int | None, int], list[Recipient]] = {}
     result: dict[int, list[Recipient]] = {}
     for d in deadlines:
-        department = d.department_id if d.audience == Audience.DEPARTMENT else None
-        key = (department, d.body_id)
+        department, organisation = _department_of(d), _organisation_of(d)
+        key = (department, organisation, d.body_id)
         found = shared.get(key)
         if found is None:
             users: dict[int, Recipient] = {}
             if department is not None:
                 users.update(by_department.get(department, {}))
+            elif organisation is not None:
+                users.update(by_organisation.get(organisation, {}))
             else:
                 users.update(by_body_role.get((d.body_id, Role.MANAGEMENT), {}))
             if escalation:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 
 from django.urls import reverse
@@ -14,7 +15,7 @@ from planning_cycle.access import permission_checker, user_may
 from planning_cycle.models import User
 from workflows.registry import task_of_kind
 
-from .models import Deadline, Notification, NotificationKind
+from .models import CONSULTATION_KINDS, Deadline, Notification, NotificationKind
 
 
 def task_label(
@@ -51,6 +52,8 @@ def deadline_subject(
     department = deadline.department
     if department is not None:
         parts.append(f"{department.code} {department.name}")
+    elif deadline.organisation_id is not None:
+        parts.append(str(deadline.organisation))
     text = ", ".join(parts)
     cycle = deadline.cycle
     if cycle is not None:
@@ -111,6 +114,8 @@ def notification_title(
     Pass the recipient's checker when rendering several notifications.
     """
     deadline = notification.deadline
+    if notification.kind in CONSULTATION_KINDS:
+        return consultation_title(notification)
     if notification.kind == NotificationKind.DELIVERY_FAILED:
         return _("Zustellung fehlgeschlagen: Nachricht %(id)s") % {
             "id": notification.data.get("message_id", "?")
@@ -136,6 +141,8 @@ def notification_text(notification: Notification) -> str:
     """Return the explaining sentence below the title."""
     deadline = notification.deadline
     data = notification.data
+    if notification.kind in CONSULTATION_KINDS:
+        return consultation_text(notification)
     if notification.kind == NotificationKind.DELIVERY_FAILED:
         return _(
             "Die Nachricht %(id)s (%(topic)s) konnte nach %(attempts)s Versuchen nicht "
@@ -172,4 +179,88 @@ def notification_path(notification: Notification) -> str:
     """Return the site path the notification links to (the task, or the delivery list)."""
     if notification.deadline is not None:
         return notification.deadline.url_path
+    if notification.data.get("path"):
+        return str(notification.data["path"])
     return reverse("notifications:delivery_problems")
+
+
+def _consultation_values(notification: Notification) -> dict[str, str]:
+    data = notification.data
+    due = ""
+    with contextlib.suppress(ValueError):
+        due = date_format(dt.date.fromisoformat(str(data.get("due"))), "SHORT_DATE_FORMAT")
+    return {
+        "round": str(data.get("round_title", "")),
+        "invitee": str(data.get("invitee", "")),
+        "due": due,
+        "comment": " ".join(str(data.get("comment") or "").split()),
+    }
+
+
+def consultation_title(notification: Notification) -> str:
+    """Return the title of a consultation notification (invitation, reminder, answer …)."""
+    v = _consultation_values(notification)
+    kind = notification.kind
+    if kind == NotificationKind.INVITATION:
+        return _("Einladung zur Stellungnahme: %(round)s (Frist: %(due)s)") % v
+    if kind == NotificationKind.CONSULTATION_REMINDER:
+        return _("Erinnerung: Stellungnahme zu „%(round)s“ bis zum %(due)s") % v
+    if kind == NotificationKind.EXTENSION_ANSWER:
+        if notification.data.get("transition") == "grant_extension":
+            return _("Fristverlängerung gewährt: %(round)s, neue Frist %(due)s") % v
+        return _("Fristverlängerung abgelehnt: %(round)s, Frist bleibt der %(due)s") % v
+    if kind == NotificationKind.OVERDUE:
+        return _("Frist versäumt: Stellungnahme zu „%(round)s“ (Frist: %(due)s)") % v
+    return _("Schlussmitteilung: %(round)s") % v
+
+
+def consultation_text(notification: Notification) -> str:
+    """Return the explaining sentence of a consultation notification."""
+    v = _consultation_values(notification)
+    kind = notification.kind
+    if kind == NotificationKind.INVITATION:
+        return (
+            _(
+                "%(invitee)s ist eingeladen, zum Entwurf „%(round)s“ bis zum %(due)s Stellung "
+                "zu nehmen."
+            )
+            % v
+        )
+    if kind == NotificationKind.CONSULTATION_REMINDER:
+        return (
+            _(
+                "Die Stellungnahme von %(invitee)s zu „%(round)s“ steht noch aus; die Frist "
+                "endet am %(due)s."
+            )
+            % v
+        )
+    if kind == NotificationKind.EXTENSION_ANSWER:
+        if notification.data.get("transition") == "grant_extension":
+            text = _("Die Frist für %(invitee)s wurde bis zum %(due)s verlängert.") % v
+        else:
+            text = (
+                _(
+                    "Die beantragte Fristverlängerung für %(invitee)s wurde abgelehnt; es "
+                    "gilt weiter die Frist bis zum %(due)s."
+                )
+                % v
+            )
+        if v["comment"]:
+            text += " " + _("Begründung: „%(comment)s“") % v
+        return text
+    if kind == NotificationKind.OVERDUE:
+        return (
+            _(
+                "Die Frist für die Stellungnahme von %(invitee)s zu „%(round)s“ ist am "
+                "%(due)s abgelaufen, ohne dass eine Stellungnahme abgegeben wurde. Sie "
+                "können eine Fristverlängerung beantragen oder absagen."
+            )
+            % v
+        )
+    return (
+        _(
+            "Das Beteiligungsverfahren „%(round)s“ ist abgeschlossen. Wie Ihre Stellungnahmen "
+            "abgewogen wurden, steht in dieser Mitteilung."
+        )
+        % v
+    )

@@ -23,12 +23,18 @@ from .models import (
     Notification,
     NotificationPreference,
 )
-from .recipients import DEPARTMENT_AUDIENCE_ROLES
+from .recipients import DEPARTMENT_AUDIENCE_ROLES, ORGANISATION_AUDIENCE_ROLES
 
 # What rendering a notification or a deadline reads besides its own row.
-DEADLINE_RELATED = ("department", "cycle")
+DEADLINE_RELATED = ("department", "organisation", "cycle")
 # The recipient is the reader: what a task asks of them depends on their permissions.
-NOTIFICATION_RELATED = ("recipient", "deadline", "deadline__department", "deadline__cycle")
+NOTIFICATION_RELATED = (
+    "recipient",
+    "deadline",
+    "deadline__department",
+    "deadline__organisation",
+    "deadline__cycle",
+)
 
 
 def token_hash(token: str) -> str:
@@ -60,7 +66,8 @@ def deadlines_for_user(user: User) -> QuerySet[Deadline]:
     """Return the open deadlines the user is responsible for, soonest first (one query).
 
     Department-audience deadlines reach the heads and editors of their department,
-    management-audience deadlines the body's management.
+    invitee deadlines those of the invited department or the invited organisation's
+    contact people, management-audience deadlines the body's management.
     """
     if not user.is_active or user.body_id is None:
         return Deadline.objects.none()
@@ -70,13 +77,20 @@ def deadlines_for_user(user: User) -> QuerySet[Deadline]:
         role__in=DEPARTMENT_AUDIENCE_ROLES,
         department_id=OuterRef("department_id"),
     )
+    organisation_role = RoleAssignment.objects.filter(
+        user_id=user.pk,
+        body_id=user.body_id,
+        role__in=ORGANISATION_AUDIENCE_ROLES,
+        organisation_id=OuterRef("organisation_id"),
+    )
     management_role = RoleAssignment.objects.filter(
         user_id=user.pk, body_id=user.body_id, role=Role.MANAGEMENT, department__isnull=True
     )
     return (
         Deadline.objects.filter(body_id=user.body_id, state=DeadlineState.OPEN)
         .filter(
-            Q(Exists(department_role), audience=Audience.DEPARTMENT)
+            Q(Exists(department_role), audience__in=(Audience.DEPARTMENT, Audience.INVITEE))
+            | Q(Exists(organisation_role), audience=Audience.INVITEE)
             | Q(Exists(management_role), audience=Audience.MANAGEMENT)
         )
         .select_related(*DEADLINE_RELATED)

@@ -1,8 +1,9 @@
 """Celery tasks of the notifications: thin wrappers around the services, keyed by id.
 
 Beat (CELERY_BEAT_SCHEDULE) runs outbox_dispatch every few seconds, deadline_sweep every
-minute and digest_send daily; outbox_deliver is queued by the dispatcher, one per message.
-acks_late and reject_on_worker_lost come from the settings (CELERY_TASK_*).
+minute, digest_send daily and invitations_overdue_mark nightly; outbox_deliver is queued
+by the dispatcher, one per message. acks_late and reject_on_worker_lost come from the
+settings (CELERY_TASK_*).
 """
 
 from __future__ import annotations
@@ -12,7 +13,10 @@ import logging
 from celery import shared_task
 from kombu.exceptions import OperationalError
 
-from notifications.services import delivery  # noqa: F401  (registers the outbox handlers)
+from notifications.services import (  # noqa: F401  (register the outbox handlers)
+    consultation,
+    delivery,
+)
 from notifications.services.delivery import digests_create
 from notifications.services.outbox import outbox_claim
 from notifications.services.outbox import outbox_deliver as message_deliver
@@ -68,3 +72,11 @@ def deadline_sweep() -> int:
         if result.deadlines < SWEEP_BATCH:
             break
     return notifications
+
+
+@shared_task(name="notifications.tasks.invitations_overdue_mark", ignore_result=True)
+def invitations_overdue_mark() -> int:
+    """Mark the invitations past their deadline overdue; safe to run twice."""
+    from notifications.services.overdue import invitations_mark_overdue
+
+    return invitations_mark_overdue()

@@ -31,6 +31,9 @@ from planning_cycle.models import (
     IndicatorValue,
     Measure,
     OperativeGoal,
+    Organisation,
+    OrganisationGroupObjectPermission,
+    OrganisationUserObjectPermission,
     PhaseDeadline,
     PlanningCycle,
     PolicyField,
@@ -361,6 +364,29 @@ class DepartmentGroupObjectPermissionAdmin(ObjectPermissionAdmin):
     list_display = ("group", "content_object", "permission")
     list_filter = (("content_object__body", admin.RelatedOnlyFieldListFilter),)
     search_fields = ("group__name", "permission__codename", "content_object__code")
+
+
+@admin.register(OrganisationUserObjectPermission)
+class OrganisationUserObjectPermissionAdmin(ObjectPermissionAdmin):
+    list_display = ("user", "content_object", "permission")
+    list_filter = (("content_object__body", admin.RelatedOnlyFieldListFilter),)
+    search_fields = ("user__username", "permission__codename", "content_object__name")
+
+
+@admin.register(OrganisationGroupObjectPermission)
+class OrganisationGroupObjectPermissionAdmin(ObjectPermissionAdmin):
+    list_display = ("group", "content_object", "permission")
+    list_filter = (("content_object__body", admin.RelatedOnlyFieldListFilter),)
+    search_fields = ("group__name", "permission__codename", "content_object__name")
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(ReadOnlyAdmin):
+    """Organisations and their contacts are kept by the strategy unit's pages (services)."""
+
+    list_display = ("name", "kind", "email", "body", "active")
+    list_filter = (BODY_FILTER, "kind", "active")
+    search_fields = ("name", "email")
 
 
 @admin.register(ApiToken)

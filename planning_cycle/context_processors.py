@@ -12,6 +12,13 @@ from planning_cycle.permissions import permissions_of_role
 from planning_cycle.selectors.users import is_external_only, role_labels
 from planning_cycle.web import request_roles
 
+CONSULTATION_PERMISSIONS = (
+    "consultation_view",
+    "statement_edit",
+    "invitation_respond",
+    "disposition_record",
+)
+
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
     """Expose the roles (read lazily, once per request) to the base template."""
@@ -25,6 +32,10 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         # From the roles already read for the header: the pages check the permission again.
         "nav_manage_roles": SimpleLazyObject(lambda: _roles_grant(request, "role_manage")),
         "nav_create_cycle": SimpleLazyObject(lambda: _roles_grant(request, "cycle_create")),
+        # Those who run, answer or weigh consultation rounds (the gate decides which rounds).
+        "nav_consultation": SimpleLazyObject(
+            lambda: any(_roles_grant(request, c) for c in CONSULTATION_PERMISSIONS)
+        ),
     }
 
 

@@ -95,6 +95,8 @@ ROLE_TABLE: dict[str, RoleSpec] = {
                 "consultation_manage",
                 "consultation_view",
                 "organisation_manage",
+                # Statements assigned to no department are weighed by the strategy unit.
+                "disposition_record",
             }
         ),
     ),

@@ -32,6 +32,11 @@ urlpatterns = [
     path("", include("workflows.urls")),
     path("konto/api-schluessel/", tokens.api_tokens, name="api_tokens"),
     path("konto/anmeldesperren/", auth.login_lockouts, name="login_lockouts"),
+    path(
+        "konto/passwort-setzen/<str:uidb64>/<str:token>/",
+        auth.password_set,
+        name="password_set",
+    ),
     path("rollen/", roles.roles, name="roles"),
     path("rollen/<int:pk>/entziehen/", roles.role_revoke_view, name="role_revoke"),
     path("", include("notifications.urls")),

@@ -11,6 +11,7 @@ from .deadlines import (
     TaskKind,
 )
 from .inbox import (
+    CONSULTATION_KINDS,
     CalendarFeed,
     Digest,
     EmailMode,
@@ -21,6 +22,7 @@ from .inbox import (
 )
 
 __all__ = [
+    "CONSULTATION_KINDS",
     "Audience",
     "CalendarFeed",
     "Deadline",

@@ -12,7 +12,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from planning_cycle.models import Body, Department, PlanningCycle
+from planning_cycle.models import Body, Department, Organisation, PlanningCycle
 
 
 class TaskKind(models.TextChoices):
@@ -22,6 +22,8 @@ class TaskKind(models.TextChoices):
     PLAN_DECIDE = "plan_decide", _("Über Ziel- und Haushaltsplanung entscheiden")
     AGREEMENT_SUBMIT = "agreement_submit", _("Zielvereinbarung einreichen")
     AGREEMENT_DECIDE = "agreement_decide", _("Über Zielvereinbarung entscheiden")
+    STATEMENT_GIVE = "statement_give", _("Stellungnahme abgeben")
+    DISPOSITION_RECORD = "disposition_record", _("Stellungnahme abwägen")
 
 
 class Audience(models.TextChoices):
@@ -29,6 +31,9 @@ class Audience(models.TextChoices):
 
     DEPARTMENT = "department", _("Leitung und Sachbearbeitung der Organisationseinheit")
     MANAGEMENT = "management", _("Verwaltungsleitung")
+    # An invitee of a consultation: a department (head and editors) or an organisation
+    # (its contact people, the external stakeholders).
+    INVITEE = "invitee", _("Eingeladene Organisationseinheit oder Organisation")
 
 
 class DeadlineState(models.TextChoices):
@@ -56,6 +61,14 @@ class Deadline(models.Model):
     department = models.ForeignKey(
         Department,
         verbose_name=_("Organisationseinheit"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="task_deadlines",
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("Beteiligte Organisation"),
         on_delete=models.CASCADE,
         null=True,
         blank=True,
@@ -103,9 +116,13 @@ class Deadline(models.Model):
                 | (~Q(state="open") & Q(closed_at__isnull=False, next_check_at__isnull=True)),
                 name="deadline_closed_iff_not_open",
             ),
+            # Somebody is responsible: management, or a department's or an organisation's
+            # people.
             models.CheckConstraint(
-                condition=Q(audience="management") | Q(department__isnull=False),
-                name="deadline_department_audience_has_department",
+                condition=Q(audience="management")
+                | Q(department__isnull=False)
+                | Q(organisation__isnull=False),
+                name="deadline_audience_has_scope",
             ),
         ]
         indexes = [

@@ -18,6 +18,24 @@ class NotificationKind(models.TextChoices):
     REMINDER = "reminder", _("Erinnerung")
     ESCALATION = "escalation", _("Frist überschritten")
     DELIVERY_FAILED = "delivery_failed", _("Zustellung fehlgeschlagen")
+    # Consultation rounds (notifications/services/consultation.py).
+    INVITATION = "invitation", _("Einladung zur Stellungnahme")
+    CONSULTATION_REMINDER = "consult_reminder", _("Erinnerung an die Stellungnahme")
+    EXTENSION_ANSWER = "extension_answer", _("Antwort auf den Antrag auf Fristverlängerung")
+    OVERDUE = "overdue", _("Frist für die Stellungnahme versäumt")
+    FINAL_NOTICE = "final_notice", _("Schlussmitteilung")
+
+
+# What a consultation notification is about is in its data (the invitation, the round).
+CONSULTATION_KINDS = frozenset(
+    {
+        NotificationKind.INVITATION,
+        NotificationKind.CONSULTATION_REMINDER,
+        NotificationKind.EXTENSION_ANSWER,
+        NotificationKind.OVERDUE,
+        NotificationKind.FINAL_NOTICE,
+    }
+)
 
 
 class EmailState(models.TextChoices):

@@ -19,6 +19,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from guardian.core import ObjectPermissionChecker
 
@@ -29,6 +30,7 @@ from workflows.models import TransitionLog
 from workflows.registry import Task, is_workflow, state_of, tasks, workflow_of
 
 from ..models import (
+    Audience,
     Deadline,
     DeadlineExtension,
     DeadlineState,
@@ -86,15 +88,36 @@ def _task_of(obj: models.Model) -> Task | None:
     return workflow_of(obj).task_for(state_of(obj))
 
 
+def _due_dates(wanted: list[tuple[Any, Task]]) -> dict[tuple[str, int], dt.date]:
+    """Return the due dates of the tasks that declare a `due` hook: one call per task kind."""
+    by_kind: dict[str, tuple[Task, list[Any]]] = {}
+    for obj, spec in wanted:
+        if spec.due:
+            by_kind.setdefault(spec.kind, (spec, []))[1].append(obj)
+    dates: dict[tuple[str, int], dt.date] = {}
+    for kind, (spec, objs) in by_kind.items():
+        due_dates = import_string(spec.due)
+        dates.update({(kind, pk): day for pk, day in due_dates(objs).items() if day is not None})
+    return dates
+
+
 def deadlines_open_for(objects: Sequence[Any], *, now: dt.datetime | None = None) -> list[Deadline]:
-    """Open the deadline of the task each object stands for in its current state (bulk)."""
+    """Open the deadline of the task each object stands for in its current state (bulk).
+
+    The due date comes from the task's `due` hook when it declares one (objects it gives
+    no date have no deadline), else from the cycle's phase date, else the body's decision
+    period. The responsible are the object's department or organisation (audience
+    "department"/"invitee") or management; an object naming neither for a task that
+    needs one gets no deadline (e.g. an evaluation the strategy unit does itself).
+    """
     now = now or timezone.now()
     specs = [(obj, _task_of(obj)) for obj in objects]
     wanted = [(obj, spec) for obj, spec in specs if spec is not None]
     if not wanted:
         return []
+    due_dates = _due_dates(wanted)
     phase_dates: dict[tuple[int, str], dt.date] = {}
-    phases = {spec.phase for _obj, spec in wanted if spec.phase is not None}
+    phases = {spec.phase for _obj, spec in wanted if spec.phase is not None and not spec.due}
     if phases:
         cycles = {obj.cycle_id for obj, _spec in wanted}
         phase_dates = {
@@ -106,7 +129,15 @@ def deadlines_open_for(objects: Sequence[Any], *, now: dt.datetime | None = None
     decision_days: dict[int, int] = {}
     rows = []
     for obj, spec in wanted:
-        if spec.phase is not None:
+        department_id = getattr(obj, "department_id", None)
+        organisation_id = getattr(obj, "organisation_id", None)
+        if spec.audience != Audience.MANAGEMENT and department_id is None and not organisation_id:
+            continue  # nobody of a department or organisation answers for it
+        if spec.due:
+            due_date = due_dates.get((spec.kind, obj.pk))
+            if due_date is None:  # the hook knows no date for it: no deadline
+                continue
+        elif spec.phase is not None:
             due_date = phase_dates.get((obj.cycle_id, spec.phase))
             if due_date is None:  # a cycle without this phase's date has no such deadline
                 continue
@@ -118,7 +149,8 @@ def deadlines_open_for(objects: Sequence[Any], *, now: dt.datetime | None = None
             Deadline(
                 body_id=obj.body_id,
                 cycle_id=getattr(obj, "cycle_id", None),
-                department_id=getattr(obj, "department_id", None),
+                department_id=department_id,
+                organisation_id=organisation_id,
                 kind=spec.kind,
                 audience=spec.audience,
                 content_type_id=_content_type_id(type(obj)),

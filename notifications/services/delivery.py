@@ -45,8 +45,13 @@ _NOTIFICATION_RELATED = (
     "recipient__notification_preference",
     "deadline",
     "deadline__department",
+    "deadline__organisation",
     "deadline__cycle",
 )
+
+# (model label, transition) whose task is announced by a handler of its own, which says
+# more than the generic "new task" notice (e.g. an extension answer with its deadline).
+TASK_NOTICE_REPLACED: set[tuple[str, str]] = set()
 
 
 def _email_mode(notification_or_digest: Notification | Digest) -> str:
@@ -67,6 +72,8 @@ def _still_relevant(notification: Notification) -> bool:
 def task_notify(message: OutboxMessage) -> None:
     """Tell the responsible users about the task a fired transition opened."""
     payload = message.payload
+    if (payload.get("model"), payload.get("transition")) in TASK_NOTICE_REPLACED:
+        return
     app_label, _, model = str(payload["model"]).partition(".")
     content_type = ContentType.objects.get_by_natural_key(app_label, model)
     deadlines = Deadline.objects.filter(
@@ -74,7 +81,7 @@ def task_notify(message: OutboxMessage) -> None:
         content_type=content_type,
         object_id=payload["object_id"],
         state=DeadlineState.OPEN,
-    ).select_related("department", "cycle")
+    ).select_related("department", "organisation", "cycle")
     # One query for the transition's time, actor and comment: the notification tells why
     # the task came (e.g. returned by whom, when, with which comment).
     log = (

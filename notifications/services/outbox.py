@@ -38,7 +38,7 @@ Handler = Callable[[OutboxMessage], None]
 # topic -> handlers, called in registration order inside one savepoint per message.
 HANDLERS: dict[str, list[Handler]] = {}
 # Modules whose import registers the product's handlers (see _handlers_load).
-HANDLER_MODULES = ("notifications.services.delivery",)
+HANDLER_MODULES = ("notifications.services.delivery", "notifications.services.consultation")
 _handlers_loaded = False
 
 MONITOR_PERMISSION = "planning_cycle.delivery_monitor"

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import wraps
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -143,7 +146,21 @@ class TaskRow:
     overdue: bool
 
 
-@member_view
+def _body_user_view(view: Callable[[HttpRequest], HttpResponse]) -> Callable[..., HttpResponse]:
+    """Require a logged-in user of a body, external contacts included (their own tasks)."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request: HttpRequest) -> HttpResponse:
+        if getattr(request.user, "body_id", None) is None:
+            return render(request, "notices/no_body.html", status=403)
+        return view(request)
+
+    return wrapper
+
+
+# Invitees outside the administration have tasks too (statements to give): they see theirs.
+@_body_user_view
 def my_tasks(request: HttpRequest) -> HttpResponse:
     """Show the user's open tasks with their due time, soonest first, overdue marked."""
     user: User = request.user  # type: ignore[assignment]

@@ -247,6 +247,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": DEADLINE_SWEEP_SECONDS,
         "options": {"expires": 3 * DEADLINE_SWEEP_SECONDS},
     },
+    "mark-invitations-overdue": {
+        "task": "notifications.tasks.invitations_overdue_mark",
+        # Shortly after midnight local time: a deadline ends with its day.
+        "schedule": crontab(hour=0, minute=15),
+        "options": {"expires": 6 * 3600},
+    },
     "send-digests": {
         "task": "notifications.tasks.digest_send",
         # Local time of CELERY_TIMEZONE (Europe/Berlin).

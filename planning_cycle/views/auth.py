@@ -8,9 +8,11 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.encoding import force_str
+from django.utils.http import urlsafe_base64_decode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -21,6 +23,7 @@ from planning_cycle.services.lockouts import (
     login_lockout_release,
     may_release_lockouts,
 )
+from planning_cycle.services.organisations import invitation_token_generator
 from planning_cycle.web import body_id, member_view
 
 USERNAME_MAX_LENGTH = 150
@@ -89,4 +92,42 @@ def login_lockouts(request: HttpRequest) -> HttpResponse:
             "failure_limit": settings.AXES_FAILURE_LIMIT,
             "minutes": lockout_minutes(),
         },
+    )
+
+
+def _user_of_link(uidb64: str) -> User | None:
+    try:
+        pk = int(force_str(urlsafe_base64_decode(uidb64)))
+    except (TypeError, ValueError, OverflowError, UnicodeDecodeError):
+        return None
+    return User.objects.filter(pk=pk, is_active=True, body__isnull=False).first()
+
+
+@require_http_methods(["GET", "POST"])
+def password_set(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
+    """Set the password with the one-time link of an invitation e-mail.
+
+    The token hashes the password: once a password is set,
+    the link is spent. An invalid or spent link says so (and where to turn) with 404.
+    """
+    user = _user_of_link(uidb64)
+    if user is None or not invitation_token_generator.check_token(user, token):
+        return render(request, "account/password_set.html", {"invalid": True}, status=404)
+    form = SetPasswordForm(user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(
+            request,
+            _(
+                "Ihr Passwort ist festgelegt. Bitte melden Sie sich mit dem Benutzernamen "
+                "%(username)s an."
+            )
+            % {"username": user.get_username()},
+        )
+        return redirect("login")
+    return render(
+        request,
+        "account/password_set.html",
+        {"form": form, "username": user.get_username()},
+        status=400 if request.method == "POST" else 200,
     )

@@ -19,7 +19,7 @@ from workflows.consultation.models import (
     RoundSection,
     Statement,
 )
-from workflows.consultation.states import Disposition, Position, RoundState
+from workflows.consultation.states import Disposition, Position
 from workflows.services.transitions import transition_fire
 
 PROBLEM = "application/problem+json"
@@ -72,12 +72,7 @@ class Scene:
 
 
 def scene_build(world: World, *, organisations: int = 2, departments: int = 2) -> Scene:
-    built = round_build(world, organisations=organisations, departments=departments, open_=False)
-    # TODO(merge): open by round_build once invitee deadlines can be created on main.
-    ConsultationRound.objects.filter(pk=built.round.pk).update(
-        state=RoundState.OPEN, opened_at=timezone.now()
-    )
-    built.round.refresh_from_db()
+    built = round_build(world, organisations=organisations, departments=departments)
     first, second = world.departments[0], world.departments[1]
     extern = world.users[Role.EXTERNAL_STAKEHOLDER]
     own = released(
@@ -159,10 +154,7 @@ def demo_round_seed() -> None:
     ConsultationRound.objects.create(
         body=body, title="Entwurf Radverkehrskonzept", deadline=round_.deadline, created_by=strategy
     )
-    # TODO(merge): open through the transition service once invitee deadlines exist on main.
-    ConsultationRound.objects.filter(pk=round_.pk).update(
-        state=RoundState.OPEN, opened_at=timezone.now()
-    )
+    transition_fire(acting_user=strategy, obj=round_, transition="open")
     given = released(
         statement_draft(invitations[0], by=users["fdleitung"], section=sections[0]),
         users["fdleitung"],
@@ -184,10 +176,7 @@ def sortable_rows(world: World) -> None:
     """
     evaluator = world.users["other_department_head"]
     for n in range(2):
-        built = round_build(world, title=f"Runde {n}", open_=False)
-        ConsultationRound.objects.filter(pk=built.round.pk).update(
-            state=RoundState.OPEN, opened_at=timezone.now()
-        )
+        built = round_build(world, title=f"Runde {n}")
         people = {
             world.departments[0].pk: world.users[Role.DEPARTMENT_HEAD],
             world.departments[1].pk: evaluator,

@@ -189,7 +189,10 @@ def test_lists_filter(scene: Scene, client: Client) -> None:
     assert get(f"consultation-invitations/?department={world.departments[0].pk}") == [
         scene.built.of(world.departments[0]).pk
     ]
-    assert len(get(f"consultation-invitations/?round={scene.round_id}&state=invited")) == 4
+    # Releasing a statement answered its invitation.
+    answered = sorted(scene.built.of(i).pk for i in (world.departments[0], org))
+    assert get(f"consultation-invitations/?round={scene.round_id}&state=submitted") == answered
+    assert len(get(f"consultation-invitations/?round={scene.round_id}&state=invited")) == 2
     assert get("statements/?position=rejection") == [scene.external.pk]
     assert get(f"statements/?section={sections[0].pk}") == [scene.own.pk]
     assert get(f"statements/?round={scene.round_id}&state=released") == sorted(

@@ -339,13 +339,16 @@ def test_transition_message_is_processed(world: World, handlers: dict) -> None:
 
 
 def test_beat_schedule_names_registered_tasks() -> None:
-    """Beat runs the dispatcher, the sweep and the digest, each a registered task."""
+    """Beat runs the dispatcher, the sweep, the digest and the overdue marking, each registered."""
     schedule = settings.CELERY_BEAT_SCHEDULE
     assert {entry["task"] for entry in schedule.values()} == {
         "notifications.tasks.outbox_dispatch",
         "notifications.tasks.deadline_sweep",
         "notifications.tasks.digest_send",
+        "notifications.tasks.invitations_overdue_mark",
     }
+    overdue = schedule["mark-invitations-overdue"]["schedule"]
+    assert (overdue.hour, overdue.minute) == ({0}, {15})
     for entry in schedule.values():
         assert entry["task"] in celery_app.tasks
     assert schedule["dispatch-outbox"]["schedule"] == settings.OUTBOX_DISPATCH_SECONDS == 10

@@ -15,7 +15,6 @@ from workflows.consultation.models import (
     Statement,
 )
 from workflows.consultation.states import Position
-from workflows.registry import workflow_objects_created
 from workflows.services.transitions import transition_fire
 
 from .factories import OrganisationFactory, user_with_role
@@ -84,8 +83,8 @@ def round_build(
     ]
     invitations = Invitation.objects.bulk_create(invitations)
     if open_:
+        # Opening starts the invitations (deadlines, invitation messages): `round_opened`.
         transition_fire(acting_user=strategy, obj=round_, transition="open")
-        workflow_objects_created(list(invitations))
         round_.refresh_from_db()
     return Round(
         round=round_,

@@ -54,7 +54,10 @@ def _round_state(instance: Any) -> str:
 
 def _effective_deadline(instance: Any) -> dt.date:
     """Return the invitation's own deadline: its extension, else the round's."""
-    found: dt.date | None = instance.__dict__.get("locked_deadline")
+    found: dt.date | str | None = instance.__dict__.get("locked_deadline")
+    if isinstance(found, str):
+        # A raw query's annotation is not converted: SQLite hands the date over as text.
+        return dt.date.fromisoformat(found)
     if found is not None:
         return found
     invitation = getattr(instance, "invitation", instance)

@@ -567,3 +567,35 @@ class Evaluation(ConcurrentTransitionMixin, models.Model):
     )
     def reopen(self) -> None:
         """Open the disposition for rework, with a reason."""
+
+
+class FinalNotice(models.Model):
+    """That a submitter was sent the final notice (Schlussmitteilung) of a round: once each."""
+
+    body = models.ForeignKey(Body, verbose_name=_("Kommune"), on_delete=models.CASCADE)
+    round = models.ForeignKey(
+        ConsultationRound,
+        verbose_name=_("Beteiligungsverfahren"),
+        on_delete=models.CASCADE,
+        related_name="final_notices",
+    )
+    invitation = models.ForeignKey(
+        Invitation,
+        verbose_name=_("Einladung"),
+        on_delete=models.CASCADE,
+        related_name="final_notices",
+    )
+    created_at = models.DateTimeField(_("veranlasst am"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("Schlussmitteilung")
+        verbose_name_plural = _("Schlussmitteilungen")
+        ordering = ["round", "invitation"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "invitation"], name="final_notice_once_per_submitter"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(_("Schlussmitteilung an %(invitee)s") % {"invitee": self.invitation})

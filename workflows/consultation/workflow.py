@@ -11,10 +11,11 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from workflows.guards import guard_register
-from workflows.registry import Task, Workflow, workflow_register
+from workflows.registry import Task, Workflow, on_transition, workflow_register
 
 from .guards import round_all_disposed
 from .models import ConsultationRound, Evaluation, Invitation, Statement
+from .services.final_notice import final_notices_send
 from .states import EvaluationState, InvitationState, RoundState, StatementState
 
 ACCESS = "workflows.consultation.access"
@@ -22,6 +23,8 @@ API = "workflows.consultation.api"
 
 
 def _invitee_count() -> Subquery:
+    # No literal in it (no Coalesce, no EXISTS's "SELECT 1"): the lock SQL is compiled once
+    # with the pk as its only parameter. NULL for no invitees: the condition then counts.
     per_round = (
         Invitation.objects.filter(round_id=OuterRef("pk"))
         .order_by()
@@ -29,8 +32,6 @@ def _invitee_count() -> Subquery:
         .annotate(n=Count("*"))
         .values("n")
     )
-    # No Coalesce(…, Value(0)): the lock query must have the primary key as its only
-    # parameter (workflows.services.rows.lock_sql); NULL (no invitee) reads as 0.
     return Subquery(per_round, output_field=IntegerField())
 
 
@@ -43,7 +44,17 @@ def invitation_due_dates(objects: Sequence[Any]) -> dict[int, dt.date]:
 
 def register() -> None:
     """Declare the four workflows of a consultation round."""
+    from .services.rounds import round_opened
+    from .services.statements import extension_date_required, release_consequences
+
     guard_register("round_all_disposed", round_all_disposed)
+    # Whoever releases a statement (page, API, engine endpoint): four eyes, answered invitations.
+    on_transition(release_consequences, model=Statement, transition="release")
+    on_transition(extension_date_required, model=Invitation, transition="request_extension")
+    # Opening a round starts its invitations (deadlines, invitation messages) in its transaction.
+    on_transition(round_opened, model=ConsultationRound, transition="open")
+    # Concluding a round asks for the final notice to each submitter, once.
+    on_transition(final_notices_send, model=ConsultationRound, transition="conclude")
     workflow_register(
         Workflow(
             model=ConsultationRound,
@@ -82,7 +93,9 @@ def register() -> None:
                 Task(
                     kind="statement_give",
                     audience="invitee",
-                    states=frozenset({InvitationState.INVITED}),
+                    # Overdue is still to do (a late statement, an extension): the task stays
+                    # open and the sweep escalates it.
+                    states=frozenset({InvitationState.INVITED, InvitationState.OVERDUE}),
                     label=_("Stellungnahme abgeben"),
                     permission="planning_cycle.statement_release",
                     prepare_permission="planning_cycle.statement_edit",

@@ -19,7 +19,8 @@ from workflows.services.content import ContentError
 
 from ..models import ConsultationRound, Invitation, RoundSection
 from ..selectors.evaluation import WeighingFilter, weighing_access, weighing_rows
-from ..services.rounds import invitations_add, round_create, round_update
+from ..services.round_invitees import invitations_add
+from ..services.rounds import round_create, round_update
 from .base import ConsultationViewSet, acting_user, service_problem
 from .filters import RoundFilter, WeighingTableFilter
 from .inputs import InvitationsAddSerializer, RoundCreateSerializer, RoundUpdateSerializer, one
