@@ -189,3 +189,29 @@ def test_an_invitation_is_answered_only_by_a_statement(scene: Scene, client: Cli
     assert "extension-request/" in body["detail"]
     assert Invitation.objects.get(pk=invitation.pk).state == "invited"
     assert history(invitation) == []
+
+
+def test_a_round_is_weighed_only_when_every_statement_has_its_disposition(
+    scene: Scene, client: Client
+) -> None:
+    world = scene.world
+    c = logged_in(client, world.users[Role.STRATEGY_UNIT])
+    path = f"consultation-rounds/{scene.round_id}"
+    assert fire(c, path, "close").status_code == 200
+
+    body = problem(fire(c, path, "evaluate"), 422)
+
+    (reason,) = body["reasons"]
+    assert reason.startswith("1 Stellungnahme ist noch nicht abgewogen: ")
+    assert scene.built.organisations[0].name in reason
+    Evaluation.objects.filter(pk=scene.open_evaluation.pk).update(
+        department=world.departments[1], disposition="noted", reason="Zur Kenntnis."
+    )
+    evaluator = logged_in(Client(), world.users["other_department_head"])
+    assert fire(evaluator, f"dispositions/{scene.open_evaluation.pk}", "record").status_code == 200
+    evaluated = fire(c, path, "evaluate", expected_state="closed")
+    assert evaluated.status_code == 200, evaluated.content
+    assert history(scene.built.round)[-2:] == [
+        ("close", "open", "closed"),
+        ("evaluate", "closed", "evaluated"),
+    ]
