@@ -19,8 +19,10 @@ from ..models import Invitation
 from ..states import Disposition, Position, SubjectKind
 
 TITLE_MAX = 200
-# Invitees added in one request (the benchmark opens rounds with 500).
-INVITEES_MAX = 1000
+# Ids in one list of a body: the lists of one request stay below Django's limit of fields
+# in a form body (DATA_UPLOAD_MAX_NUMBER_FIELDS, 1000), so a form is refused as JSON is.
+INVITEES_MAX = 400
+STATEMENTS_MAX = 500
 
 
 def id_field(label: Any, **kwargs: Any) -> serializers.IntegerField:
@@ -123,7 +125,7 @@ class DispositionAssignSerializer(InputSerializer):
     statements = serializers.ListField(
         child=id_field(gettext_lazy("Stellungnahme")),
         min_length=1,
-        max_length=INVITEES_MAX,
+        max_length=STATEMENTS_MAX,
         label=gettext_lazy("Stellungnahmen"),
     )
     department = optional_id(gettext_lazy("abwägende Organisationseinheit"))
