@@ -107,7 +107,8 @@ class World:
             registry._CREATED_LISTENERS[:] = [
                 listener
                 for listener in registry._CREATED_LISTENERS
-                if getattr(listener, "__name__", "") != "deadlines_open_for"
+                if getattr(listener, "__name__", "")
+                not in ("deadlines_open_for", "deadlines_open_for_created")
             ]
             return False
         return True
@@ -187,11 +188,21 @@ def floor_run(world: World) -> float:
         if world.deadlines:
             cursor.execute(
                 f"INSERT INTO {Deadline._meta.db_table} "  # noqa: S608
-                "(body_id, kind, audience, content_type_id, object_id, url_path, due_at, "
-                "state, opened_at, next_check_at) "
-                "SELECT %s, 'statement_give', 'invitee', %s, i, %s || i || %s, %s, 'open', "
-                "%s, %s FROM unnest(%s::bigint[]) AS i",
-                [body_id, world.invitation_ctype.pk, before, after, due_at, now, now, ids],
+                "(body_id, organisation_id, kind, audience, content_type_id, object_id, "
+                "url_path, due_at, state, opened_at, next_check_at) "
+                "SELECT %s, o, 'statement_give', 'invitee', %s, i, %s || i || %s, %s, 'open', "
+                "%s, %s FROM unnest(%s::bigint[], %s::bigint[]) AS t(i, o)",
+                [
+                    body_id,
+                    world.invitation_ctype.pk,
+                    before,
+                    after,
+                    due_at,
+                    now,
+                    now,
+                    ids,
+                    world.organisations,
+                ],
             )
         cursor.execute(
             f"INSERT INTO {OutboxMessage._meta.db_table} "  # noqa: S608

@@ -12,9 +12,16 @@ class NotificationsConfig(AppConfig):
     def ready(self) -> None:
         from workflows.registry import on_created, on_transition
 
-        from .services.deadlines import deadlines_follow_transition, deadlines_open_for
+        from .services.deadlines import deadlines_follow_transition, deadlines_open_for_created
 
         # Deadlines close and open in the transaction of the transition that changes a
         # task, and open for the workflow objects that services create.
         on_transition(deadlines_follow_transition)
-        on_created(deadlines_open_for)
+        on_created(deadlines_open_for_created)
+
+        from workflows.consultation.models import ConsultationRound
+
+        from .services.consultation import round_deadlines_cancel
+
+        # A cancelled round asks nobody for anything any more.
+        on_transition(round_deadlines_cancel, model=ConsultationRound, transition="cancel")

@@ -232,3 +232,19 @@ def due_date(data: dict[str, Any]) -> dt.date | None:
         return dt.date.fromisoformat(str(data.get("due")))
     except ValueError:
         return None
+
+
+def round_deadlines_cancel(obj: Any, acting_user: Any, log: TransitionLog) -> None:
+    """End the open tasks of a cancelled round's invitations and evaluations (`on_transition`)."""
+    from workflows.consultation.models import Evaluation
+
+    subjects = (
+        (Invitation, Invitation.objects.filter(round_id=obj.pk).values("pk")),
+        (Evaluation, Evaluation.objects.filter(round_id=obj.pk).values("pk")),
+    )
+    for model, ids in subjects:
+        Deadline.objects.filter(
+            content_type=ContentType.objects.get_for_model(model),
+            object_id__in=ids,
+            state=DeadlineState.OPEN,
+        ).update(state=DeadlineState.CANCELLED, closed_at=log.created_at, next_check_at=None)

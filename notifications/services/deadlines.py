@@ -101,7 +101,9 @@ def _due_dates(wanted: list[tuple[Any, Task]]) -> dict[tuple[str, int], dt.date]
     return dates
 
 
-def deadlines_open_for(objects: Sequence[Any], *, now: dt.datetime | None = None) -> list[Deadline]:
+def deadlines_open_for(
+    objects: Sequence[Any], *, now: dt.datetime | None = None, returning: bool = True
+) -> list[Deadline]:
     """Open the deadline of the task each object stands for in its current state (bulk).
 
     The due date comes from the task's `due` hook when it declares one (objects it gives
@@ -127,6 +129,7 @@ def deadlines_open_for(objects: Sequence[Any], *, now: dt.datetime | None = None
             ).values_list("cycle_id", "phase", "due_date")
         }
     decision_days: dict[int, int] = {}
+    paths: dict[type[models.Model], tuple[str, str] | None] = {}
     rows = []
     for obj, spec in wanted:
         department_id = getattr(obj, "department_id", None)
@@ -146,23 +149,98 @@ def deadlines_open_for(objects: Sequence[Any], *, now: dt.datetime | None = None
                 decision_days[obj.body_id] = _decision_days(obj.body_id)
             due_date = timezone.localdate(now) + dt.timedelta(days=decision_days[obj.body_id])
         rows.append(
-            Deadline(
-                body_id=obj.body_id,
-                cycle_id=getattr(obj, "cycle_id", None),
-                department_id=department_id,
-                organisation_id=organisation_id,
-                kind=spec.kind,
-                audience=spec.audience,
-                content_type_id=_content_type_id(type(obj)),
-                object_id=obj.pk,
-                url_path=workflow_of(obj).detail_path(obj.pk),
-                due_at=end_of_day(due_date),
-                opened_at=now,
+            {
+                "body_id": obj.body_id,
+                "cycle_id": getattr(obj, "cycle_id", None),
+                "department_id": department_id,
+                "organisation_id": organisation_id,
+                "kind": spec.kind,
+                "audience": spec.audience,
+                "content_type_id": _content_type_id(type(obj)),
+                "object_id": obj.pk,
+                "url_path": _detail_path(paths, obj),
+                "due_at": end_of_day(due_date),
+                "state": DeadlineState.OPEN.value,
+                "opened_at": now,
                 # The next sweep computes the reminder schedule.
-                next_check_at=now,
-            )
+                "next_check_at": now,
+            }
         )
-    return Deadline.objects.bulk_create(rows)
+    if connection.vendor == "postgresql" and len(rows) > 1:
+        ids = _insert_unnest(rows)
+        return list(Deadline.objects.filter(pk__in=ids).order_by("id")) if returning else []
+    return Deadline.objects.bulk_create(Deadline(**row) for row in rows)
+
+
+def deadlines_open_for_created(objects: Sequence[Any]) -> None:
+    """Open the deadlines of objects a service created (`on_created`; nothing returned)."""
+    deadlines_open_for(objects, returning=False)
+
+
+# A primary key no object has: reversing the page of one gives the path around any other.
+_PK_MARK = 987654321
+
+
+def _detail_path(paths: dict[type[models.Model], tuple[str, str] | None], obj: Any) -> str:
+    """Return the object's page, reversing its URL once per model (a reverse per row is slow)."""
+    model = type(obj)
+    if model not in paths:
+        path = workflow_of(model).detail_path(_PK_MARK)
+        pieces = path.split(str(_PK_MARK))
+        paths[model] = (pieces[0], pieces[1]) if len(pieces) == 2 else None
+    parts = paths[model]
+    if parts is None:
+        return workflow_of(model).detail_path(obj.pk)
+    return f"{parts[0]}{obj.pk}{parts[1]}"
+
+
+_INSERT_COLUMNS = (
+    "body_id",
+    "cycle_id",
+    "department_id",
+    "organisation_id",
+    "kind",
+    "audience",
+    "content_type_id",
+    "object_id",
+    "url_path",
+    "due_at",
+    "state",
+    "opened_at",
+    "next_check_at",
+)
+_ARRAY_TYPES = (
+    "bigint[]",
+    "bigint[]",
+    "bigint[]",
+    "bigint[]",
+    "text[]",
+    "text[]",
+    "integer[]",
+    "bigint[]",
+    "text[]",
+    "timestamptz[]",
+    "text[]",
+    "timestamptz[]",
+    "timestamptz[]",
+)
+_INSERT_SQL = (
+    f"INSERT INTO {Deadline._meta.db_table} ({', '.join(_INSERT_COLUMNS)}) "  # noqa: S608
+    f"SELECT * FROM unnest({', '.join(f'%s::{t}' for t in _ARRAY_TYPES)}) RETURNING id"
+)
+
+
+def _insert_unnest(rows: list[dict[str, Any]]) -> list[int]:
+    """Insert many deadlines in one statement of arrays (PostgreSQL); return their ids.
+
+    Opening a round with hundreds of invitees opens as many deadlines in its transaction:
+    building model instances and compiling the ORM's multi-row INSERT for them cost
+    several times what the database needed (benchmarks/consultation_open.py).
+    """
+    columns = [[row[name] for row in rows] for name in _INSERT_COLUMNS]
+    with connection.cursor() as cursor:
+        cursor.execute(_INSERT_SQL, columns)
+        return [found[0] for found in cursor.fetchall()]
 
 
 def _close_open(

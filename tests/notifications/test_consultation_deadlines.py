@@ -273,3 +273,18 @@ def test_overdue_marking_skips_when_the_creator_lost_the_role(
         assert invitations_mark_overdue() == 0
     assert set(Invitation.objects.values_list("state", flat=True)) == {InvitationState.INVITED}
     assert "not marked overdue" in caplog.text
+
+
+def test_cancelling_a_round_ends_its_open_tasks(world: World) -> None:
+    built = opened(world)
+    other = round_build(world, title="Zweite Runde")
+    transition_fire(
+        acting_user=world.users[Role.STRATEGY_UNIT],
+        obj=built.round,
+        transition="cancel",
+        comment="Entwurf wird grundlegend überarbeitet",
+    )
+    states = {d.state for d in invitation_deadlines(built.invitations)}
+    assert states == {DeadlineState.CANCELLED}
+    # Another round's invitations keep their tasks.
+    assert {d.state for d in invitation_deadlines(other.invitations)} == {DeadlineState.OPEN}
