@@ -464,3 +464,17 @@ def test_a_disposition_is_weighed_only_by_its_evaluator(scene: Scene, client: Cl
     assert fields(patch(c, url, {"disposition": "vielleicht"})) == ["/disposition"]
     assert fields(patch(c, url, {"disposition": "taken", "farbe": "rot"})) == ["/farbe"]
     assert Evaluation.objects.get(pk=scene.open_evaluation.pk).disposition == ""
+
+
+def test_a_form_with_too_many_fields_is_a_problem_not_a_page(
+    scene: Scene, strategy: Client
+) -> None:
+    fields_ = "&".join(f"statements={i}" for i in range(1, 1200))
+    response = strategy.post(
+        "/api/v1/dispositions/",
+        f"round={scene.round_id}&{fields_}",
+        content_type="application/x-www-form-urlencoded",
+    )
+
+    body = problem(response, 400)
+    assert body["detail"] == "Die Anfrage enthält zu viele Felder oder ist zu groß."
