@@ -104,6 +104,32 @@ const DEFAULT_PAGES = [
   "steuerung /benachrichtigungen/",
   "steuerung /fristen/",
   "steuerung /benachrichtigungen/zustellung/",
+  // Consultation rounds (seed_demo's _demo_consultation): round 1 concluded,
+  // 2 closed and half weighed, 3 open; invitation 14 = Gemeinde Ilsede in
+  // round 3 (extension requested), 13 = FD 67 there with its editor's draft
+  // (statement 12); evaluation 8 = Ilsede's statement in round 2, assigned to
+  // FD 67; evaluation 1 = Ilsede's in round 1 (published); invitation 4 =
+  // Ilsede in round 1 (final notice).
+  "steuerung /beteiligung/",
+  "steuerung /beteiligung/3/",
+  "steuerung /beteiligung/3/stand/",
+  "steuerung /beteiligung/einladung/14/",
+  "steuerung /beteiligung/2/",
+  "steuerung /beteiligung/2/abwaegung/zuweisen/",
+  "steuerung /beteiligung/2/konflikte/",
+  "steuerung /beteiligung/2/abwaegungstabelle/",
+  "steuerung /beteiligung/organisationen/",
+  "steuerung /beteiligung/3/ lang:en",
+  "extern /beteiligung/einladungen/",
+  "extern /beteiligung/3/",
+  "extern /beteiligung/einladung/14/",
+  "extern /beteiligung/abwaegung/1/",
+  "extern /beteiligung/einladung/4/schlussmitteilung/",
+  "fdleitung /beteiligung/einladung/13/",
+  "fdleitung /beteiligung/stellungnahme/12/",
+  "fdleitung /beteiligung/abwaegung/8/",
+  "sachbearbeitung /beteiligung/stellungnahme/12/",
+  "awo /beteiligung/einladung/15/",
 ];
 
 function pages() {

@@ -13,6 +13,7 @@ from django.core import mail
 from django.core.management import call_command
 from django.http import HttpRequest
 from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from notifications.models import (
@@ -25,8 +26,29 @@ from notifications.models import (
 from notifications.services.outbox import outbox_process
 from notifications.services.sweep import deadline_sweep
 from planning_cycle.access import permission_checker
+from planning_cycle.management.commands._demo_consultation import (
+    AWO,
+    CLOSED_TITLE,
+    CONCLUDED_TITLE,
+    ILSEDE,
+    OPEN_TITLE,
+)
 from planning_cycle.management.commands.seed_demo import DEMO_USERS, PASSWORD
 from planning_cycle.models import Body, PlanningCycle, User
+from workflows.consultation.models import (
+    ConsultationRound,
+    Evaluation,
+    FinalNotice,
+    Invitation,
+    Statement,
+)
+from workflows.consultation.states import (
+    EvaluationState,
+    InvitationState,
+    Position,
+    RoundState,
+    StatementState,
+)
 from workflows.models import (
     AgreementState,
     DepartmentReview,
@@ -146,6 +168,140 @@ def test_bodies_are_kept_apart() -> None:
 
     assert offered(peine_management) == {"accept", "return_"}
     assert offered(laatzen_management) == set()
+
+
+# --- consultation rounds in the demo ----------------------------------------------------
+
+
+def invitation_states(round_: ConsultationRound) -> dict[str, str]:
+    return {
+        str(i.department.code if i.department else i.organisation): i.state
+        for i in round_.invitations.select_related("department", "organisation")
+    }
+
+
+def test_peine_asks_five_invitees_for_statements_on_its_goal_catalog() -> None:
+    seed()
+    peine = Body.objects.get(key="landkreis-peine")
+    round_ = ConsultationRound.objects.get(body=peine, title=OPEN_TITLE)
+    assert round_.state == RoundState.OPEN
+    assert round_.deadline > timezone.localdate()
+    assert round_.cycle == PlanningCycle.objects.get(body=peine, year=2026)
+    # The sections are the catalog's ten strategic goals, by number and title.
+    goals = dict(
+        peine.strategic_goals.exclude(number__startswith="SL").values_list("number", "title")
+    )
+    sections = {s.number: s.title for s in round_.sections.all()}
+    assert list(sections) == [str(n) for n in range(1, 11)]
+    assert all(goals[n].startswith(t.removesuffix("…")) for n, t in sections.items())
+    assert round_.files.filter(statement=None).count() == 1
+
+    assert invitation_states(round_) == {
+        "FD 50": InvitationState.SUBMITTED,
+        "FD 65": InvitationState.SUBMITTED,
+        "FD 67": InvitationState.INVITED,
+        ILSEDE: InvitationState.EXTENSION_REQUESTED,
+        AWO: InvitationState.SUBMITTED,
+    }
+    released = Statement.objects.filter(round=round_, state=StatementState.RELEASED)
+    assert sorted(released.values_list("position", flat=True)) == sorted(
+        [Position.AGREEMENT, Position.REJECTION, Position.AGREEMENT_WITH_CHANGES]
+    )
+    assert released.get(organisation__name=AWO).attachments.count() == 1
+    # FD 67's editor drafted; its head releases (the demo's "fdleitung answers").
+    draft = Statement.objects.get(round=round_, state=StatementState.DRAFT)
+    assert draft.department.code == "FD 67"
+    assert draft.drafted_by.username == "sachbearbeitung"
+    head = User.objects.get(username="fdleitung")
+    options = transitions_available(user=head, obj=draft, checker=permission_checker(head))
+    assert "release" in {o.name for o in options}
+
+
+def test_an_older_round_is_closed_and_half_weighed() -> None:
+    seed()
+    round_ = ConsultationRound.objects.get(body__key="landkreis-peine", title=CLOSED_TITLE)
+    assert round_.state == RoundState.CLOSED
+    states = invitation_states(round_)
+    assert states.pop("FD 67") == InvitationState.DECLINED
+    assert set(states.values()) == {InvitationState.SUBMITTED}
+    assert [s.number for s in round_.sections.all()] == [f"SL 2.{i}" for i in range(1, 6)]
+    # Every given statement is assigned; two are weighed, two wait (one a rejection).
+    weighing = {
+        (str(e.statement.invitee), e.department.code if e.department else None): e.state
+        for e in Evaluation.objects.filter(round=round_).select_related(
+            "statement__department", "statement__organisation", "department"
+        )
+    }
+    assert weighing == {
+        ("FD 50 Fachdienst Soziales und Senioren", "FD 50"): EvaluationState.RECORDED,
+        ("FD 65 Fachdienst Gebäudewirtschaft", None): EvaluationState.RECORDED,
+        (AWO, "FD 50"): EvaluationState.ASSIGNED,
+        (ILSEDE, "FD 67"): EvaluationState.ASSIGNED,
+    }
+    rejection = Statement.objects.get(round=round_, position=Position.REJECTION)
+    assert rejection.evaluation.state == EvaluationState.ASSIGNED  # on the conflict list
+
+
+def test_a_concluded_round_told_each_submitter_once_and_extern_sees_the_result() -> None:
+    seed()
+    round_ = ConsultationRound.objects.get(body__key="landkreis-peine", title=CONCLUDED_TITLE)
+    assert round_.state == RoundState.CONCLUDED
+    assert not Evaluation.objects.filter(round=round_, state=EvaluationState.ASSIGNED).exists()
+    submitted = Invitation.objects.filter(round=round_, state=InvitationState.SUBMITTED)
+    assert submitted.count() == 4
+    notices = FinalNotice.objects.filter(round=round_)
+    assert sorted(notices.values_list("invitation_id", flat=True)) == sorted(
+        submitted.values_list("pk", flat=True)
+    )
+    ilsede = submitted.get(organisation__name=ILSEDE)
+    client = Client()
+    client.force_login(User.objects.get(username="extern"))
+    evaluation = Evaluation.objects.get(statement__invitation=ilsede)
+    url = reverse("workflows:evaluation_detail", args=[evaluation.pk])
+    assert client.get(url).status_code == 200
+    other = Evaluation.objects.get(round=round_, statement__department__code="FD 65")
+    url = reverse("workflows:evaluation_detail", args=[other.pk])
+    assert client.get(url).status_code == 404
+
+
+def test_consultation_states_come_from_logged_transitions() -> None:
+    seed()
+    peine = Body.objects.get(key="landkreis-peine")
+    objects = [
+        *ConsultationRound.objects.filter(body=peine),
+        *Invitation.objects.filter(body=peine),
+        *Statement.objects.filter(body=peine),
+        *Evaluation.objects.filter(body=peine),
+    ]
+    # Three rounds of five invitees; 4 + 4 + 4 statements, 4 + 4 of them weighed.
+    assert len(objects) == 3 + 15 + 12 + 8
+    for obj in objects:
+        logs = TransitionLog.objects.filter(
+            object_id=obj.pk, body=peine.pk, content_type__model=obj._meta.model_name
+        )
+        last = logs.order_by("-id").first()
+        initial = obj._meta.get_field("state").default
+        assert (last.target_state if last else initial) == obj.state, obj
+
+
+@pytest.mark.parametrize(
+    ("username", "title", "status"),
+    [
+        ("steuerung", OPEN_TITLE, 200),
+        ("extern", OPEN_TITLE, 200),
+        ("awo", CLOSED_TITLE, 200),
+        ("fdleitung", OPEN_TITLE, 200),
+        ("kreistag", OPEN_TITLE, 404),
+        ("laatzen-steuerung", OPEN_TITLE, 404),
+    ],
+)
+def test_who_sees_the_demo_rounds(username: str, title: str, status: int) -> None:
+    seed()
+    round_ = ConsultationRound.objects.get(title=title)
+    client = Client()
+    client.force_login(User.objects.get(username=username))
+    url = reverse("workflows:round_detail", args=[round_.pk])
+    assert client.get(url).status_code == status
 
 
 # --- reminders in the demo ----------------------------------------------------------------

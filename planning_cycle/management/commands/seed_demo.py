@@ -1,4 +1,4 @@
-"""Seed the demo: Landkreis Peine's 2026 cycle in goal review, Stadt Laatzen, demo logins.
+"""Seed the demo: Peine's 2026 cycle in goal review, its consultations, Stadt Laatzen, logins.
 
 Idempotent: a second run creates and changes nothing and prints the same logins. Every
 state comes from a real transition fired through the transition service; nothing writes a
@@ -40,6 +40,8 @@ from workflows.models import DepartmentReview, GoalAgreement
 from workflows.services.content import ContentError
 from workflows.services.transitions import transition_fire
 
+from ._demo_consultation import consultation_seed
+
 PASSWORD = "demo-planung"
 CATALOG_DIR = Path(settings.BASE_DIR) / "catalogs"
 PEINE, LAATZEN = "landkreis-peine", "stadt-laatzen"
@@ -58,8 +60,9 @@ class DemoUser:
     body: str | None
     role: Role | None = None
     department: str | None = None
-    # An external stakeholder's organisation (created when missing).
+    # An external stakeholder's organisation (created when missing) and its kind.
     organisation: str | None = None
+    organisation_kind: str = OrganisationKind.MUNICIPALITY
 
 
 ADMIN = DemoUser("admin", "Plattform", "Administration", None)
@@ -72,6 +75,16 @@ PEINE_USERS = (
     DemoUser("kreistag", "Heinrich", "Lüders", PEINE, Role.COUNCIL_MEMBER),
     DemoUser(
         "extern", "Leyla", "Demir", PEINE, Role.EXTERNAL_STAKEHOLDER, organisation="Gemeinde Ilsede"
+    ),
+    # The contact person of a welfare association invited to the demo's consultations.
+    DemoUser(
+        "awo",
+        "Renate",
+        "Köhler",
+        PEINE,
+        Role.EXTERNAL_STAKEHOLDER,
+        organisation="AWO Kreisverband Peine e. V.",
+        organisation_kind=OrganisationKind.WELFARE,
     ),
 )
 # The heads of Peine's other Fachdienste: they submit their own reviews and proposals.
@@ -162,6 +175,8 @@ class Command(BaseCommand):
                     dates=demo_dates(),
                 )
                 self.stdout.write(f"{bodies[LAATZEN]}: {laatzen_cycle} angelegt.")
+            # Börde-style consultations (statements, evaluation) on Peine's goal catalog.
+            consultation_seed(bodies[PEINE], peine_cycle, users, self.stdout.write)
         self._print_states(peine_cycle)
         self._print_logins()
 
@@ -185,6 +200,8 @@ class Command(BaseCommand):
             role = str(roles[u.role]) if u.role else "Administration (alle Kommunen)"
             if u.department:
                 role += f", {u.department}"
+            if u.organisation:
+                role += f", {u.organisation}"
             rows.append(
                 (
                     bodies.get(u.body or "", "(alle)"),
@@ -227,7 +244,7 @@ def _user(spec: DemoUser, password: str, body: Body | None) -> User:
             scope, _created = Organisation.objects.get_or_create(
                 body=body,
                 name=spec.organisation,
-                defaults={"kind": OrganisationKind.MUNICIPALITY},
+                defaults={"kind": spec.organisation_kind},
             )
         role_assign(acting_user=SYSTEM, user=user, role=spec.role, scope=scope)
     return user
