@@ -13,6 +13,7 @@ from http import HTTPStatus
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.http import Http404, HttpRequest, JsonResponse
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
@@ -90,6 +91,10 @@ def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Respon
         exc = exceptions.NotFound(_("Nicht gefunden."))
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied(str(exc) or None)
+    elif isinstance(exc, (TooManyFieldsSent, RequestDataTooBig)):
+        # Django refuses a form body with too many fields (or too large) while DRF reads it:
+        # a 400 like any other body it cannot read, not the HTML error page.
+        exc = exceptions.ParseError(_("Die Anfrage enthält zu viele Felder oder ist zu groß."))
     elif isinstance(exc, OverflowError):
         # SQLite refuses a number beyond 64 bits when binding it (PostgreSQL's range is
         # checked by Django): a number in a filter or address that is too large.

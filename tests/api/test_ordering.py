@@ -36,11 +36,13 @@ from planning_cycle.models import (
     ProductBudget,
     StrategicGoal,
 )
+from tests.api.consultation import sortable_rows
 from tests.api.test_core import add_rows
 from tests.support.factories import cycle_for
 from tests.support.notifications import DeadlineFactory, NotificationFactory
 from tests.support.workflows import agreement, operative_goal, walk
 from tests.support.world import World
+from workflows.consultation.models import ConsultationRound, Evaluation, Invitation, Statement
 from workflows.models import DepartmentPlan, DepartmentReview, GoalAgreement
 
 pytestmark = pytest.mark.django_db
@@ -108,11 +110,24 @@ SORTABLE: dict[str, tuple[type[models.Model], dict[str, str]]] = {
         },
     ),
     "notifications": (Notification, {"created_at": "created_at", "kind": "kind"}),
+    "consultation-rounds": (
+        ConsultationRound,
+        {"deadline": "deadline", "updated_at": "updated_at", "state": "state"},
+    ),
+    "consultation-invitations": (Invitation, {"updated_at": "updated_at", "state": "state"}),
+    "statements": (
+        Statement,
+        {"updated_at": "updated_at", "released_at": "released_at", "state": "state"},
+    ),
+    "dispositions": (Evaluation, {"updated_at": "updated_at", "state": "state"}),
 }
+# Lists of consultation rounds: sorted on rows of their own (`consultation_data`).
+CONSULTATION = ("consultation-rounds", "consultation-invitations", "statements", "dispositions")
 CASES = [
     (endpoint, f"{sign}{name}")
     for endpoint, (_model, fields) in SORTABLE.items()
     if endpoint not in ("tasks", "notifications")  # per user: see their own tests
+    and endpoint not in CONSULTATION
     for name in fields
     for sign in ("", "-")
 ]
@@ -220,6 +235,35 @@ def test_every_sort_field_pages_in_the_databases_order(
     assert len(expected) >= 4
 
     assert_pages(management(data), f"{API}/{endpoint}/?ordering={ordering}", expected, 3)
+
+
+@pytest.fixture
+def consultation_data(world: World) -> World:
+    sortable_rows(world)
+    return world
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "ordering"),
+    [
+        (endpoint, f"{sign}{name}")
+        for endpoint in CONSULTATION
+        for name in SORTABLE[endpoint][1]
+        for sign in ("", "-")
+    ],
+)
+def test_every_consultation_sort_field_pages_in_the_databases_order(
+    consultation_data: World, endpoint: str, ordering: str
+) -> None:
+    model, fields = SORTABLE[endpoint]
+    expected = expected_ids(
+        model._default_manager.filter(body=consultation_data.body), fields, ordering
+    )
+    assert len(expected) >= 4
+
+    assert_pages(
+        management(consultation_data), f"{API}/{endpoint}/?ordering={ordering}", expected, 3
+    )
 
 
 @pytest.mark.parametrize(
@@ -446,8 +490,9 @@ def count_queries(client: Client, url: str) -> int:
 
 
 @pytest.mark.parametrize("endpoint", [e for e in SORTABLE if e != "notifications"])
-def test_sorting_costs_no_query(data: World, endpoint: str) -> None:
-    client = management(data)
+def test_sorting_costs_no_query(request: pytest.FixtureRequest, endpoint: str) -> None:
+    rows = "consultation_data" if endpoint in CONSULTATION else "data"
+    client = management(request.getfixturevalue(rows))
     plain = count_queries(client, f"{API}/{endpoint}/?page_size=2")
     page = client.get(f"{API}/{endpoint}/?page_size=2").json()
     assert page["next"], "needs a second page"

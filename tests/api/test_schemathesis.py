@@ -41,6 +41,7 @@ from schemathesis.config import SchemathesisConfig
 
 from planning_cycle.models import TokenScope, User
 from planning_cycle.services.tokens import api_token_create
+from tests.api.consultation import demo_round_seed
 
 MAX_EXAMPLES = 25
 USERS = {"management": "leitung", "department_head": "fdleitung"}
@@ -111,6 +112,7 @@ def demo_tokens(django_db_setup: None, django_db_blocker: Any) -> Iterator[dict[
     """Seed the demo once for the module (rolled back at its end); a token per role."""
     with django_db_blocker.unblock(), transaction.atomic():
         call_command("seed_demo", stdout=io.StringIO())
+        demo_round_seed()  # the consultation endpoints get objects to act on
         secrets = {}
         for role, username in USERS.items():
             _token, secrets[role] = api_token_create(

@@ -25,9 +25,12 @@ from django.utils import timezone, translation
 from notifications.models import Deadline, DeadlineState, TaskKind
 from planning_cycle.models import ApiToken, Indicator, TokenScope, User
 from planning_cycle.services.tokens import api_token_create
+from tests.api.consultation import Scene, scene_build
+from tests.support.consultation import round_build
 from tests.support.notifications import NotificationFactory
 from tests.support.workflows import agreement, operative_goal
 from tests.support.world import World
+from workflows.consultation.models import ConsultationRound, Evaluation
 from workflows.models import DepartmentPlan, DepartmentReview, GoalAgreement, TransitionLog
 
 pytestmark = pytest.mark.django_db
@@ -62,6 +65,30 @@ class Objects:
     notification_id: int
     token: ApiToken
     free_goal_id: int
+    _scene: Scene | None = None
+    _draft_round: ConsultationRound | None = None
+
+    @property
+    def scene(self) -> Scene:
+        """An open consultation round (built when a case needs it)."""
+        if self._scene is None:
+            self._scene = scene_build(self.world)
+        return self._scene
+
+    @property
+    def evaluation_of_second(self) -> Evaluation:
+        """An assigned evaluation of the second department (the other head weighs it)."""
+        evaluation = self.scene.open_evaluation
+        evaluation.department = self.world.departments[1]
+        evaluation.save(update_fields=["department"])
+        return evaluation
+
+    @property
+    def draft_round(self) -> ConsultationRound:
+        """A draft round inviting the first two departments (built when a case needs it)."""
+        if self._draft_round is None:
+            self._draft_round = round_build(self.world, open_=False, title="Entwurf").round
+        return self._draft_round
 
 
 @pytest.fixture
@@ -105,6 +132,45 @@ class Case:
 
 
 CASES: dict[str, Case] = {
+    "consultation_invitations_extension_request_create": Case(
+        "other_department_head",
+        lambda o: {"id": o.scene.built.of(o.world.departments[1]).pk},
+        lambda o: {
+            "until": (timezone.localdate() + dt.timedelta(days=60)).isoformat(),
+            "reason": "Urlaub",
+        },
+        200,
+    ),
+    "consultation_invitations_transitions_create": Case(
+        "other_department_head",
+        lambda o: {"id": o.scene.built.of(o.world.departments[1]).pk, "name": "decline"},
+        lambda o: {"expected_state": "invited"},
+        200,
+    ),
+    "consultation_rounds_create": Case(
+        "strategy_unit",
+        lambda o: {},
+        lambda o: {
+            "title": "Entwurf Zielkatalog",
+            "deadline": (timezone.localdate() + dt.timedelta(days=30)).isoformat(),
+        },
+        201,
+    ),
+    "consultation_rounds_invitations_create": Case(
+        "strategy_unit",
+        lambda o: {"id": o.draft_round.pk},
+        lambda o: {"departments": [o.world.departments[2].pk]},
+        201,
+    ),
+    "consultation_rounds_partial_update": Case(
+        "strategy_unit", lambda o: {"id": o.draft_round.pk}, lambda o: {"title": "Neu"}, 200
+    ),
+    "consultation_rounds_transitions_create": Case(
+        "strategy_unit",
+        lambda o: {"id": o.scene.round_id, "name": "close"},
+        lambda o: {"expected_state": "open"},
+        200,
+    ),
     "cycles_transitions_fire": Case(
         "management",
         lambda o: {"id": o.world.cycle.pk, "name": "to_framework"},
@@ -118,6 +184,24 @@ CASES: dict[str, Case] = {
             "new_due_date": (later(o.deadline.due_at.date()) + dt.timedelta(days=30)).isoformat(),
             "reason": "Personalausfall",
         },
+        200,
+    ),
+    "dispositions_create": Case(
+        "strategy_unit",
+        lambda o: {},
+        lambda o: {"round": o.scene.round_id, "statements": [o.scene.external.pk]},
+        201,
+    ),
+    "dispositions_partial_update": Case(
+        "other_department_head",
+        lambda o: {"id": o.evaluation_of_second.pk},
+        lambda o: {"disposition": "noted", "reason": "Zur Kenntnis"},
+        200,
+    ),
+    "dispositions_transitions_create": Case(
+        "strategy_unit",
+        lambda o: {"id": o.scene.weighed.pk, "name": "reopen"},
+        lambda o: {"comment": "Bitte genauer begründen", "expected_state": "recorded"},
         200,
     ),
     "goal_agreements_create": Case(
@@ -170,6 +254,24 @@ CASES: dict[str, Case] = {
         lambda o: {"comment": "", "expected_state": "draft"},
         200,
     ),
+    "statements_correct_create": Case(
+        "department_head", lambda o: {"id": o.scene.own.pk}, lambda o: {}, 201
+    ),
+    "statements_create": Case(
+        "department_head",
+        lambda o: {},
+        lambda o: {"invitation": o.scene.built.of(o.world.department).pk, "text": "Ergänzung"},
+        201,
+    ),
+    "statements_partial_update": Case(
+        "other_department_head", lambda o: {"id": o.scene.draft.pk}, lambda o: {"text": "Neu"}, 200
+    ),
+    "statements_transitions_create": Case(
+        "other_department_head",
+        lambda o: {"id": o.scene.draft.pk, "name": "release"},
+        lambda o: {"expected_state": "draft"},
+        200,
+    ),
     "tokens_create": Case(
         "department_head", lambda o: {}, lambda o: {"name": "Skript", "scope": "read"}, 201
     ),
@@ -185,7 +287,8 @@ def send(
     if encoding == "json":
         data, content_type = body, "application/json"
     else:  # a browser form: with the CSRF token, which is no field of the body
-        data = urlencode({**body, "csrfmiddlewaretoken": "x"})
+        # A list as a repeated field (`departments=3&departments=4`), as a form sends it.
+        data = urlencode({**body, "csrfmiddlewaretoken": "x"}, doseq=True)
         content_type = "application/x-www-form-urlencoded"
     return getattr(client, method)(path, data, content_type=content_type, **extra)
 

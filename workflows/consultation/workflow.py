@@ -19,6 +19,7 @@ from .services.final_notice import final_notices_send
 from .states import EvaluationState, InvitationState, RoundState, StatementState
 
 ACCESS = "workflows.consultation.access"
+API = "workflows.consultation.api"
 
 
 def _invitee_count() -> Subquery:
@@ -74,6 +75,7 @@ def register() -> None:
             api_prefix="consultation-rounds",
             api_basename="consultation-round",
             api_name="ConsultationRound",
+            api_viewset=f"{API}.rounds.RoundViewSet",
         )
     )
     workflow_register(
@@ -106,6 +108,7 @@ def register() -> None:
             api_prefix="consultation-invitations",
             api_basename="consultation-invitation",
             api_name="Invitation",
+            api_viewset=f"{API}.invitations.InvitationViewSet",
         )
     )
     workflow_register(
@@ -134,6 +137,7 @@ def register() -> None:
             api_prefix="statements",
             api_basename="statement",
             api_name="Statement",
+            api_viewset=f"{API}.statements.StatementViewSet",
         )
     )
     workflow_register(
@@ -163,5 +167,6 @@ def register() -> None:
             api_prefix="dispositions",
             api_basename="disposition",
             api_name="Disposition",
+            api_viewset=f"{API}.dispositions.DispositionViewSet",
         )
     )
