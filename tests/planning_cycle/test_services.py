@@ -18,8 +18,10 @@ from planning_cycle.models import (
 from planning_cycle.permissions import (
     BODY_ROLE_PERMISSIONS,
     DEPARTMENT_ROLE_PERMISSIONS,
+    ROLE_TABLE,
     WORKFLOW_PERMISSIONS,
     permissions_of_role,
+    scope_of_role,
 )
 from planning_cycle.services.audit import SYSTEM
 from planning_cycle.services.cycles import CycleError, cycle_create, cycle_get_or_create_next
@@ -37,18 +39,27 @@ CODENAMES = {codename for codename, _label in WORKFLOW_PERMISSIONS}
 
 
 def test_every_role_is_mapped_and_every_mapped_permission_is_declared() -> None:
-    assert set(BODY_ROLE_PERMISSIONS) | set(DEPARTMENT_ROLE_PERMISSIONS) == {r.value for r in Role}
+    assert set(ROLE_TABLE) == {r.value for r in Role}
     assert set(DEPARTMENT_ROLE_PERMISSIONS) == {
         Role.DEPARTMENT_HEAD.value,
         Role.DEPARTMENT_EDITOR.value,
     }
+    assert scope_of_role(Role.EXTERNAL_STAKEHOLDER) == "organisation"
     for role in Role:
         assert permissions_of_role(role) <= CODENAMES, role
 
 
-def test_council_members_and_external_stakeholders_hold_no_workflow_permission() -> None:
+def test_council_members_hold_no_workflow_permission() -> None:
     assert permissions_of_role(Role.COUNCIL_MEMBER) == frozenset()
-    assert permissions_of_role(Role.EXTERNAL_STAKEHOLDER) == frozenset()
+
+
+def test_external_stakeholders_may_only_answer_invitations() -> None:
+    assert permissions_of_role(Role.EXTERNAL_STAKEHOLDER) == {
+        "statement_edit",
+        "statement_release",
+        "invitation_respond",
+        "view_internal_comments",
+    }
 
 
 # --- granting and revoking roles --------------------------------------------------------
