@@ -7,11 +7,8 @@ goes through the evaluation services and the transition service.
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
-from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -46,22 +43,10 @@ from ..services.evaluation import (
     evaluation_update,
 )
 from ..states import EvaluationState, RoundState
+from .common import participant_view
 from .evaluation_forms import AssignForm, EvaluationForm, WeighingFilterForm
 
 View = Callable[..., HttpResponse]
-
-
-def participant_view(view: View) -> View:
-    """Require a logged-in member of a body; invitees from outside (external) included."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if getattr(request.user, "body_id", None) is None:
-            return render(request, "notices/no_body.html", status=403)
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def _user(request: HttpRequest) -> User:

@@ -9,15 +9,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from functools import wraps
-from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import URLPattern, path
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -30,25 +27,13 @@ from workflows.web import object_url
 
 from ..models import ConsultationFile, ConsultationRound, Statement
 from ..services.files import FileError, file_remove, files_attach
+from .common import participant_view
 
 logger = logging.getLogger(__name__)
 
 View = Callable[..., HttpResponseBase]
 # The name of the file input of the upload form (several files allowed).
 FIELD = "dateien"
-
-
-def body_user_view(view: View) -> View:
-    """Require a logged-in user of a body; external stakeholders too (the gate decides)."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        if getattr(request.user, "body_id", None) is None:
-            return render(request, "notices/no_body.html", status=403)
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def file_visible(user: User, pk: int) -> ConsultationFile:
@@ -71,7 +56,7 @@ def file_visible(user: User, pk: int) -> ConsultationFile:
 
 
 @require_GET
-@body_user_view
+@participant_view
 def file_download(request: HttpRequest, pk: int) -> HttpResponseBase:
     """Hand out a stored file as a download, under its original name."""
     file = file_visible(request.user, pk)  # type: ignore[arg-type]
@@ -131,7 +116,7 @@ def _attach(
 
 
 @require_POST
-@body_user_view
+@participant_view
 def round_file_upload(request: HttpRequest, pk: int) -> HttpResponse:
     """Store uploaded files as documents of a round (all or none)."""
     round_ = workflow_object(ConsultationRound, user=request.user, pk=pk)  # type: ignore[arg-type]
@@ -142,7 +127,7 @@ def round_file_upload(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@body_user_view
+@participant_view
 def statement_file_upload(request: HttpRequest, pk: int) -> HttpResponse:
     """Store uploaded files as attachments of a draft statement (all or none)."""
     statement = workflow_object(Statement, user=request.user, pk=pk)  # type: ignore[arg-type]
@@ -153,7 +138,7 @@ def statement_file_upload(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@body_user_view
+@participant_view
 def file_remove_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Remove a document of a round or an attachment of a statement."""
     file = file_visible(request.user, pk)  # type: ignore[arg-type]

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
-from planning_cycle.models import Department, Organisation, User
+from planning_cycle.models import Department, Organisation
 from planning_cycle.web import request_checker
 from workflows.access import workflow_visible
 from workflows.panels import panel_for
@@ -27,27 +25,11 @@ from ..services.rounds import (
     may_manage,
 )
 from ..states import RoundState
+from .common import request_user
 from .round_forms import RoundForm, SectionForm
 
 NAV = "consultation"
 View = Callable[..., HttpResponse]
-
-
-def consultation_view(view: View) -> View:
-    """Require a logged-in member of a body; external invitees are let in (the gate decides)."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if getattr(request.user, "body_id", None) is None:
-            return render(request, "notices/no_body.html", status=403)
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
-def request_user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
 
 
 def visible_round(request: HttpRequest, pk: int) -> ConsultationRound:

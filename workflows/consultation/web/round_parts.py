@@ -25,10 +25,10 @@ from ..services.rounds import (
     section_update,
 )
 from ..states import RoundState
+from .common import participant_view
 from .round_forms import SectionForm
 from .round_pages import (
     NAV,
-    consultation_view,
     detail_page,
     form_error,
     managed_round,
@@ -39,7 +39,7 @@ from .round_pages import (
 
 
 @require_POST
-@consultation_view
+@participant_view
 def round_section_add(request: HttpRequest, pk: int) -> HttpResponse:
     """Add a numbered section to the draft."""
     round_ = managed_round(request, pk)
@@ -72,7 +72,7 @@ def _section(round_: ConsultationRound, section_pk: int) -> RoundSection:
     )
 
 
-@consultation_view
+@participant_view
 def round_section_edit(request: HttpRequest, pk: int, section_pk: int) -> HttpResponse:
     """Change a section of the draft."""
     round_ = managed_round(request, pk)
@@ -113,7 +113,7 @@ def _section_page(
 
 
 @require_POST
-@consultation_view
+@participant_view
 def round_section_remove(request: HttpRequest, pk: int, section_pk: int) -> HttpResponse:
     """Remove a section of the draft."""
     round_ = managed_round(request, pk)
@@ -141,7 +141,7 @@ def _ids(request: HttpRequest, name: str) -> list[int] | None:
 
 
 @require_POST
-@consultation_view
+@participant_view
 def round_invitees_add(request: HttpRequest, pk: int) -> HttpResponse:
     """Invite departments and organisations of the body."""
     round_ = managed_round(request, pk)
@@ -169,7 +169,7 @@ def round_invitees_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@consultation_view
+@participant_view
 def round_invitee_remove(request: HttpRequest, pk: int, invitation_pk: int) -> HttpResponse:
     """Remove an invitee from the draft."""
     round_ = managed_round(request, pk)
@@ -195,7 +195,7 @@ def round_invitee_remove(request: HttpRequest, pk: int, invitation_pk: int) -> H
 # --- completion board and reminder -------------------------------------------------------
 
 
-@consultation_view
+@participant_view
 def round_board_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Show who answered, late, declined, extended, and who is still open."""
     round_ = managed_round(request, pk)
@@ -211,7 +211,7 @@ def round_board_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@consultation_view
+@participant_view
 def round_remind(request: HttpRequest, pk: int) -> HttpResponse:
     """Send a reminder to every invitee who has not answered."""
     round_ = managed_round(request, pk)

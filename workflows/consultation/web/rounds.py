@@ -21,10 +21,10 @@ from ..services.rounds import (
     round_create,
     round_update,
 )
+from .common import participant_view
 from .round_forms import RoundForm
 from .round_pages import (
     NAV,
-    consultation_view,
     detail_page,
     form_error,
     form_page,
@@ -46,7 +46,7 @@ from .round_parts import (
 # --- list and create ---------------------------------------------------------------------
 
 
-@consultation_view
+@participant_view
 def round_list(request: HttpRequest) -> HttpResponse:
     """List the rounds the user may see, newest first."""
     rounds = list(rounds_for_user(request_user(request)).order_by("-created_at", "-id"))
@@ -65,7 +65,7 @@ def _round_values(form: RoundForm) -> dict[str, Any]:
     }
 
 
-@consultation_view
+@participant_view
 def round_create_view(request: HttpRequest) -> HttpResponse:
     """Create a round as a draft (a follow-up round with ?nach=<id>)."""
     if not manages(request):
@@ -105,7 +105,7 @@ def round_create_view(request: HttpRequest) -> HttpResponse:
     return redirect("workflows:round_detail", pk=round_.pk)
 
 
-@consultation_view
+@participant_view
 def round_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Change a draft round's title, subject, description, deadline and cycle."""
     round_ = managed_round(request, pk)
@@ -136,7 +136,7 @@ def round_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("workflows:round_detail", pk=round_.pk)
 
 
-@consultation_view
+@participant_view
 def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """Show a round: its draft, documents, invitees, next steps and history."""
     return detail_page(request, visible_round(request, pk))

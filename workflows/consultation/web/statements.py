@@ -8,11 +8,9 @@ page with the user's input and the reason, with the error's status.
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -48,22 +46,10 @@ from ..services.statements import (
     statement_update,
 )
 from ..states import StatementState
+from .common import participant_view
 from .statement_forms import ActionForm, ExtensionRequestForm, StatementForm
 
 View = Callable[..., HttpResponse]
-
-
-def invitee_view(view: View) -> View:
-    """Require a logged-in member of a body; unlike `member_view`, external people too."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if getattr(request.user, "body_id", None) is None:
-            return render(request, "notices/no_body.html", status=403)
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def _user(request: HttpRequest) -> User:
@@ -100,7 +86,7 @@ def _statement_page_of(request: HttpRequest, statement: Statement) -> StatementP
 # --- my invitations -------------------------------------------------------------------
 
 
-@invitee_view
+@participant_view
 def my_invitations_view(request: HttpRequest) -> HttpResponse:
     """List the invitations of the user's departments and organisations."""
     return render(
@@ -151,14 +137,14 @@ def _invitation_page(
     )
 
 
-@invitee_view
+@participant_view
 def invitation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """Show an invitation: the round's draft, its statements and what the user may do."""
     return _invitation_page(request, _invitation(request, pk))
 
 
 @require_POST
-@invitee_view
+@participant_view
 def statement_create_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Draft a new statement for the invitation."""
     invitation = _invitation(request, pk)
@@ -186,7 +172,7 @@ def statement_create_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@invitee_view
+@participant_view
 def invitation_decline_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Decline the invitation (no statement will be given)."""
     invitation = _invitation(request, pk)
@@ -210,7 +196,7 @@ def invitation_decline_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@invitee_view
+@participant_view
 def invitation_extension_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Ask for a later deadline, with a reason."""
     invitation = _invitation(request, pk)
@@ -290,14 +276,14 @@ def _statement_page(
     )
 
 
-@invitee_view
+@participant_view
 def statement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """Show a statement with its versions (and its edit form while it is a draft)."""
     return _statement_page(request, _statement(request, pk))
 
 
 @require_POST
-@invitee_view
+@participant_view
 def statement_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Save a draft statement; with "Speichern und freigeben" also release it, both or neither."""
     statement = _statement(request, pk)
@@ -350,7 +336,7 @@ def statement_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@invitee_view
+@participant_view
 def statement_release_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Release a draft statement as it is stored."""
     statement = _statement(request, pk)
@@ -380,7 +366,7 @@ def statement_release_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@invitee_view
+@participant_view
 def statement_correct_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Start a correction of a released statement (a new draft version)."""
     statement = _statement(request, pk)
@@ -399,7 +385,7 @@ def statement_correct_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@invitee_view
+@participant_view
 def statement_discard_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Delete a draft statement."""
     statement = _statement(request, pk)
