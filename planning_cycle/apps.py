@@ -18,7 +18,7 @@ class PlanningCycleConfig(AppConfig):
     def ready(self) -> None:
         # Registers the token authentication with drf-spectacular's schema generator.
         from planning_cycle.api import schema  # noqa: F401
-        from planning_cycle.models import Body, Department, Organisation
+        from planning_cycle.models import Body, Committee, Department, Organisation
         from planning_cycle.scopes import scope_register
 
         scope_register(
@@ -30,6 +30,7 @@ class PlanningCycleConfig(AppConfig):
         )
         scope_register(Department, key="department")
         scope_register(Organisation, key="organisation")
+        scope_register(Committee, key="committee")
         post_migrate.connect(
             sync_role_permissions_after_migrate,
             sender=self,

@@ -46,6 +46,11 @@ WORKFLOW_PERMISSIONS: list[tuple[str, str | StrPromise]] = [
     ("statement_release", _("Stellungnahme freigeben")),
     ("invitation_respond", _("Beteiligung absagen oder Fristverlängerung beantragen")),
     ("disposition_record", _("Abwägung zu Stellungnahmen erfassen")),
+    # Council papers (Vorlagen), committees, their meetings and results.
+    ("committee_manage", _("Gremien, Mitglieder und Wahlperioden verwalten")),
+    ("paper_manage", _("Vorlagen, Sitzungen und Tagesordnungen verwalten")),
+    ("result_record", _("Beratungsergebnis eines Gremiums erfassen")),
+    ("paper_view_nonpublic", _("Nichtöffentliche Vorlagen und Sitzungsteile einsehen")),
 ]
 
 
@@ -80,6 +85,7 @@ ROLE_TABLE: dict[str, RoleSpec] = {
                 "delivery_monitor",
                 "role_manage",
                 "consultation_view",
+                "paper_view_nonpublic",
             }
         ),
     ),
@@ -97,10 +103,24 @@ ROLE_TABLE: dict[str, RoleSpec] = {
                 "organisation_manage",
                 # Statements assigned to no department are weighed by the strategy unit.
                 "disposition_record",
+                # It drafts the goals paper from the retreat's results.
+                "paper_manage",
+                "paper_view_nonpublic",
             }
         ),
     ),
-    "committee_secretary": RoleSpec(scope="body", permissions=frozenset({"agreement_resolve"})),
+    # The council office (Sitzungsdienst): papers, meetings and agendas of every committee.
+    "committee_secretary": RoleSpec(
+        scope="body",
+        permissions=frozenset(
+            {"agreement_resolve", "committee_manage", "paper_manage", "paper_view_nonpublic"}
+        ),
+    ),
+    # A committee's secretary (Schriftführung) records that committee's results only.
+    "committee_clerk": RoleSpec(
+        scope="committee",
+        permissions=frozenset({"result_record", "paper_view_nonpublic"}),
+    ),
     "council_member": RoleSpec(scope="body", permissions=frozenset()),
     # Held on their organisation: what they may do there is answer its invitations.
     "external_stakeholder": RoleSpec(

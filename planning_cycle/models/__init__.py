@@ -15,6 +15,12 @@ from .bodies import (
     RoleAssignment,
     User,
 )
+from .committees import (
+    Committee,
+    CommitteeGroupObjectPermission,
+    CommitteeKind,
+    CommitteeUserObjectPermission,
+)
 from .cycles import (
     DEFAULT_CALENDAR,
     PHASE_ORDER,
@@ -59,6 +65,10 @@ __all__ = [
     "BodyGroupObjectPermission",
     "BodyKind",
     "BodyUserObjectPermission",
+    "Committee",
+    "CommitteeGroupObjectPermission",
+    "CommitteeKind",
+    "CommitteeUserObjectPermission",
     "Department",
     "DepartmentGroupObjectPermission",
     "DepartmentUserObjectPermission",

@@ -105,7 +105,8 @@ class Role(models.TextChoices):
     STRATEGY_UNIT = "strategy_unit", _("Strategische Steuerung")
     DEPARTMENT_HEAD = "department_head", _("Fachbereichs-/Fachdienstleitung")
     DEPARTMENT_EDITOR = "department_editor", _("Sachbearbeitung im Fachdienst")
-    COMMITTEE_SECRETARY = "committee_secretary", _("Schriftführung")
+    COMMITTEE_SECRETARY = "committee_secretary", _("Sitzungsdienst")
+    COMMITTEE_CLERK = "committee_clerk", _("Schriftführung eines Gremiums")
     COUNCIL_MEMBER = "council_member", _("Kreistags-/Ratsmitglied")
     EXTERNAL_STAKEHOLDER = "external_stakeholder", _("Externe Beteiligte")
 
@@ -113,6 +114,7 @@ class Role(models.TextChoices):
 BODY_ROLES = roles_held_on("body")
 DEPARTMENT_ROLES = frozenset(roles_held_on("department"))
 ORGANISATION_ROLES = frozenset(roles_held_on("organisation"))
+COMMITTEE_ROLES = frozenset(roles_held_on("committee"))
 
 
 class RoleAssignment(models.Model):
@@ -148,6 +150,15 @@ class RoleAssignment(models.Model):
         blank=True,
         related_name="role_assignments",
     )
+    # Likewise for roles held on a committee (its secretaries).
+    committee = models.ForeignKey(
+        "planning_cycle.Committee",
+        verbose_name=_("Gremium"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="role_assignments",
+    )
     # Likewise for roles held on a stakeholder organisation (its contact people).
     organisation = models.ForeignKey(
         "planning_cycle.Organisation",
@@ -174,19 +185,29 @@ class RoleAssignment(models.Model):
                         role__in=BODY_ROLES,
                         department__isnull=True,
                         organisation__isnull=True,
+                        committee__isnull=True,
                         scope_id=F("body_id"),
                     )
                     | Q(
                         role__in=sorted(DEPARTMENT_ROLES),
                         department__isnull=False,
                         organisation__isnull=True,
+                        committee__isnull=True,
                         scope_id=F("department_id"),
                     )
                     | Q(
                         role__in=sorted(ORGANISATION_ROLES),
                         department__isnull=True,
                         organisation__isnull=False,
+                        committee__isnull=True,
                         scope_id=F("organisation_id"),
+                    )
+                    | Q(
+                        role__in=sorted(COMMITTEE_ROLES),
+                        department__isnull=True,
+                        organisation__isnull=True,
+                        committee__isnull=False,
+                        scope_id=F("committee_id"),
                     )
                     | (
                         ~Q(
@@ -194,9 +215,14 @@ class RoleAssignment(models.Model):
                                 *BODY_ROLES,
                                 *sorted(DEPARTMENT_ROLES),
                                 *sorted(ORGANISATION_ROLES),
+                                *sorted(COMMITTEE_ROLES),
                             ]
                         )
-                        & Q(department__isnull=True, organisation__isnull=True)
+                        & Q(
+                            department__isnull=True,
+                            organisation__isnull=True,
+                            committee__isnull=True,
+                        )
                     )
                 ),
                 name="role_scope_matches_role",
@@ -207,6 +233,8 @@ class RoleAssignment(models.Model):
         suffix = f" ({self.department.code})" if self.department is not None else ""
         if self.organisation is not None:
             suffix = f" ({self.organisation})"
+        if self.committee is not None:
+            suffix = f" ({self.committee})"
         return f"{self.user}: {self.get_role_display()}{suffix}"
 
 

@@ -148,7 +148,7 @@ class PlanningCycle(ConcurrentTransitionMixin, models.Model):
         permission=CYCLE_PERMISSION,
         custom={
             "label": _("Beschluss festhalten, Planung beginnen"),
-            "guards": ("all_priorities_resolved",),
+            "guards": ("all_priorities_resolved", "council_paper_decided"),
         },
     )
     def to_planning(self) -> None:
@@ -179,7 +179,10 @@ class PlanningCycle(ConcurrentTransitionMixin, models.Model):
         source=Phase.BUDGET_RESOLUTION,
         target=Phase.CLOSED,
         permission=CYCLE_PERMISSION,
-        custom={"label": _("Haushaltsbeschluss festhalten, Zyklus abschließen")},
+        custom={
+            "label": _("Haushaltsbeschluss festhalten, Zyklus abschließen"),
+            "guards": ("budget_paper_decided",),
+        },
     )
     def close(self) -> None:
         """Record the budget resolution and close the cycle."""

@@ -17,6 +17,7 @@ from planning_cycle import permissions
 from planning_cycle.models import (
     AuditAction,
     Body,
+    Committee,
     Department,
     Organisation,
     Role,
@@ -98,6 +99,7 @@ def role_assign(
                 "body_id": user.body_id,
                 "department": scope if isinstance(scope, Department) else None,
                 "organisation": scope if isinstance(scope, Organisation) else None,
+                "committee": scope if isinstance(scope, Committee) else None,
             },
         )
         if created:

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "planning_cycle",
     "workflows",
     "workflows.consultation",
+    "workflows.council",
     "notifications",
 ]
 

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import factory
 
-from planning_cycle.models import Body, BodyKind, Department, Organisation, Role, User
+from planning_cycle.models import (
+    Body,
+    BodyKind,
+    Committee,
+    CommitteeKind,
+    Department,
+    Organisation,
+    Role,
+    User,
+)
 from planning_cycle.services.audit import SYSTEM
 from planning_cycle.services.cycles import cycle_create
 from planning_cycle.services.roles import role_assign
@@ -40,6 +49,24 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
     email = factory.Sequence(lambda n: f"gemeinde{n}@example.org")
 
 
+class CommitteeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Committee
+
+    body = factory.SubFactory(BodyFactory)
+    name = factory.Sequence(lambda n: f"Ausschuss {n}")
+    short_name = factory.Sequence(lambda n: f"A{n}")
+    kind = CommitteeKind.COMMITTEE
+
+
+def council_of(body: Body) -> Committee:
+    """Return the body's council (Kreistag), created on first use."""
+    council, _ = Committee.objects.get_or_create(
+        body=body, name="Kreistag", defaults={"short_name": "KT", "kind": CommitteeKind.COUNCIL}
+    )
+    return council
+
+
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = User
@@ -59,12 +86,18 @@ def user_with_role(
     department: Department | None = None,
     *,
     organisation: Organisation | None = None,
+    committee: Committee | None = None,
 ) -> User:
-    """Create a user of the body holding one role (an external one on a new organisation)."""
+    """Create a user of the body holding one role (an external one on a new organisation).
+
+    A committee's secretary holds the role on the given committee, else on the council.
+    """
     user = UserFactory(body=body)
-    scope: Department | Organisation | None = department
+    scope: Department | Organisation | Committee | None = department
     if role == Role.EXTERNAL_STAKEHOLDER:
         scope = organisation or OrganisationFactory(body=body)
+    if role == Role.COMMITTEE_CLERK:
+        scope = committee or council_of(body)
     role_assign(acting_user=SYSTEM, user=user, role=role, scope=scope)
     return user
 

@@ -59,6 +59,10 @@ class GoalAgreement(ConcurrentTransitionMixin, models.Model):
         blank=True,
         related_name="carried_over_to",
     )
+    # The day the council met and resolved it (set with the resolution of its paper).
+    council_resolved_on = models.DateField(
+        _("vom Kreistag/Rat beschlossen am"), null=True, blank=True
+    )
     updated_at = models.DateTimeField(_("geändert am"), auto_now=True)
 
     class Meta:

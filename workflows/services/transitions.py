@@ -172,12 +172,16 @@ def _authorise(
     comment: str,
     override_reason: str,
     expected_state: str | None,
+    consequence: bool = False,
 ) -> tuple[str, str]:
     """Check permission, state, conditions, guards and comment; return state and reason."""
     model = type(locked)
     # Permission (and body) first, so that a refused user learns nothing about the object;
-    # a transition method has one permission whatever its source state.
-    if not user_may(checker, acting_user, _permission_of(model, transition), locked):
+    # a transition method has one permission whatever its source state. A consequence of
+    # another transition was permitted with that one.
+    if not consequence and not user_may(
+        checker, acting_user, _permission_of(model, transition), locked
+    ):
         raise TransitionNotPermitted(
             _("Sie dürfen „%(action)s“ hier nicht ausführen.") % {"action": label}
         )
@@ -251,8 +255,16 @@ def transition_fire(
     override_reason: str = "",
     expected_state: str | None = None,
     checker: ObjectPermissionChecker | None = None,
+    consequence_of: TransitionLog | None = None,
 ) -> TransitionResult:
-    """Fire a transition: lock, check permission and guards, change, log and record the outbox."""
+    """Fire a transition: lock, check permission and guards, change, log and record the outbox.
+
+    `consequence_of`: the history row of the transition this one follows from, in the same
+    transaction (a council decision resolving the goal agreements of its paper): its
+    permission was checked there, so the acting user's is not checked again here.
+    """
+    if consequence_of is not None and not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("a consequence is fired inside the transaction of its cause")
     model = type(obj)
     try:
         workflow = workflow_of(model)
@@ -275,6 +287,7 @@ def transition_fire(
                 comment=comment,
                 override_reason=override_reason,
                 expected_state=expected_state,
+                consequence=consequence_of is not None,
             )
             getattr(locked, transition)()
             locked.save(update_fields=workflow.update_fields)

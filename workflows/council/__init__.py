@@ -1,0 +1,1 @@
+"""Council papers (Vorlagen), committees' meetings and deliberations, published through OParl."""

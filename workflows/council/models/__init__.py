@@ -1,0 +1,22 @@
+"""The council package's models: people and terms, meetings and agendas, papers and steps."""
+
+from .meetings import AgendaItem, Meeting
+from .papers import ConsultationStep, Paper, PaperFile, PaperNumbering, ReferenceCounter
+from .people import LegislativeTerm, Location, Membership, Person
+from .retreats import Retreat, RetreatResult
+
+__all__ = [
+    "AgendaItem",
+    "ConsultationStep",
+    "LegislativeTerm",
+    "Location",
+    "Meeting",
+    "Membership",
+    "Paper",
+    "PaperFile",
+    "PaperNumbering",
+    "Person",
+    "ReferenceCounter",
+    "Retreat",
+    "RetreatResult",
+]

@@ -1,0 +1,1 @@
+"""The council package's services: papers, their sequence, meetings and results."""

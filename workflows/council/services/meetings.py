@@ -1,0 +1,145 @@
+"""Creating meetings of committees and their agenda items without a paper."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from guardian.core import ObjectPermissionChecker
+
+from planning_cycle.models import Committee, User
+
+from ..models import AgendaItem, LegislativeTerm, Location, Meeting
+from ..states import MeetingState
+from .base import MANAGE, CouncilError, checker_for, require, same_body, text_input
+
+
+def _meeting_values(
+    *,
+    acting_user: User,
+    name: str,
+    start: dt.datetime | None,
+    end: dt.datetime | None,
+    location: Location | None,
+    term: LegislativeTerm | None,
+) -> dict[str, object]:
+    if start is None:
+        raise CouncilError(_("Bitte geben Sie Datum und Uhrzeit des Beginns an."), "start")
+    if timezone.is_naive(start) or (end is not None and timezone.is_naive(end)):
+        raise ValueError("meeting times must be timezone-aware")
+    if end is not None and end < start:
+        raise CouncilError(
+            _("Das Ende (%(end)s) liegt vor dem Beginn (%(start)s).")
+            % {
+                "end": date_format(timezone.localtime(end), "SHORT_DATETIME_FORMAT"),
+                "start": date_format(timezone.localtime(start), "SHORT_DATETIME_FORMAT"),
+            },
+            "end",
+        )
+    same_body(acting_user, location, "location", _("Sitzungsort"))
+    same_body(acting_user, term, "term", _("Wahlperiode"))
+    return {
+        "name": text_input(
+            name, what=_("eine Bezeichnung"), field="name", limit=200, required=True
+        ),
+        "start": start,
+        "end": end,
+        "location": location,
+        "term": term,
+    }
+
+
+def meeting_create(
+    *,
+    acting_user: User,
+    committee: Committee,
+    name: str,
+    start: dt.datetime | None,
+    end: dt.datetime | None = None,
+    location: Location | None = None,
+    term: LegislativeTerm | None = None,
+    checker: ObjectPermissionChecker | None = None,
+) -> Meeting:
+    """Schedule a meeting of a committee."""
+    checker = checker_for(acting_user, checker)
+    same_body(acting_user, committee, "committee", _("Gremium"))
+    require(acting_user, checker, MANAGE, committee, _("Sie dürfen keine Sitzungen anlegen."))
+    values = _meeting_values(
+        acting_user=acting_user, name=name, start=start, end=end, location=location, term=term
+    )
+    return Meeting.objects.create(body_id=committee.body_id, committee=committee, **values)
+
+
+def meeting_update(
+    *,
+    acting_user: User,
+    meeting: Meeting,
+    name: str,
+    start: dt.datetime | None,
+    end: dt.datetime | None = None,
+    location: Location | None = None,
+    checker: ObjectPermissionChecker | None = None,
+) -> Meeting:
+    """Change a coming meeting's name, time or place."""
+    checker = checker_for(acting_user, checker)
+    require(acting_user, checker, MANAGE, meeting, _("Sie dürfen keine Sitzungen bearbeiten."))
+    values = _meeting_values(
+        acting_user=acting_user,
+        name=name,
+        start=start,
+        end=end,
+        location=location,
+        term=meeting.term,
+    )
+    with transaction.atomic():
+        locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
+        if locked.state in (MeetingState.HELD, MeetingState.CANCELLED):
+            raise CouncilError(
+                _("Die Sitzung ist %(state)s und kann nicht mehr geändert werden.")
+                % {"state": locked.get_state_display()},
+                status=409,
+            )
+        Meeting.objects.filter(pk=locked.pk).update(updated_at=timezone.now(), **values)
+    locked.refresh_from_db()
+    return locked
+
+
+def agenda_item_add(
+    *,
+    acting_user: User,
+    meeting: Meeting,
+    name: str,
+    public: bool = True,
+    number: str = "",
+    checker: ObjectPermissionChecker | None = None,
+) -> AgendaItem:
+    """Add an item without a paper (Mitteilungen, Anfragen) at the end of the agenda."""
+    checker = checker_for(acting_user, checker)
+    require(acting_user, checker, MANAGE, meeting, _("Sie dürfen keine Tagesordnungen bearbeiten."))
+    text = text_input(name, what=_("den Gegenstand"), field="name", limit=500, required=True)
+    number = text_input(number, what=_("die Nummer"), field="number", limit=20)
+    try:
+        with transaction.atomic():
+            locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
+            position = (
+                AgendaItem.objects.filter(meeting=locked, deleted=False).aggregate(
+                    m=Max("position")
+                )["m"]
+                or 0
+            ) + 1
+            return AgendaItem.objects.create(
+                body_id=locked.body_id,
+                meeting=locked,
+                number=number or str(position),
+                position=position,
+                name=text,
+                public=public,
+            )
+    except IntegrityError:
+        raise CouncilError(
+            _("Die Tagesordnung wurde gerade geändert; bitte erneut."), status=409
+        ) from None

@@ -1,0 +1,54 @@
+"""The declarations of the meeting and consultation-step workflows, and the cycle's guards."""
+
+from __future__ import annotations
+
+from django.db.models import F
+
+from workflows.guards import guard_register
+from workflows.registry import Workflow, on_transition, workflow_register
+
+from .guards import budget_paper_decided, council_paper_decided
+from .models import ConsultationStep, Meeting
+
+ACCESS = "workflows.council.access"
+
+
+def register() -> None:
+    """Declare the council workflows and the guards the cycle's council phases name."""
+    from .services.results import meeting_cancelled, paper_resolution_update
+
+    guard_register("council_paper_decided", council_paper_decided)
+    guard_register("budget_paper_decided", budget_paper_decided)
+    # Whoever records or reopens a result (page, API, engine endpoint): the paper follows.
+    on_transition(paper_resolution_update, model=ConsultationStep, transition="record")
+    on_transition(paper_resolution_update, model=ConsultationStep, transition="reopen")
+    on_transition(meeting_cancelled, model=Meeting, transition="cancel")
+    workflow_register(
+        Workflow(
+            model=Meeting,
+            slug="sitzung",
+            display_related=("committee", "location"),
+            visibility=f"{ACCESS}.meetings_visible",
+            reload_after_transition=True,
+            api_prefix="meetings",
+            api_basename="meeting",
+            api_name="Meeting",
+        )
+    )
+    workflow_register(
+        Workflow(
+            model=ConsultationStep,
+            slug="beratung",
+            transition_fields=("agenda_item", "result", "result_date", "recorded_at"),
+            lock_annotations={
+                "locked_meeting_start": F("agenda_item__meeting__start"),
+                "locked_meeting_state": F("agenda_item__meeting__state"),
+            },
+            display_related=("paper", "committee", "agenda_item__meeting"),
+            visibility=f"{ACCESS}.steps_visible",
+            reload_after_transition=True,
+            api_prefix="consultation-steps",
+            api_basename="consultation-step",
+            api_name="ConsultationStep",
+        )
+    )
