@@ -40,6 +40,7 @@ STRATEGY_UNIT = "strategy_unit"
 DEPARTMENT_HEAD = "department_head"  # head of the object's own department
 DEPARTMENT_EDITOR = "department_editor"  # editor in the object's own department
 COMMITTEE_SECRETARY = "committee_secretary"
+COMMITTEE_CLERK = "committee_clerk"  # secretary of the council (Kreistag) only
 COUNCIL_MEMBER = "council_member"
 EXTERNAL_STAKEHOLDER = "external_stakeholder"
 OTHER_DEPARTMENT_HEAD = "other_department_head"  # head of another department, same body
@@ -51,6 +52,7 @@ ROLES = (
     DEPARTMENT_HEAD,
     DEPARTMENT_EDITOR,
     COMMITTEE_SECRETARY,
+    COMMITTEE_CLERK,
     COUNCIL_MEMBER,
     EXTERNAL_STAKEHOLDER,
     OTHER_DEPARTMENT_HEAD,
@@ -119,6 +121,9 @@ EXPECTED: list[tuple[str, str, tuple[str, ...], frozenset[str]]] = [
 # Roles that fire nothing at all.
 NEVER_FIRE = {
     DEPARTMENT_EDITOR,
+    # A committee's secretary records its results on papers; the goal agreements follow the
+    # council's decision on the goals paper, never a click on the agreement.
+    COMMITTEE_CLERK,
     COUNCIL_MEMBER,
     EXTERNAL_STAKEHOLDER,
     OTHER_DEPARTMENT_HEAD,
