@@ -77,6 +77,9 @@ GUARD_BLOCKERS: dict[str, tuple[type[models.Model], tuple[str, ...]]] = {
     "to_planning": (GoalAgreement, ("adopted", "changed")),
     "to_budget_introduction": (DepartmentPlan, ("draft", "submitted", "returned")),
 }
+# The council phases also wait for their council paper; this world has none, so these
+# transitions are blocked whatever the states (unless overridden).
+PAPER_GUARDED = frozenset({"to_planning", "close"})
 BACKWARDS = frozenset({"return_", "withdraw", "drop"})
 PHASE_OF = {DepartmentReview: Phase.GOAL_REVIEW, DepartmentPlan: Phase.PLANNING}
 
@@ -199,12 +202,13 @@ class WorkflowMachine(RuleBasedStateMachine):
             return CONFLICT
         if model in PHASE_OF and self.state[_key(self.cycle)] != PHASE_OF[model]:
             return BLOCKED
+        overridden = bool(override.strip()) and self.holds(user_id, "cycle_override", obj)
         if model is PlanningCycle and name in GUARD_BLOCKERS:
             blocking_model, blocking = GUARD_BLOCKERS[name]
-            if any(s in blocking for s in self.states_of(blocking_model)) and not (
-                override.strip() and self.holds(user_id, "cycle_override", obj)
-            ):
+            if any(s in blocking for s in self.states_of(blocking_model)) and not overridden:
                 return BLOCKED
+        if model is PlanningCycle and name in PAPER_GUARDED and not overridden:
+            return BLOCKED
         if t.custom.get("comment_required") and not comment.strip():
             return COMMENT_REQUIRED
         return SUCCESS
