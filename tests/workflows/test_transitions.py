@@ -476,7 +476,13 @@ def _agreement_in(world: World, label: str, number: int) -> GoalAgreement:
 
 def _close_cycle(world: World) -> PlanningCycle:
     cycle = walk(world.cycle, Phase.BUDGET_RESOLUTION, world.users)
-    transition_fire(acting_user=world.users["management"], obj=cycle, transition="close")
+    # The budget paper is no concern here: management closes with a reason.
+    transition_fire(
+        acting_user=world.users["management"],
+        obj=cycle,
+        transition="close",
+        override_reason="Haushaltsbeschluss liegt vor (Vorlage außerhalb des Tests)",
+    )
     return cycle
 
 
