@@ -55,7 +55,9 @@ def test_paper_of_another_body_does_not_exist(client: Client, council: Council) 
     logged_in(client, other_body_user())
 
     assert client.get(reverse("workflows:paper_detail", args=[council.paper.pk])).status_code == 404
-    assert council.paper.reference not in client.get(reverse("workflows:paper_list")).content.decode()
+    assert (
+        council.paper.reference not in client.get(reverse("workflows:paper_list")).content.decode()
+    )
 
 
 def test_nonpublic_paper_only_for_its_readers(client: Client, council: Council) -> None:
@@ -106,7 +108,9 @@ def test_list_reads_with_a_constant_number_of_queries(
         assert client.get(url).status_code == 200
     c = council.c
     for n in range(6):
-        paper_build(council.world, [(c.main, PRE), (c.social, PRE), (c.council, DECISION)], title=f"V{n}")
+        paper_build(
+            council.world, [(c.main, PRE), (c.social, PRE), (c.council, DECISION)], title=f"V{n}"
+        )
 
     with django_assert_num_queries(len(few.captured_queries)):
         response = client.get(url)

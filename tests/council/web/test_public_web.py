@@ -46,9 +46,7 @@ def test_public_paper_without_login_shows_sequence_and_resolution(
     assert "Abmelden" not in text
 
 
-def test_nonpublic_or_deleted_paper_is_not_there_publicly(
-    client: Client, council: Council
-) -> None:
+def test_nonpublic_or_deleted_paper_is_not_there_publicly(client: Client, council: Council) -> None:
     secret = paper_build(council.world, [(council.c.main, PRE)], public=False, title="Geheim")
     Paper.objects.filter(pk=council.paper.pk).update(deleted=True)
 

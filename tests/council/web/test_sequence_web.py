@@ -33,7 +33,8 @@ def test_office_adds_schedules_and_unschedules_a_step(client: Client, council: C
     step = steps_of(council.paper)[-1]
     page = client.get(detail(council)).content.decode()
     scheduled = client.post(
-        reverse("workflows:step_schedule", args=[step.pk]), {f"schedule-{step.pk}-meeting": coming.pk}
+        reverse("workflows:step_schedule", args=[step.pk]),
+        {f"schedule-{step.pk}-meeting": coming.pk},
     )
     no_reason = client.post(reverse("workflows:step_unschedule", args=[step.pk]), {})
     unscheduled = client.post(
@@ -60,10 +61,12 @@ def test_scheduling_on_another_committees_meeting_is_refused(
         {"add-committee": c.social.pk, "add-role": StepRole.NOTICE},
     )
     step = steps_of(council.paper)[-1]
+    meeting_build(council.world, c.social, days=5)
     youth = meeting_build(council.world, c.youth, days=4)
 
     response = client.post(
-        reverse("workflows:step_schedule", args=[step.pk]), {f"schedule-{step.pk}-meeting": youth.pk}
+        reverse("workflows:step_schedule", args=[step.pk]),
+        {f"schedule-{step.pk}-meeting": youth.pk},
     )
 
     assert response.status_code == 400

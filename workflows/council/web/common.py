@@ -56,7 +56,7 @@ def visible_step(request: HttpRequest, pk: int) -> ConsultationStep:
 def manages(request: HttpRequest, obj: Any = None) -> bool:
     """Tell whether the user runs papers and meetings (the council office)."""
     user = request_user(request)
-    return user_may(request_checker(request), user, MANAGE, obj or Paper(body_id=user.body_id))
+    return user_may(request_checker(request), user, MANAGE, obj or Paper(body_id=user.body_id or 0))
 
 
 def require_manage(request: HttpRequest, obj: Any = None) -> None:

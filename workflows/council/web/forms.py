@@ -123,7 +123,13 @@ class StepAddForm(forms.Form):
 
 
 class ScheduleForm(forms.Form):
-    meeting = forms.ModelChoiceField(label=_("Sitzung"), queryset=Meeting.objects.none())
+    meeting = forms.ModelChoiceField(
+        label=_("Sitzung"),
+        queryset=Meeting.objects.none(),
+        error_messages={
+            "invalid_choice": _("Bitte wählen Sie eine kommende Sitzung des Gremiums der Beratung.")
+        },
+    )
 
     def __init__(self, *args: Any, meetings: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -140,7 +146,7 @@ class ReasonForm(forms.Form):
 
 class FileForm(forms.Form):
     # The files come as request.FILES["dateien"]; this field carries their refusal.
-    files = forms.Field(label=_("Dateien"), required=False)
+    upload = forms.Field(label=_("Dateien"), required=False)
     role = forms.ChoiceField(label=_("Art"), choices=FileRole.choices, initial=FileRole.ATTACHMENT)
     public = forms.BooleanField(label=_("öffentlich"), required=False, initial=True)
 

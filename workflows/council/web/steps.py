@@ -28,6 +28,7 @@ from ..services.results import step_reopen, step_schedule, step_unschedule
 from .common import (
     form_error,
     papers_for,
+    refusal,
     request_user,
     require_manage,
     sees_nonpublic_of,
@@ -98,8 +99,8 @@ def step_remove_view(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         step_remove(acting_user=request_user(request), step=step, checker=request_checker(request))
     except CouncilError as exc:
-        form = ReasonForm(prefix=f"reason-{step.pk}")
-        return _again(request, step.paper, f"reason-{step.pk}", form, exc)
+        message, _field, status = refusal(exc)
+        return detail_page(request, step.paper, error=message, status=status)
     messages.success(request, _("%(step)s wurde aus der Beratungsfolge genommen.") % {"step": step})
     return redirect("workflows:paper_detail", pk=step.paper_id)
 
@@ -192,6 +193,8 @@ def paper_file_upload(request: HttpRequest, pk: int) -> HttpResponse:
             checker=request_checker(request),
         )
     except CouncilError as exc:
+        if exc.field == "files":
+            exc.field = "upload"
         status = form_error(form, exc)
         return detail_page(request, paper, bound={"files": form}, status=status)
     messages.success(
@@ -236,7 +239,7 @@ def file_response(file: PaperFile) -> FileResponse:
 
 
 @require_GET
-@member_view
+@member_view  # type: ignore[arg-type]
 def paper_file_download(request: HttpRequest, pk: int) -> HttpResponseBase:
     """Hand out a file of a paper the user may see."""
     return file_response(_visible_file(request, pk))
@@ -253,9 +256,8 @@ def paper_file_remove_view(request: HttpRequest, pk: int) -> HttpResponse:
             acting_user=request_user(request), file=file, checker=request_checker(request)
         )
     except CouncilError as exc:
-        form = FileForm(prefix="datei")
-        status = form_error(form, exc)
-        return detail_page(request, file.paper, bound={"files": form}, status=status)
+        message, _field, status = refusal(exc)
+        return detail_page(request, file.paper, error=message, status=status)
     messages.success(request, _("Die Datei „%(name)s“ wurde entfernt.") % {"name": file.name})
     return redirect(reverse("workflows:paper_detail", args=[file.paper_id]) + "#dateien")
 
