@@ -12,4 +12,5 @@ urlpatterns = [
     path("", include("workflows.submissions.urls")),
     path("", include("workflows.agreements.urls")),
     path("beteiligung/", include("workflows.consultation.urls")),
+    path("", include("workflows.council.urls")),
 ]

@@ -27,6 +27,7 @@ def register() -> None:
         Workflow(
             model=Meeting,
             slug="sitzung",
+            detail_url_name="workflows:meeting_detail",
             display_related=("committee", "location"),
             visibility=f"{ACCESS}.meetings_visible",
             reload_after_transition=True,
@@ -39,6 +40,7 @@ def register() -> None:
         Workflow(
             model=ConsultationStep,
             slug="beratung",
+            detail_url_name="workflows:step_detail",
             transition_fields=("agenda_item", "result", "result_date", "recorded_at"),
             lock_annotations={
                 "locked_meeting_start": F("agenda_item__meeting__start"),

@@ -1,0 +1,5 @@
+"""Fixtures of the council page tests."""
+
+from tests.council.web.support import council
+
+__all__ = ["council"]

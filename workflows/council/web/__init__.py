@@ -1,0 +1,1 @@
+"""The council pages: papers, meetings and results for the council office and its readers."""
