@@ -179,7 +179,7 @@ def recipients_for(
             else:
                 users.update(by_body_role.get((d.body_id, Role.MANAGEMENT), {}))
             if escalation:
-                roles = ESCALATION_ROLES
+                roles: tuple[str, ...] = ESCALATION_ROLES
                 if committee is not None:
                     roles += COMMITTEE_ESCALATION_ROLES
                 for role in roles:

@@ -98,9 +98,9 @@ def setting(db: None) -> Setting:
 def reminded(kind: str = NotificationKind.REMINDER) -> set[int]:
     """Return who was told of a result to record (the world's cycle has tasks of its own)."""
     return set(
-        Notification.objects.filter(
-            kind=kind, deadline__kind=TaskKind.RESULT_RECORD
-        ).values_list("recipient_id", flat=True)
+        Notification.objects.filter(kind=kind, deadline__kind=TaskKind.RESULT_RECORD).values_list(
+            "recipient_id", flat=True
+        )
     )
 
 
