@@ -16,9 +16,13 @@ from .models import Audience, Deadline, EmailMode
 DEPARTMENT_AUDIENCE_ROLES = (Role.DEPARTMENT_HEAD, Role.DEPARTMENT_EDITOR)
 # The people of an invited organisation: its contact people.
 ORGANISATION_AUDIENCE_ROLES = (Role.EXTERNAL_STAKEHOLDER,)
+# The people of a committee: its secretaries (Schriftführung), who record its results.
+COMMITTEE_AUDIENCE_ROLES = (Role.COMMITTEE_CLERK,)
 # Who hears of an overdue task besides the responsible: management decides what happens,
 # the strategy unit chases the cycle.
 ESCALATION_ROLES = (Role.MANAGEMENT, Role.STRATEGY_UNIT)
+# A committee's overdue result is the council office's (Sitzungsdienst) to chase as well.
+COMMITTEE_ESCALATION_ROLES = (Role.COMMITTEE_SECRETARY,)
 
 
 @dataclass(frozen=True)
@@ -47,6 +51,8 @@ class Responsibility(Protocol):
     def department_id(self) -> int | None: ...
     @property
     def organisation_id(self) -> int | None: ...
+    @property
+    def committee_id(self) -> int | None: ...
 
 
 @dataclass(frozen=True)
@@ -61,6 +67,7 @@ class Invitee:
     department_id: int | None
     organisation_id: int | None
     audience: str = Audience.INVITEE
+    committee_id: int | None = None
 
 
 def _department_of(d: Responsibility) -> int | None:
@@ -73,34 +80,45 @@ def _organisation_of(d: Responsibility) -> int | None:
     return d.organisation_id if d.audience == Audience.INVITEE else None
 
 
+def _committee_of(d: Responsibility) -> int | None:
+    return d.committee_id if d.audience == Audience.COMMITTEE else None
+
+
 def recipients_for(
     deadlines: Sequence[Deadline] | Sequence[Responsibility], *, escalation: bool = False
 ) -> dict[int, list[Recipient]]:
     """Map each deadline's id to the active users responsible for it (one query).
 
     Department deadlines (and invitee deadlines of a department) reach the department's
-    head and editors, invitee deadlines of an organisation its contact people, management
-    deadlines the body's management. With escalation=True management and the strategy
-    unit of the body are added.
+    head and editors, invitee deadlines of an organisation its contact people, committee
+    deadlines the committee's secretaries, management deadlines the body's management.
+    With escalation=True management and the strategy unit of the body are added (for a
+    committee's deadline also the council office).
     """
     if not deadlines:
         return {}
     departments = {_department_of(d) for d in deadlines} - {None}
     organisations = {_organisation_of(d) for d in deadlines} - {None}
+    committees = {_committee_of(d) for d in deadlines} - {None}
     bodies = {d.body_id for d in deadlines}
     body_roles: set[str] = set()
     if any(d.audience == Audience.MANAGEMENT for d in deadlines):
         body_roles.add(Role.MANAGEMENT)
     if escalation:
         body_roles.update(ESCALATION_ROLES)
+        if committees:
+            body_roles.update(COMMITTEE_ESCALATION_ROLES)
     condition = Q(role__in=DEPARTMENT_AUDIENCE_ROLES, department_id__in=departments)
     if organisations:
         condition |= Q(role__in=ORGANISATION_AUDIENCE_ROLES, organisation_id__in=organisations)
+    if committees:
+        condition |= Q(role__in=COMMITTEE_AUDIENCE_ROLES, committee_id__in=committees)
     if body_roles:
         condition |= Q(
             role__in=body_roles,
             department__isnull=True,
             organisation__isnull=True,
+            committee__isnull=True,
             body_id__in=bodies,
         )
     # The preference as two columns rather than a related object: most users have none,
@@ -118,6 +136,7 @@ def recipients_for(
     recipients: dict[int, Recipient] = {}
     by_department: dict[int, dict[int, Recipient]] = defaultdict(dict)
     by_organisation: dict[int, dict[int, Recipient]] = defaultdict(dict)
+    by_committee: dict[int, dict[int, Recipient]] = defaultdict(dict)
     by_body_role: dict[tuple[int, str], dict[int, Recipient]] = defaultdict(dict)
     for a in assignments:
         # A user of another body can hold no role here (constraint), but keep data scoped.
@@ -136,15 +155,18 @@ def recipients_for(
             by_department[a.department_id][a.user_id] = recipient
         elif a.organisation_id is not None:
             by_organisation[a.organisation_id][a.user_id] = recipient
+        elif a.committee_id is not None:
+            by_committee[a.committee_id][a.user_id] = recipient
         else:
             by_body_role[(a.body_id, a.role)][a.user_id] = recipient
     # Deadlines of one department (or one body's management) share their recipients:
     # worked out once per department or body, not once per deadline.
-    shared: dict[tuple[int | None, int | None, int], list[Recipient]] = {}
+    shared: dict[tuple[int | None, int | None, int | None, int], list[Recipient]] = {}
     result: dict[int, list[Recipient]] = {}
     for d in deadlines:
         department, organisation = _department_of(d), _organisation_of(d)
-        key = (department, organisation, d.body_id)
+        committee = _committee_of(d)
+        key = (department, organisation, committee, d.body_id)
         found = shared.get(key)
         if found is None:
             users: dict[int, Recipient] = {}
@@ -152,10 +174,15 @@ def recipients_for(
                 users.update(by_department.get(department, {}))
             elif organisation is not None:
                 users.update(by_organisation.get(organisation, {}))
+            elif committee is not None:
+                users.update(by_committee.get(committee, {}))
             else:
                 users.update(by_body_role.get((d.body_id, Role.MANAGEMENT), {}))
             if escalation:
-                for role in ESCALATION_ROLES:
+                roles: tuple[str, ...] = ESCALATION_ROLES
+                if committee is not None:
+                    roles += COMMITTEE_ESCALATION_ROLES
+                for role in roles:
                     users.update(by_body_role.get((d.body_id, role), {}))
             found = shared[key] = [r for _, r in sorted(users.items())]
         result[d.pk] = list(found)

@@ -54,6 +54,8 @@ def deadline_subject(
         parts.append(f"{department.code} {department.name}")
     elif deadline.organisation_id is not None:
         parts.append(str(deadline.organisation))
+    elif deadline.committee_id is not None:
+        parts.append(str(deadline.committee))
     text = ", ".join(parts)
     cycle = deadline.cycle
     if cycle is not None:

@@ -23,16 +23,21 @@ from .models import (
     Notification,
     NotificationPreference,
 )
-from .recipients import DEPARTMENT_AUDIENCE_ROLES, ORGANISATION_AUDIENCE_ROLES
+from .recipients import (
+    COMMITTEE_AUDIENCE_ROLES,
+    DEPARTMENT_AUDIENCE_ROLES,
+    ORGANISATION_AUDIENCE_ROLES,
+)
 
 # What rendering a notification or a deadline reads besides its own row.
-DEADLINE_RELATED = ("department", "organisation", "cycle")
+DEADLINE_RELATED = ("department", "organisation", "committee", "cycle")
 # The recipient is the reader: what a task asks of them depends on their permissions.
 NOTIFICATION_RELATED = (
     "recipient",
     "deadline",
     "deadline__department",
     "deadline__organisation",
+    "deadline__committee",
     "deadline__cycle",
 )
 
@@ -67,7 +72,8 @@ def deadlines_for_user(user: User) -> QuerySet[Deadline]:
 
     Department-audience deadlines reach the heads and editors of their department,
     invitee deadlines those of the invited department or the invited organisation's
-    contact people, management-audience deadlines the body's management.
+    contact people, committee deadlines the committee's secretaries,
+    management-audience deadlines the body's management.
     """
     if not user.is_active or user.body_id is None:
         return Deadline.objects.none()
@@ -83,6 +89,12 @@ def deadlines_for_user(user: User) -> QuerySet[Deadline]:
         role__in=ORGANISATION_AUDIENCE_ROLES,
         organisation_id=OuterRef("organisation_id"),
     )
+    committee_role = RoleAssignment.objects.filter(
+        user_id=user.pk,
+        body_id=user.body_id,
+        role__in=COMMITTEE_AUDIENCE_ROLES,
+        committee_id=OuterRef("committee_id"),
+    )
     management_role = RoleAssignment.objects.filter(
         user_id=user.pk, body_id=user.body_id, role=Role.MANAGEMENT, department__isnull=True
     )
@@ -91,6 +103,7 @@ def deadlines_for_user(user: User) -> QuerySet[Deadline]:
         .filter(
             Q(Exists(department_role), audience__in=(Audience.DEPARTMENT, Audience.INVITEE))
             | Q(Exists(organisation_role), audience=Audience.INVITEE)
+            | Q(Exists(committee_role), audience=Audience.COMMITTEE)
             | Q(Exists(management_role), audience=Audience.MANAGEMENT)
         )
         .select_related(*DEADLINE_RELATED)

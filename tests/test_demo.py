@@ -339,7 +339,7 @@ def test_a_department_head_with_a_review_due_in_7_days_gets_exactly_one_reminder
         mail.outbox.clear()
         head = User.objects.get(username="fdleitung")
         review = DepartmentReview.objects.get(
-            cycle__body__key="landkreis-peine", department__code="FD 67"
+            cycle__body__key="landkreis-peine", cycle__year=2026, department__code="FD 67"
         )
         deadline = Deadline.objects.get(
             kind=TaskKind.REVIEW_SUBMIT, object_id=review.pk, state=DeadlineState.OPEN
@@ -380,7 +380,7 @@ def test_a_head_whose_review_is_still_due_gets_the_next_reminder_only() -> None:
         deadline_sweep()
     head = User.objects.get(username="fd41")
     review = DepartmentReview.objects.get(
-        cycle__body__key="landkreis-peine", department__code="FD 41"
+        cycle__body__key="landkreis-peine", cycle__year=2026, department__code="FD 41"
     )
     assert len(review_reminders(head, review)) == 1
     with time_machine.travel(SEEDED + dt.timedelta(days=6, hours=-1), tick=False):  # Sun 09:00

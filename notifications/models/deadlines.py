@@ -12,7 +12,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from planning_cycle.models import Body, Department, Organisation, PlanningCycle
+from planning_cycle.models import Body, Committee, Department, Organisation, PlanningCycle
 
 
 class TaskKind(models.TextChoices):
@@ -24,6 +24,7 @@ class TaskKind(models.TextChoices):
     AGREEMENT_DECIDE = "agreement_decide", _("Über Zielvereinbarung entscheiden")
     STATEMENT_GIVE = "statement_give", _("Stellungnahme abgeben")
     DISPOSITION_RECORD = "disposition_record", _("Stellungnahme abwägen")
+    RESULT_RECORD = "result_record", _("Beratungsergebnis erfassen")
 
 
 class Audience(models.TextChoices):
@@ -34,6 +35,8 @@ class Audience(models.TextChoices):
     # An invitee of a consultation: a department (head and editors) or an organisation
     # (its contact people, the external stakeholders).
     INVITEE = "invitee", _("Eingeladene Organisationseinheit oder Organisation")
+    # The secretaries (Schriftführung) of a committee: who records its results.
+    COMMITTEE = "committee", _("Schriftführung des Gremiums")
 
 
 class DeadlineState(models.TextChoices):
@@ -69,6 +72,14 @@ class Deadline(models.Model):
     organisation = models.ForeignKey(
         Organisation,
         verbose_name=_("Beteiligte Organisation"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="task_deadlines",
+    )
+    committee = models.ForeignKey(
+        Committee,
+        verbose_name=_("Gremium"),
         on_delete=models.CASCADE,
         null=True,
         blank=True,
@@ -117,11 +128,12 @@ class Deadline(models.Model):
                 name="deadline_closed_iff_not_open",
             ),
             # Somebody is responsible: management, or a department's or an organisation's
-            # people.
+            # people, or a committee's secretaries.
             models.CheckConstraint(
                 condition=Q(audience="management")
                 | Q(department__isnull=False)
-                | Q(organisation__isnull=False),
+                | Q(organisation__isnull=False)
+                | Q(audience="committee", committee__isnull=False),
                 name="deadline_audience_has_scope",
             ),
         ]

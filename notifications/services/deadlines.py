@@ -41,6 +41,8 @@ if TYPE_CHECKING:
     pass
 
 EXTEND_PERMISSION = "planning_cycle.deadline_extend"
+# Transitions after which the task they leave was not done but dropped.
+CANCELLING = frozenset({"withdraw", "unschedule"})
 MAX_REASON_LENGTH = 2_000
 # A planning cycle spans little more than a year; a date far beyond is a typing error.
 MAX_EXTENSION = dt.timedelta(days=3 * 365)
@@ -109,8 +111,9 @@ def deadlines_open_for(
     The due date comes from the task's `due` hook when it declares one (objects it gives
     no date have no deadline), else from the cycle's phase date, else the body's decision
     period. The responsible are the object's department or organisation (audience
-    "department"/"invitee") or management; an object naming neither for a task that
-    needs one gets no deadline (e.g. an evaluation the strategy unit does itself).
+    "department"/"invitee"), its committee's secretaries (audience "committee") or
+    management; an object naming none for a task that needs one gets no deadline (e.g. an
+    evaluation the strategy unit does itself).
     """
     now = now or timezone.now()
     specs = [(obj, _task_of(obj)) for obj in objects]
@@ -134,8 +137,16 @@ def deadlines_open_for(
     for obj, spec in wanted:
         department_id = getattr(obj, "department_id", None)
         organisation_id = getattr(obj, "organisation_id", None)
-        if spec.audience != Audience.MANAGEMENT and department_id is None and not organisation_id:
-            continue  # nobody of a department or organisation answers for it
+        committee_id = (
+            getattr(obj, "committee_id", None) if spec.audience == Audience.COMMITTEE else None
+        )
+        if (
+            spec.audience != Audience.MANAGEMENT
+            and department_id is None
+            and not organisation_id
+            and committee_id is None
+        ):
+            continue  # nobody of a department, organisation or committee answers for it
         if spec.due:
             due_date = due_dates.get((spec.kind, obj.pk))
             if due_date is None:  # the hook knows no date for it: no deadline
@@ -154,6 +165,7 @@ def deadlines_open_for(
                 "cycle_id": getattr(obj, "cycle_id", None),
                 "department_id": department_id,
                 "organisation_id": organisation_id,
+                "committee_id": committee_id,
                 "kind": spec.kind,
                 "audience": spec.audience,
                 "content_type_id": _content_type_id(type(obj)),
@@ -199,6 +211,7 @@ _INSERT_COLUMNS = (
     "cycle_id",
     "department_id",
     "organisation_id",
+    "committee_id",
     "kind",
     "audience",
     "content_type_id",
@@ -210,6 +223,7 @@ _INSERT_COLUMNS = (
     "next_check_at",
 )
 _ARRAY_TYPES = (
+    "bigint[]",
     "bigint[]",
     "bigint[]",
     "bigint[]",
@@ -266,9 +280,10 @@ def deadlines_follow_transition(obj: models.Model, acting_user: User, log: Trans
         return
     if not workflow_of(obj).tasks:
         return
-    # Withdrawing cancels the task; any other step finishes it. Every transition runs this:
-    # the statement is written once (compiling the ORM's UPDATE cost more than running it).
-    state = DeadlineState.CANCELLED if log.transition == "withdraw" else DeadlineState.DONE
+    # Withdrawing (or taking a paper off the agenda) cancels the task; any other step
+    # finishes it. Every transition runs this: the statement is written once (compiling
+    # the ORM's UPDATE cost more than running it).
+    state = DeadlineState.CANCELLED if log.transition in CANCELLING else DeadlineState.DONE
     with connection.cursor() as cursor:
         cursor.execute(_CLOSE_TASK_SQL, [str(state), now, _content_type_id(type(obj)), obj.pk])
     deadlines_open_for([obj], now=now)

@@ -81,7 +81,7 @@ def task_notify(message: OutboxMessage) -> None:
         content_type=content_type,
         object_id=payload["object_id"],
         state=DeadlineState.OPEN,
-    ).select_related("department", "organisation", "cycle")
+    ).select_related("department", "organisation", "committee", "cycle")
     # One query for the transition's time, actor and comment: the notification tells why
     # the task came (e.g. returned by whom, when, with which comment).
     log = (

@@ -130,13 +130,36 @@ class StrategicGoal(models.Model):
         Product, verbose_name=_("Produkte"), blank=True, related_name="strategic_goals"
     )
     position = models.PositiveIntegerField(_("Reihenfolge"), default=0)
+    # A goal the retreat changed lives on as a new version; the old one is superseded.
+    predecessor = models.ForeignKey(
+        "self",
+        verbose_name=_("Vorgängerfassung"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="successors",
+    )
+    superseded = models.BooleanField(
+        _("abgelöst"),
+        default=False,
+        help_text=_("Durch eine neue Fassung ersetzt (z. B. nach der Strategieklausur)."),
+    )
 
     class Meta:
         verbose_name = _("Strategisches Ziel")
         verbose_name_plural = _("Strategische Ziele")
         ordering = ["body", "position"]
         constraints = [
-            models.UniqueConstraint(fields=["body", "number"], name="strategic_goal_number_unique"),
+            # The number names the goal in force: a superseded version keeps its number.
+            models.UniqueConstraint(
+                fields=["body", "number"],
+                condition=Q(superseded=False),
+                name="strategic_goal_number_unique",
+            ),
+            models.CheckConstraint(
+                condition=~Q(predecessor=models.F("id")),
+                name="strategic_goal_not_own_predecessor",
+            ),
             models.CheckConstraint(
                 condition=Q(valid_until__isnull=True)
                 | Q(valid_from__isnull=True)
@@ -146,7 +169,8 @@ class StrategicGoal(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.number} {self.title}"
+        text = f"{self.number} {self.title}"
+        return f"{text} ({_('abgelöst')})" if self.superseded else text
 
 
 class OperativeGoal(models.Model):
@@ -179,6 +203,20 @@ class OperativeGoal(models.Model):
         Product, verbose_name=_("Produkte"), blank=True, related_name="operative_goals"
     )
     position = models.PositiveIntegerField(_("Reihenfolge"), default=0)
+    # A priority the retreat changed lives on as a new version (with a key of its own).
+    predecessor = models.ForeignKey(
+        "self",
+        verbose_name=_("Vorgängerfassung"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="successors",
+    )
+    superseded = models.BooleanField(
+        _("abgelöst"),
+        default=False,
+        help_text=_("Durch eine neue Fassung ersetzt (z. B. nach der Strategieklausur)."),
+    )
 
     class Meta:
         verbose_name = _("Operatives Ziel")
@@ -186,10 +224,15 @@ class OperativeGoal(models.Model):
         ordering = ["body", "position"]
         constraints = [
             models.UniqueConstraint(fields=["body", "key"], name="operative_goal_key_unique"),
+            models.CheckConstraint(
+                condition=~Q(predecessor=models.F("id")),
+                name="operative_goal_not_own_predecessor",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.number} {self.title[:80]}"
+        text = f"{self.number} {self.title[:80]}"
+        return f"{text} ({_('abgelöst')})" if self.superseded else text
 
 
 class Measure(models.Model):

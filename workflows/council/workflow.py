@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from django.db.models import F
+from django.utils.translation import gettext_lazy as _
 
 from workflows.guards import guard_register
-from workflows.registry import Workflow, on_transition, workflow_register
+from workflows.registry import Task, Workflow, on_transition, workflow_register
 
 from .guards import budget_paper_decided, council_paper_decided
 from .models import ConsultationStep, Meeting
+from .states import StepState
 
 ACCESS = "workflows.council.access"
 
@@ -52,5 +54,17 @@ def register() -> None:
             api_prefix="consultation-steps",
             api_basename="consultation-step",
             api_name="ConsultationStep",
+            tasks=(
+                # On an agenda: the committee's secretaries record the result, due two
+                # working days after the meeting (reminders through the deadlines).
+                Task(
+                    kind="result_record",
+                    audience="committee",
+                    states=frozenset({StepState.SCHEDULED}),
+                    label=_("Beratungsergebnis erfassen"),
+                    permission="planning_cycle.result_record",
+                    due="notifications.services.council.result_due_dates",
+                ),
+            ),
         )
     )

@@ -1,4 +1,4 @@
-"""Seed the demo: Peine's 2026 cycle in goal review, its consultations, Stadt Laatzen, logins.
+"""Seed the demo: Peine's 2026 cycle in goal review, its consultations and council, Laatzen.
 
 Idempotent: a second run creates and changes nothing and prints the same logins. Every
 state comes from a real transition fired through the transition service; nothing writes a
@@ -41,6 +41,7 @@ from workflows.services.content import ContentError
 from workflows.services.transitions import transition_fire
 
 from ._demo_consultation import consultation_seed
+from ._demo_council import council_seed
 
 PASSWORD = "demo-planung"
 CATALOG_DIR = Path(settings.BASE_DIR) / "catalogs"
@@ -177,6 +178,8 @@ class Command(BaseCommand):
                 self.stdout.write(f"{bodies[LAATZEN]}: {laatzen_cycle} angelegt.")
             # Börde-style consultations (statements, evaluation) on Peine's goal catalog.
             consultation_seed(bodies[PEINE], peine_cycle, users, self.stdout.write)
+            # Committees, the Börde paper of 2018 and the 2025 goals paper before the Kreistag.
+            council_seed(bodies[PEINE], users, admin, self.stdout.write)
         self._print_states(peine_cycle)
         self._print_logins()
 
