@@ -274,7 +274,8 @@ class CatalogWriter:
                 goal_loc: Loc = ("policy_fields", f, "strategic_goals", s)
                 goal, outcome, old = self.upsert(
                     StrategicGoal,
-                    {"body": self.body, "number": goal_spec.number},
+                    # A goal the retreat changed lives on as its new version.
+                    {"body": self.body, "number": goal_spec.number, "superseded": False},
                     {
                         "policy_field_id": policy_field.pk,
                         "title": goal_spec.title,

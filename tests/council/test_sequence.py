@@ -255,3 +255,20 @@ def test_a_meeting_of_another_committee_is_refused() -> None:
     assert refused.value.field == "meeting"
     assert ConsultationStep.objects.get(pk=step.pk).state == StepState.PLANNED
     assert not AgendaItem.objects.filter(step=step).exists()
+
+
+def test_an_information_paper_is_noted_when_its_whole_sequence_has_taken_note() -> None:
+    world = build_world()
+    c = committees_build(world)
+    paper = paper_build(world, [(c.social, PRE), (c.youth, PRE)], paper_type="information")
+    social_step, youth_step = steps_of(paper)
+    record(
+        clerk_of(world, c.social),
+        schedule(world, social_step, meeting_build(world, c.social, days=-9)),
+        StepResult.NOTED,
+    )
+    assert Paper.objects.get(pk=paper.pk).resolution_status == ResolutionStatus.PENDING
+    last = meeting_build(world, c.youth, days=-4)
+    record(clerk_of(world, c.youth), schedule(world, youth_step, last), StepResult.NOTED)
+    paper = Paper.objects.get(pk=paper.pk)
+    assert (paper.resolution_status, paper.resolved_on) == (ResolutionStatus.NOTED, last.date)

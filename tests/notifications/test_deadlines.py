@@ -154,7 +154,12 @@ def test_closing_the_cycle_cancels_its_open_deadlines_and_opens_the_carried_ones
         department=world.department,
     )
     cycle = walk(world.cycle, Phase.BUDGET_RESOLUTION, world.users)
-    transition_fire(acting_user=world.users["management"], obj=cycle, transition="close")
+    transition_fire(
+        acting_user=world.users["management"],
+        obj=cycle,
+        transition="close",
+        override_reason="Haushaltsbeschluss liegt vor (Vorlage außerhalb des Tests)",
+    )
 
     assert not Deadline.objects.filter(cycle=world.cycle, state=DeadlineState.OPEN).exists()
     assert (

@@ -272,10 +272,24 @@ def resolution_of(steps: Sequence[ConsultationStep]) -> tuple[str, dt.date | Non
     """Return the paper's resolution status and date from its deciding steps.
 
     Pending until every deciding step (one per part) has its result; then the common
-    result, "with changes" if any part was changed, the latest meeting's date.
+    result, "with changes" if any part was changed, the latest meeting's date. Without a
+    deciding step: noted once every step has its result.
     """
-    deciding = [s for s in steps if s.role == StepRole.DECISION and not s.deleted]
-    if not deciding or any(s.state != StepState.RECORDED for s in deciding):
+    current = [s for s in steps if not s.deleted]
+    deciding = [s for s in current if s.role == StepRole.DECISION]
+    if not deciding:
+        # A paper no committee decides (an Informationsvorlage) is settled when its whole
+        # sequence has taken note of it; its last result is what stands.
+        if not current or any(s.state != StepState.RECORDED for s in current):
+            return ResolutionStatus.PENDING, None
+        last = max(current, key=lambda s: s.position)
+        day = max(s.result_date for s in current if s.result_date is not None)
+        settled: dict[str, str] = {
+            StepResult.REJECTED: ResolutionStatus.REJECTED,
+            StepResult.WITHDRAWN: ResolutionStatus.WITHDRAWN,
+        }
+        return settled.get(last.result, ResolutionStatus.NOTED), day
+    if any(s.state != StepState.RECORDED for s in deciding):
         return ResolutionStatus.PENDING, None
     results = {s.result for s in deciding}
     day = max(s.result_date for s in deciding if s.result_date is not None)
