@@ -148,7 +148,7 @@ def oparl_world_build() -> OparlWorld:
     world = build_world()
     c = committees_build(world)
     term = LegislativeTerm.objects.create(
-        body=world.body, name="2021–2026", start_date=dt.date(2021, 11, 1)
+        body=world.body, name="2021-2026", start_date=dt.date(2021, 11, 1)
     )
     place = Location.objects.create(
         body=world.body,
@@ -227,9 +227,10 @@ def oparl_world_build() -> OparlWorld:
     oc = committees_build(other)
     other_paper = paper_build(other, [(oc.council, DECISION)], title="Vorlage anderswo")
 
-    public_items = list(
-        AgendaItem.objects.filter(step__paper=public_paper).order_by("pk")
-    ) + [notice]
+    public_items = [
+        *AgendaItem.objects.filter(step__paper=public_paper).order_by("pk"),
+        notice,
+    ]
     return OparlWorld(
         world=world,
         committees=c,

@@ -55,9 +55,7 @@ def test_errors_are_error_objects(client: Client, oparl: OparlWorld) -> None:
     assert redirect["Location"] == f"/oparl/v1/paper/{oparl.public_paper.pk}/"
 
 
-def test_withheld_objects_are_deleted_stubs_on_their_url(
-    client: Client, oparl: OparlWorld
-) -> None:
+def test_withheld_objects_are_deleted_stubs_on_their_url(client: Client, oparl: OparlWorld) -> None:
     withheld = [
         f"paper/{oparl.secret_paper.pk}",
         f"paper/{oparl.deleted_paper.pk}",
@@ -134,9 +132,7 @@ def test_files_are_handed_out_public_only(client: Client, oparl: OparlWorld) -> 
     _error(client.get("/oparl/v1/file/999999/access/"), 404)
 
 
-def test_paper_embeds_its_public_files_and_consultations(
-    client: Client, oparl: OparlWorld
-) -> None:
+def test_paper_embeds_its_public_files_and_consultations(client: Client, oparl: OparlWorld) -> None:
     data = client.get(f"/oparl/v1/paper/{oparl.public_paper.pk}/").json()
     validate(data)
     assert data["mainFile"]["name"] == "beschlussvorlage.pdf"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import logging
 from collections.abc import Callable, Iterable
@@ -10,10 +11,11 @@ from dataclasses import dataclass
 from functools import wraps
 from typing import Any
 
+from django.db.models import Choices
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 logger = logging.getLogger(__name__)
@@ -67,13 +69,25 @@ def day(value: dt.date | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
+@functools.cache
+def _labels(choices: type[Choices], language: str | None) -> dict[str, str]:
+    return {str(value): str(label) for value, label in choices.choices}
+
+
+def label(choices: type[Choices], value: str) -> str:
+    """Return the label of a choice in the active language (cached: a page shows thousands)."""
+    return _labels(choices, translation.get_language()).get(value, value)
+
+
 def compact(values: JsonObject, keep: Iterable[str] = ()) -> JsonObject:
     """Drop properties without data (None, "", []), except the mandatory ones in `keep`."""
     kept = set(keep)
     return {k: v for k, v in values.items() if k in kept or v not in (None, "", [])}
 
 
-def deleted_stub(url: str, type_name: str, created: dt.datetime, modified: dt.datetime) -> JsonObject:
+def deleted_stub(
+    url: str, type_name: str, created: dt.datetime, modified: dt.datetime
+) -> JsonObject:
     """Return what remains of a deleted (or withheld) object: id, type, dates, deleted."""
     return {
         "id": url,

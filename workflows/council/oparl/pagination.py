@@ -78,7 +78,9 @@ def list_query(request: HttpRequest) -> ListQuery:
     omit = params.get("omit_internal", "")
     if omit not in ("", "true", "false"):
         raise OparlError(
-            400, _("Der Parameter omit_internal erwartet true oder false."), f"omit_internal={omit!r}"
+            400,
+            _("Der Parameter omit_internal erwartet true oder false."),
+            f"omit_internal={omit!r}",
         )
     if omit:
         kept["omit_internal"] = omit

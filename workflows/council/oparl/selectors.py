@@ -47,6 +47,20 @@ from ..models import (
 
 PAPER_PUBLIC = Q(public=True, deleted=False)
 PERSON_PUBLIC = Q(public_consent=True, deleted=False)
+# The columns a page shows (long texts such as the reasoning are not published).
+PAPER_FIELDS = (
+    "body_id", "title", "reference", "date", "paper_type", "external_url", "public",
+    "deleted", "created_at", "updated_at",
+)  # fmt: skip
+FILE_FIELDS = (
+    "paper_id", "role", "name", "media_type", "size", "position", "public", "deleted",
+    "created_at", "updated_at",
+)  # fmt: skip
+# The state too: the concurrent-transition mixin reads it when a step is loaded.
+STEP_FIELDS = (
+    "paper_id", "committee_id", "role", "part", "position", "state", "deleted", "created_at",
+    "updated_at", "agenda_item__meeting_id", "agenda_item__public", "agenda_item__deleted",
+)  # fmt: skip
 
 
 def _flag(condition: Q) -> ExpressionWrapper:
@@ -54,7 +68,7 @@ def _flag(condition: Q) -> ExpressionWrapper:
 
 
 def _latest(model: Any, link: str, expression: Any = None) -> Subquery:
-    """Return the latest `updated_at` (or `expression`) of the rows whose `link` is the outer row."""
+    """Return the latest `updated_at` (or `expression`) of the rows linked to the outer row."""
     rows = model.objects.filter(**{link: OuterRef("pk")}).order_by().values(link)
     value = expression if expression is not None else F("updated_at")
     return Subquery(
@@ -95,7 +109,11 @@ def visible_items() -> QuerySet[AgendaItem]:
 
 def visible_files() -> QuerySet[PaperFile]:
     """Return the public, not deleted files (inside their public paper)."""
-    return PaperFile.objects.filter(public=True, deleted=False).order_by("position", "id")
+    return (
+        PaperFile.objects.filter(public=True, deleted=False)
+        .only(*FILE_FIELDS)
+        .order_by("position", "id")
+    )
 
 
 def visible_steps() -> QuerySet[ConsultationStep]:
@@ -103,6 +121,7 @@ def visible_steps() -> QuerySet[ConsultationStep]:
     return (
         ConsultationStep.objects.filter(deleted=False)
         .select_related("agenda_item")
+        .only(*STEP_FIELDS)
         .order_by("position", "id")
     )
 
@@ -163,9 +182,7 @@ def persons() -> QuerySet[Person]:
 def memberships() -> QuerySet[Membership]:
     """Return the memberships; present when not deleted and their person consented."""
     return Membership.objects.annotate(
-        oparl_present=_flag(
-            Q(deleted=False, person__public_consent=True, person__deleted=False)
-        ),
+        oparl_present=_flag(Q(deleted=False, person__public_consent=True, person__deleted=False)),
         oparl_modified=_greatest("updated_at", F("person__updated_at")),
     )
 
@@ -175,9 +192,7 @@ def meetings() -> QuerySet[Meeting]:
     return (
         Meeting.objects.annotate(
             oparl_present=_flag(Q(pk__isnull=False)),
-            oparl_modified=_greatest(
-                "updated_at", _latest(AgendaItem, "meeting", _item_changed())
-            ),
+            oparl_modified=_greatest("updated_at", _latest(AgendaItem, "meeting", _item_changed())),
         )
         .select_related("location")
         .prefetch_related(Prefetch("agenda_items", queryset=visible_items(), to_attr="oparl_items"))
@@ -193,14 +208,18 @@ def agenda_items() -> QuerySet[AgendaItem]:
 
 def papers() -> QuerySet[Paper]:
     """Return the papers with their public files and their consultation sequence."""
-    return Paper.objects.annotate(
-        oparl_present=_flag(PAPER_PUBLIC),
-        oparl_modified=_greatest(
-            "updated_at", _latest(ConsultationStep, "paper"), _latest(PaperFile, "paper")
-        ),
-    ).prefetch_related(
-        Prefetch("files", queryset=visible_files(), to_attr="oparl_files"),
-        Prefetch("steps", queryset=visible_steps(), to_attr="oparl_steps"),
+    return (
+        Paper.objects.only(*PAPER_FIELDS)
+        .annotate(
+            oparl_present=_flag(PAPER_PUBLIC),
+            oparl_modified=_greatest(
+                "updated_at", _latest(ConsultationStep, "paper"), _latest(PaperFile, "paper")
+            ),
+        )
+        .prefetch_related(
+            Prefetch("files", queryset=visible_files(), to_attr="oparl_files"),
+            Prefetch("steps", queryset=visible_steps(), to_attr="oparl_steps"),
+        )
     )
 
 

@@ -80,9 +80,7 @@ def system(request: HttpRequest) -> HttpResponseBase:
     """Return the System object, where every client starts."""
     span = Body.objects.aggregate(first=Min("created_at"), last=Max("created_at"))
     now = timezone.now()
-    return json_response(
-        bodies.system(Urls.of(request), span["first"] or now, span["last"] or now)
-    )
+    return json_response(bodies.system(Urls.of(request), span["first"] or now, span["last"] or now))
 
 
 def _list(request: HttpRequest, kind: Kind, scope: Q) -> HttpResponse:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from planning_cycle.models import Body
+from planning_cycle.models import Body, BodyKind
 
 from ...models import LegislativeTerm, Location
 from ..base import (
@@ -19,10 +19,11 @@ from ..base import (
     compact,
     day,
     iso,
+    label,
     oparl_type,
 )
 
-PRODUCT_NAME = "Planungszyklus – Ratsinformation"
+PRODUCT_NAME = "Planungszyklus: Ratsinformation"
 
 
 def system(u: Urls, created: dt.datetime, modified: dt.datetime) -> JsonObject:
@@ -81,7 +82,7 @@ def body(u: Urls, obj: Body, *, embedded: bool = False) -> JsonObject:
         "system": u.root,
         "name": obj.name,
         "shortName": obj.key,
-        "classification": obj.get_kind_display(),
+        "classification": label(BodyKind, obj.kind),
         "organization": u.body_list(obj.pk, "Organization"),
         "person": u.body_list(obj.pk, "Person"),
         "meeting": u.body_list(obj.pk, "Meeting"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ...models import AgendaItem, Meeting
-from ...states import MeetingState
+from ...states import MeetingState, StepResult
 from ..base import (
     SEG_AGENDA_ITEM,
     SEG_CONSULTATION,
@@ -15,6 +15,7 @@ from ..base import (
     Urls,
     compact,
     iso,
+    label,
     oparl_type,
 )
 from .bodies import location
@@ -37,7 +38,7 @@ def agenda_item(u: Urls, obj: AgendaItem, *, embedded: bool = False) -> JsonObje
             "name": obj.name,
             "public": obj.public,
             "consultation": consultation,
-            "result": obj.get_result_display() if obj.result else None,
+            "result": label(StepResult, obj.result) if obj.result else None,
             "resolutionText": obj.resolution_text,
             "created": iso(obj.created_at),
             "modified": iso(own.oparl_modified),
@@ -53,7 +54,7 @@ def meeting(u: Urls, obj: Meeting, *, embedded: bool = False) -> JsonObject:
             "id": u.obj(SEG_MEETING, obj.pk),
             "type": oparl_type("Meeting"),
             "name": obj.name,
-            "meetingState": obj.get_state_display(),
+            "meetingState": label(MeetingState, obj.state),
             "cancelled": obj.state == MeetingState.CANCELLED,
             "start": iso(obj.start),
             "end": iso(obj.end) if obj.end is not None else None,

@@ -8,7 +8,7 @@ from typing import Any
 from django.utils import timezone
 
 from ...models import ConsultationStep, Paper, PaperFile
-from ...states import FileRole, StepRole
+from ...states import FileRole, PaperType, StepRole
 from ..base import (
     SEG_AGENDA_ITEM,
     SEG_BODY,
@@ -21,6 +21,7 @@ from ..base import (
     Urls,
     compact,
     iso,
+    label,
     oparl_type,
 )
 
@@ -56,7 +57,7 @@ def consultation(
     own: Any = obj
     item = obj.agenda_item
     shown = item is not None and item.public and not item.deleted
-    role = obj.get_role_display()
+    role = label(StepRole, obj.role)
     return compact(
         {
             "id": u.obj(SEG_CONSULTATION, obj.pk),
@@ -85,7 +86,7 @@ def paper(u: Urls, obj: Paper, *, embedded: bool = False) -> JsonObject:
         "name": obj.title,
         "reference": obj.reference,
         "date": obj.date.isoformat(),
-        "paperType": obj.get_paper_type_display(),
+        "paperType": label(PaperType, obj.paper_type),
         "mainFile": file(u, main, embedded=True, modified=max(main.updated_at, obj.updated_at))
         if main is not None
         else None,

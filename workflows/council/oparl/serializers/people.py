@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from planning_cycle.models import Committee
+from planning_cycle.models import Committee, CommitteeKind
 
 from ...models import Membership, Person
 from ..base import (
@@ -17,6 +17,7 @@ from ..base import (
     compact,
     day,
     iso,
+    label,
     oparl_type,
 )
 
@@ -38,7 +39,7 @@ def organization(u: Urls, obj: Committee, *, embedded: bool = False) -> JsonObje
             "meeting": f"{url}meetings/",
             "consultation": f"{url}consultations/",
             "organizationType": ORGANIZATION_TYPE,
-            "classification": obj.get_kind_display(),
+            "classification": label(CommitteeKind, obj.kind),
             "startDate": day(obj.start_date),
             "endDate": day(obj.end_date),
             "website": obj.website,
@@ -53,9 +54,7 @@ def membership(
 ) -> JsonObject:
     """Return a membership; inside its person without the person's address."""
     own: Any = obj
-    modified = (
-        max(obj.updated_at, person.updated_at) if person is not None else own.oparl_modified
-    )
+    modified = max(obj.updated_at, person.updated_at) if person is not None else own.oparl_modified
     return compact(
         {
             "id": u.obj(SEG_MEMBERSHIP, obj.pk),
