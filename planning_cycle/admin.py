@@ -398,3 +398,7 @@ class ApiTokenAdmin(ReadOnlyAdmin):
     list_select_related = ("user",)
     search_fields = ("name", "user__username")
     exclude = ("token_hash",)
+
+
+# The committees' admin is its own module (this one is long enough); registered with it.
+from planning_cycle import admin_committees as _committees  # noqa: E402, F401

@@ -163,9 +163,9 @@ def council_master_data(body: Body, users: dict[str, User]) -> dict[str, Committ
     LegislativeTerm.objects.get_or_create(body=body, name=TERM[0], defaults={"start_date": TERM[1]})
     Location.objects.get_or_create(
         body=body,
-        description="Kreishaus Peine, Sitzungssaal",
+        description="Kreishaus Peine",
         defaults={
-            "room": "Sitzungssaal",
+            "room": "Großer Sitzungssaal",
             "street_address": "Burgstraße 1",
             "postal_code": "31224",
             "locality": "Peine",
@@ -218,7 +218,7 @@ def _meeting(
     return meeting_create(
         acting_user=office,
         committee=committee,
-        name=f"Ordentliche Sitzung des {committee.name}",
+        name=f"{committee.name}: ordentliche Sitzung",
         start=_aware(day),
         end=_aware(day, MEETING_HOUR + 2),
         location=location,
