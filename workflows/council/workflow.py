@@ -11,6 +11,7 @@ from .guards import budget_paper_decided, council_paper_decided
 from .models import ConsultationStep, Meeting
 
 ACCESS = "workflows.council.access"
+API = "workflows.council.api"
 
 
 def register() -> None:
@@ -33,6 +34,8 @@ def register() -> None:
             api_prefix="meetings",
             api_basename="meeting",
             api_name="Meeting",
+            # Meetings with the committees and papers they deliberate (not workflows).
+            api_register=f"{API}.register",
         )
     )
     workflow_register(
@@ -50,5 +53,6 @@ def register() -> None:
             api_prefix="consultation-steps",
             api_basename="consultation-step",
             api_name="ConsultationStep",
+            api_viewset=f"{API}.steps.ConsultationStepViewSet",
         )
     )
