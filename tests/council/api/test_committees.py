@@ -37,7 +37,10 @@ def test_the_body_reads_its_committees_in_order_with_their_members(
     rows = response.json()["results"]
     assert [r["name"] for r in rows] == [x.name for x in c.all()]
     main = rows[1]
-    assert (main["kind"], main["kind_label"]) == ("main_committee", "Kreisausschuss / Hauptausschuss")
+    assert (main["kind"], main["kind_label"]) == (
+        "main_committee",
+        "Kreisausschuss / Hauptausschuss",
+    )
     assert [(m["person"]["name"], m["role"]) for m in main["members"]] == [
         ("Anna Rat", "Vorsitzende")
     ]
