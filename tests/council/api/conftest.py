@@ -80,7 +80,7 @@ def as_user(client: Client) -> Callable[[User], Client]:
 
 def token_client(user: User, scope: str = TokenScope.READ_WRITE) -> Client:
     _token, secret = api_token_create(acting_user=user, name="Test", scope=scope)
-    return Client(**bearer(secret))
+    return Client(HTTP_AUTHORIZATION=bearer(secret)["HTTP_AUTHORIZATION"])
 
 
 def problem(response: Any, status: int) -> dict[str, Any]:

@@ -240,6 +240,6 @@ def test_the_list_takes_a_fixed_number_of_queries(
         paper = paper_build(
             council.world, [(c.main, StepRole.PRE_DELIBERATION), (c.social, StepRole.NOTICE)]
         )
-        schedule(council.world, paper.steps.order_by("position").first(), council.past_main)
+        schedule(council.world, paper.steps.order_by("position")[0], council.past_main)
     with django_assert_num_queries(len(few.captured_queries)):
         assert len(client.get(URL).json()["results"]) == 8
