@@ -48,7 +48,11 @@ def write_operations() -> list[tuple[str, str, str]]:
         (operation["operationId"], method, path)
         for path, item in schema["paths"].items()
         for method, operation in item.items()
+        # The council's write operations have their cases in tests/council/api/.
         if method in WRITE_METHODS
+        and not operation["operationId"].startswith(
+            ("committees_", "meetings_", "papers_", "consultation_steps_")
+        )
     )
 
 

@@ -13,6 +13,7 @@ from .models import ConsultationStep, Meeting
 from .states import StepState
 
 ACCESS = "workflows.council.access"
+API = "workflows.council.api"
 
 
 def register() -> None:
@@ -36,6 +37,8 @@ def register() -> None:
             api_prefix="meetings",
             api_basename="meeting",
             api_name="Meeting",
+            # Meetings with the committees and papers they deliberate (not workflows).
+            api_register=f"{API}.register",
         )
     )
     workflow_register(
@@ -66,5 +69,6 @@ def register() -> None:
                     due="notifications.services.council.result_due_dates",
                 ),
             ),
+            api_viewset=f"{API}.steps.ConsultationStepViewSet",
         )
     )

@@ -1,0 +1,208 @@
+"""Papers: /api/v1/papers/ (with their sequence and files; create, change, add a step)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import serializers, status
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from planning_cycle.models import Committee, Department, PlanningCycle, User
+from planning_cycle.web import request_checker
+
+from ..access import own_committees, papers_visible, sees_nonpublic
+from ..models import ConsultationStep, Paper, PaperFile
+from ..services.base import CouncilError
+from ..services.papers import StepPlan, paper_create, paper_update, step_add
+from ..states import PaperType, StepRole
+from .base import CouncilViewSet, acting_user, council_problem, one
+from .filters import PaperFilter
+from .inputs import PaperCreateSerializer, PaperUpdateSerializer, StepPlanSerializer
+from .serializers import ConsultationStepSerializer, PaperSerializer
+
+STEP_FIELDS = ("committee", "role", "part")
+
+
+def of_body(model: type[models.Model], user: User) -> models.QuerySet[Any]:
+    return model._default_manager.filter(body_id=user.body_id or 0)
+
+
+def steps_shown() -> models.QuerySet[Any]:
+    """A paper's steps as its answer lists them: in order, with committee and meeting."""
+    return (
+        ConsultationStep.objects.filter(deleted=False)
+        .select_related("committee", "agenda_item__meeting")
+        .order_by("position", "id")
+    )
+
+
+def files_visible(user: User) -> models.QuerySet[Any]:
+    """A paper's files the user may see: public ones, non-public ones as non-public papers."""
+    committees = list(own_committees(user).values_list("committee_id", flat=True))
+    deliberated = ConsultationStep.objects.filter(
+        paper_id=OuterRef("paper_id"), committee_id__in=committees, deleted=False
+    )
+    return (
+        PaperFile.objects.filter(deleted=False)
+        .filter(Q(public=True) | sees_nonpublic(user) | Q(Exists(deliberated)))
+        .order_by("position", "id")
+    )
+
+
+def _plans(user: User, rows: list[dict[str, Any]]) -> list[StepPlan]:
+    """The sequence of a new paper: committees of the body (else a 400 naming the row)."""
+    committees = {
+        c.pk: c for c in of_body(Committee, user).filter(pk__in=[r["committee"] for r in rows])
+    }
+    plans = []
+    for index, row in enumerate(rows):
+        committee = committees.get(row["committee"])
+        if committee is None:
+            raise serializers.ValidationError(
+                {"steps": {str(index): {"committee": [_("Gibt es in Ihrer Kommune nicht.")]}}}
+            )
+        plans.append(
+            StepPlan(
+                committee=committee,
+                role=row.get("role", StepRole.PRE_DELIBERATION),
+                part=row.get("part", ""),
+            )
+        )
+    return plans
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List the papers you may see"),
+    retrieve=extend_schema(summary="Read one paper with its consultation sequence and files"),
+)
+class PaperViewSet(CouncilViewSet):
+    """Council papers of the body: public ones, non-public ones for those allowed."""
+
+    model = Paper
+    queryset = Paper.objects.none()
+    filterset_class = PaperFilter
+    response_serializer = PaperSerializer
+
+    def visible(self) -> models.QuerySet[Any]:
+        user = acting_user(self.request)
+        return papers_visible(of_body(Paper, user), user)
+
+    def with_relations(self, queryset: models.QuerySet[Any]) -> models.QuerySet[Any]:
+        user = acting_user(self.request)
+        return queryset.select_related("lead_department", "cycle").prefetch_related(
+            Prefetch("steps", queryset=steps_shown(), to_attr="visible_steps"),
+            Prefetch("files", queryset=files_visible(user), to_attr="visible_files"),
+        )
+
+    def _department(self, request: Request, pk: int) -> Department:
+        return one(of_body(Department, acting_user(request)), pk, "lead_department")  # type: ignore[no-any-return]
+
+    @extend_schema(
+        request=PaperCreateSerializer,
+        responses={201: PaperSerializer},
+        summary="Create a paper with the next reference number and its consultation sequence",
+    )
+    def create(self, request: Request) -> Response:
+        """Create a paper (council office, strategy unit) numbered by the body's pattern."""
+        data = PaperCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        user = acting_user(request)
+        department = self._department(request, values["lead_department"])
+        cycle = one(of_body(PlanningCycle, user), values.get("cycle"), "cycle")
+        plans = _plans(user, values.get("steps", []))
+        try:
+            created = paper_create(
+                acting_user=user,
+                title=values["title"],
+                paper_type=values.get("paper_type", PaperType.RESOLUTION),
+                lead_department=department,
+                public=values["public"],
+                proposed_resolution=values.get("proposed_resolution", ""),
+                reasoning=values.get("reasoning", ""),
+                financial_effects=values.get("financial_effects", ""),
+                submitter=values.get("submitter", ""),
+                author=values.get("author", ""),
+                external_url=values.get("external_url", ""),
+                date=values.get("date"),
+                cycle=cycle,
+                cycle_phase=values.get("cycle_phase", ""),
+                steps=plans,
+                checker=request_checker(request),
+            )
+        except CouncilError as exc:
+            refusal = exc
+            if exc.field in STEP_FIELDS:  # a row of the sequence: named as the sequence
+                refusal = CouncilError(exc.message, "steps", status=exc.status)
+            raise council_problem(refusal) from exc
+        return self.answer(created, status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=PaperUpdateSerializer,
+        responses=PaperSerializer,
+        summary="Change a paper (fields left out stay as they are; the number stays)",
+    )
+    def partial_update(self, request: Request, pk: str | None = None) -> Response:
+        """Change a paper's content; its reference number and sequence stay."""
+        paper: Paper = self.get_transition_object()
+        data = PaperUpdateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values: dict[str, Any] = data.validated_data
+        department = (
+            self._department(request, values["lead_department"])
+            if "lead_department" in values
+            else paper.lead_department
+        )
+        try:
+            paper_update(
+                acting_user=acting_user(request),
+                paper=paper,
+                title=values.get("title", paper.title),
+                paper_type=values.get("paper_type", paper.paper_type),
+                lead_department=department,
+                public=values.get("public", paper.public),
+                proposed_resolution=values.get("proposed_resolution", paper.proposed_resolution),
+                reasoning=values.get("reasoning", paper.reasoning),
+                financial_effects=values.get("financial_effects", paper.financial_effects),
+                submitter=values.get("submitter", paper.submitter),
+                author=values.get("author", paper.author),
+                external_url=values.get("external_url", paper.external_url),
+                checker=request_checker(request),
+            )
+        except CouncilError as exc:
+            raise council_problem(exc) from exc
+        return self.answer(paper)
+
+    @extend_schema(
+        request=StepPlanSerializer,
+        responses={201: ConsultationStepSerializer},
+        summary="Add a committee at the end of the paper's consultation sequence",
+    )
+    @action(detail=True, methods=["post"], pagination_class=None, filter_backends=[])
+    def steps(self, request: Request, pk: str | None = None) -> Response:
+        """Add a committee (with its role and the part it covers) to the sequence."""
+        paper: Paper = self.get_transition_object()
+        data = StepPlanSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        user = acting_user(request)
+        committee = one(of_body(Committee, user), values["committee"], "committee")
+        try:
+            step = step_add(
+                acting_user=user,
+                paper=paper,
+                committee=committee,
+                role=values.get("role", StepRole.PRE_DELIBERATION),
+                part=values.get("part", ""),
+                checker=request_checker(request),
+            )
+        except CouncilError as exc:
+            raise council_problem(exc) from exc
+        fresh = steps_shown().select_related("paper").get(pk=step.pk)
+        return Response(ConsultationStepSerializer(fresh).data, status=status.HTTP_201_CREATED)

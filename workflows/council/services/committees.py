@@ -1,0 +1,179 @@
+"""Creating and changing committees and their members (Person, Membership)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from guardian.core import ObjectPermissionChecker
+
+from planning_cycle.models import Committee, CommitteeKind, User
+
+from ..models import Membership, Person
+from .base import COMMITTEES, CouncilError, checker_for, require, same_body, text_input
+
+NAME_MAX = 200
+SHORT_NAME_MAX = 40
+ROLE_MAX = 100
+
+
+def _may_manage(user: User, checker: ObjectPermissionChecker) -> None:
+    if user.body is None:
+        raise CouncilError(_("Sie dürfen keine Gremien verwalten."), status=403)
+    require(user, checker, COMMITTEES, user.body, _("Sie dürfen keine Gremien verwalten."))
+
+
+def _dates_in_order(start: dt.date | None, end: dt.date | None, field: str) -> None:
+    if start is not None and end is not None and end < start:
+        raise CouncilError(_("Das Ende liegt vor dem Beginn."), field)
+
+
+def _committee_values(
+    *,
+    name: str,
+    short_name: str,
+    kind: str,
+    start_date: dt.date | None,
+    end_date: dt.date | None,
+    position: int,
+    website: str,
+) -> dict[str, object]:
+    if kind not in CommitteeKind.values:
+        raise CouncilError(_("Bitte wählen Sie eine Art aus der Liste."), "kind")
+    _dates_in_order(start_date, end_date, "end_date")
+    if position < 0:
+        raise CouncilError(_("Die Reihenfolge darf nicht negativ sein."), "position")
+    if website and not website.startswith(("https://", "http://")):
+        raise CouncilError(_("Die Internetseite muss mit https:// beginnen."), "website")
+    return {
+        "name": text_input(
+            name, what=_("einen Namen"), field="name", limit=NAME_MAX, required=True
+        ),
+        "short_name": text_input(
+            short_name, what=_("die Kurzbezeichnung"), field="short_name", limit=SHORT_NAME_MAX
+        ),
+        "kind": kind,
+        "start_date": start_date,
+        "end_date": end_date,
+        "position": position,
+        "website": website,
+    }
+
+
+def _name_taken() -> CouncilError:
+    return CouncilError(_("Ein Gremium dieses Namens gibt es schon."), "name", status=409)
+
+
+def committee_create(
+    *,
+    acting_user: User,
+    name: str,
+    kind: str = CommitteeKind.COMMITTEE,
+    short_name: str = "",
+    start_date: dt.date | None = None,
+    end_date: dt.date | None = None,
+    position: int = 0,
+    website: str = "",
+    checker: ObjectPermissionChecker | None = None,
+) -> Committee:
+    """Create a committee of the acting user's body."""
+    checker = checker_for(acting_user, checker)
+    _may_manage(acting_user, checker)
+    values = _committee_values(
+        name=name,
+        short_name=short_name,
+        kind=kind,
+        start_date=start_date,
+        end_date=end_date,
+        position=position,
+        website=website,
+    )
+    assert acting_user.body_id is not None  # _may_manage: a user of a body
+    try:
+        with transaction.atomic():
+            return Committee.objects.create(body_id=acting_user.body_id, **values)
+    except IntegrityError:
+        raise _name_taken() from None
+
+
+def committee_update(
+    *,
+    acting_user: User,
+    committee: Committee,
+    name: str,
+    kind: str,
+    short_name: str = "",
+    start_date: dt.date | None = None,
+    end_date: dt.date | None = None,
+    position: int = 0,
+    website: str = "",
+    checker: ObjectPermissionChecker | None = None,
+) -> Committee:
+    """Change a committee's name, kind, dates, position or website."""
+    checker = checker_for(acting_user, checker)
+    same_body(acting_user, committee, "committee", _("Gremium"))
+    _may_manage(acting_user, checker)
+    values = _committee_values(
+        name=name,
+        short_name=short_name,
+        kind=kind,
+        start_date=start_date,
+        end_date=end_date,
+        position=position,
+        website=website,
+    )
+    try:
+        with transaction.atomic():
+            locked = Committee.objects.select_for_update().get(pk=committee.pk)
+            for field, value in values.items():
+                setattr(locked, field, value)
+            locked.save()
+    except IntegrityError:
+        raise _name_taken() from None
+    return locked
+
+
+def membership_add(
+    *,
+    acting_user: User,
+    committee: Committee,
+    person: Person,
+    role: str = "",
+    voting_right: bool = True,
+    start_date: dt.date | None = None,
+    end_date: dt.date | None = None,
+    checker: ObjectPermissionChecker | None = None,
+) -> Membership:
+    """Give a person of the body a seat in a committee."""
+    checker = checker_for(acting_user, checker)
+    same_body(acting_user, committee, "committee", _("Gremium"))
+    same_body(acting_user, person, "person", _("Person"))
+    _may_manage(acting_user, checker)
+    if person.deleted:
+        raise CouncilError(_("Unbekannt: %(what)s.") % {"what": _("Person")}, "person")
+    _dates_in_order(start_date, end_date, "end_date")
+    function = text_input(role, what=_("die Funktion"), field="role", limit=ROLE_MAX)
+    return Membership.objects.create(
+        body_id=committee.body_id,
+        person=person,
+        committee=committee,
+        role=function or _("Mitglied"),
+        voting_right=voting_right,
+        start_date=start_date,
+        end_date=end_date,
+    )
+
+
+def membership_remove(
+    *,
+    acting_user: User,
+    membership: Membership,
+    checker: ObjectPermissionChecker | None = None,
+) -> None:
+    """Take a membership out (kept as deleted, as OParl shows it)."""
+    checker = checker_for(acting_user, checker)
+    same_body(acting_user, membership, "membership", _("Mitgliedschaft"))
+    _may_manage(acting_user, checker)
+    Membership.objects.filter(pk=membership.pk).update(deleted=True, updated_at=timezone.now())
