@@ -2,13 +2,15 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class MeetingState(models.TextChoices):
     SCHEDULED = "scheduled", _("terminiert")
     INVITED = "invited", _("eingeladen")
     HELD = "held", _("durchgeführt")
-    CANCELLED = "cancelled", _("abgesagt")
+    # "abgesagt" is also a declined invitation: English tells the two apart.
+    CANCELLED = "cancelled", pgettext_lazy("meeting", "abgesagt")
 
 
 class PaperType(models.TextChoices):
