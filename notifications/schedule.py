@@ -10,13 +10,13 @@ moved to the next working day. The due date is the local date of the due time.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-import holidays
 from django.utils import timezone
+
+from planning_cycle.workdays import is_working_day
 
 from .models import ReminderKind, ReminderPolicy
 
@@ -70,18 +70,6 @@ def local_zone() -> ZoneInfo:
     zone = timezone.get_default_timezone()
     assert isinstance(zone, ZoneInfo)
     return zone
-
-
-@functools.cache
-def holidays_of(state: str, year: int) -> frozenset[dt.date]:
-    """Return the public holidays of a German state (nationwide ones for an unknown state)."""
-    subdiv = state.upper() if state and state.upper() in holidays.DE.subdivisions else None
-    return frozenset(holidays.country_holidays("DE", subdiv=subdiv, years=year).keys())
-
-
-def is_working_day(day: dt.date, *, state: str) -> bool:
-    """Tell whether the day is neither a weekend day nor a public holiday of the state."""
-    return day.weekday() < 5 and day not in holidays_of(state, day.year)
 
 
 def working_day_on_or_before(day: dt.date, *, state: str) -> dt.date:

@@ -12,11 +12,10 @@ from notifications.schedule import (
     Rules,
     Slot,
     deadline_decide,
-    holidays_of,
-    is_working_day,
     slot_decide,
     slots_for,
 )
+from planning_cycle.workdays import holidays_of, is_working_day
 
 BERLIN = ZoneInfo("Europe/Berlin")
 REMINDER, ESCALATION = ReminderKind.REMINDER, ReminderKind.ESCALATION

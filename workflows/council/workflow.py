@@ -66,7 +66,7 @@ def register() -> None:
                     states=frozenset({StepState.SCHEDULED}),
                     label=_("Beratungsergebnis erfassen"),
                     permission="planning_cycle.result_record",
-                    due="notifications.services.council.result_due_dates",
+                    due="workflows.council.deadlines.result_due_dates",
                 ),
             ),
             api_viewset=f"{API}.steps.ConsultationStepViewSet",

@@ -6,9 +6,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache
 
-import holidays
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -18,11 +16,11 @@ from planning_cycle.models import User
 from workflows.access import workflow_visible
 
 from ..access import agenda_items_visible, own_committees
+from ..deadlines import overdue_cutoff
 from ..models import AgendaItem, ConsultationStep, Meeting, Paper
 from ..states import MeetingState, StepResult, StepState
 
 # A step without a result this many working days after its meeting is overdue.
-OVERDUE_WORKING_DAYS = 2
 COMING_STATES = (MeetingState.SCHEDULED, MeetingState.INVITED)
 
 
@@ -114,28 +112,6 @@ def meetings_by_committee(meetings: Iterable[Meeting]) -> dict[int, list[Meeting
     for meeting in meetings:
         grouped[meeting.committee_id].append(meeting)
     return grouped
-
-
-@cache
-def _holidays(state: str, year: int) -> frozenset[dt.date]:
-    subdiv = state.upper() if state and state.upper() in holidays.DE.subdivisions else None
-    return frozenset(holidays.country_holidays("DE", subdiv=subdiv, years=year).keys())
-
-
-def is_working_day(day: dt.date, *, state: str) -> bool:
-    """Tell whether the day is neither a weekend day nor a public holiday of the state."""
-    return day.weekday() < 5 and day not in _holidays(state, day.year)
-
-
-def overdue_cutoff(today: dt.date, *, state: str, days: int = OVERDUE_WORKING_DAYS) -> dt.date:
-    """Return the last meeting day that lies `days` working days or more before today."""
-    day, counted = today, 0
-    while True:
-        if is_working_day(day, state=state):
-            counted += 1
-            if counted == days:
-                return day - dt.timedelta(days=1)
-        day -= dt.timedelta(days=1)
 
 
 def overdue_steps(user: User, *, state: str, mine_only: bool) -> list[ConsultationStep]:

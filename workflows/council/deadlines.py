@@ -15,22 +15,11 @@ from typing import Any
 
 from django.utils import timezone
 
-from workflows.council.models import ConsultationStep
+from planning_cycle.workdays import is_working_day, working_days_after
 
-from ..schedule import is_working_day
+from .models import ConsultationStep
 
 RESULT_WORKING_DAYS = 2
-
-
-def working_days_after(day: dt.date, days: int, *, state: str) -> dt.date:
-    """Return the date `days` working days after `day` (weekends and holidays skipped)."""
-    found = day
-    remaining = days
-    while remaining > 0:
-        found += dt.timedelta(days=1)
-        if is_working_day(found, state=state):
-            remaining -= 1
-    return found
 
 
 def result_due_dates(objects: Sequence[Any]) -> dict[int, dt.date]:
@@ -42,3 +31,14 @@ def result_due_dates(objects: Sequence[Any]) -> dict[int, dt.date]:
         pk: working_days_after(timezone.localdate(start), RESULT_WORKING_DAYS, state=state)
         for pk, start, state in rows
     }
+
+
+def overdue_cutoff(today: dt.date, *, state: str, days: int = RESULT_WORKING_DAYS) -> dt.date:
+    """Return the last meeting day whose result is overdue today (`days` working days on)."""
+    day, counted = today, 0
+    while True:
+        if is_working_day(day, state=state):
+            counted += 1
+            if counted == days:
+                return day - dt.timedelta(days=1)
+        day -= dt.timedelta(days=1)
