@@ -15,7 +15,7 @@ import logging
 import struct
 import zipfile
 import zlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import IO, Any
 
@@ -362,3 +362,37 @@ def _read_chunks(stream: IO[bytes]) -> Iterable[bytes]:
 def bytes_check(data: bytes, name: str) -> CheckedUpload:
     """Check bytes given in memory (imports, tests) like an upload."""
     return upload_check(io.BytesIO(data), name=name)
+
+
+FILES_PER_REQUEST_MAX = 20
+
+
+class UploadsRefused(ValueError):
+    """Uploads of one request were refused, all of them; one message per reason."""
+
+    def __init__(self, *messages: str) -> None:
+        super().__init__(" ".join(messages))
+        self.messages = list(messages)
+
+
+def uploads_check(uploads: Sequence[Any]) -> list[CheckedUpload]:
+    """Check every upload of one request; refuse all, naming each bad file, if any is bad."""
+    if not uploads:
+        raise UploadsRefused(_("Bitte wählen Sie mindestens eine Datei aus."))
+    if len(uploads) > FILES_PER_REQUEST_MAX:
+        raise UploadsRefused(
+            _("Bitte laden Sie höchstens %(count)s Dateien auf einmal hoch.")
+            % {"count": FILES_PER_REQUEST_MAX}
+        )
+    checked: list[CheckedUpload] = []
+    refusals: list[str] = []
+    for upload in uploads:
+        try:
+            checked.append(upload_check(upload))
+        except UploadRefused as exc:
+            refusals.append(exc.message)
+    if refusals:
+        if len(uploads) > 1:
+            refusals.append(_("Keine der Dateien wurde gespeichert."))
+        raise UploadsRefused(*refusals)
+    return checked

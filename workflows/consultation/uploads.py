@@ -16,6 +16,7 @@ from workflows.uploads import (
     CheckedUpload,
     Kind,
     UploadRefused,
+    UploadsRefused,
     accept_attribute,
     accepted_labels,
     bytes_check,
@@ -23,6 +24,7 @@ from workflows.uploads import (
     megabytes,
     name_clean,
     upload_check,
+    uploads_check,
 )
 
 __all__ = [
@@ -41,6 +43,7 @@ __all__ = [
     "CheckedUpload",
     "Kind",
     "UploadRefused",
+    "UploadsRefused",
     "accept_attribute",
     "accepted_labels",
     "bytes_check",
@@ -48,4 +51,5 @@ __all__ = [
     "megabytes",
     "name_clean",
     "upload_check",
+    "uploads_check",
 ]

@@ -23,7 +23,7 @@ from planning_cycle.models import User
 
 from ..models import MANAGE, ConsultationFile, ConsultationRound, Statement
 from ..states import RoundState, StatementState
-from ..uploads import CheckedUpload, UploadRefused, upload_check
+from ..uploads import CheckedUpload, UploadsRefused, uploads_check
 
 logger = logging.getLogger(__name__)
 
@@ -33,7 +33,6 @@ ROUND_DOCUMENT_STATES = (RoundState.DRAFT, RoundState.OPEN)
 # Statements are drafted while the round takes them (closed: for extended invitations).
 STATEMENT_ROUND_STATES = (RoundState.OPEN, RoundState.CLOSED)
 # More files in one request are refused: nobody attaches that many at once on purpose.
-FILES_PER_REQUEST_MAX = 20
 
 
 class FileError(Exception):
@@ -101,25 +100,10 @@ def _check_may_change(
 
 def files_check(uploads: Sequence[Any]) -> list[CheckedUpload]:
     """Check every upload; refuse all with one message per bad file if any is bad."""
-    if not uploads:
-        raise FileError(_("Bitte wählen Sie mindestens eine Datei aus."))
-    if len(uploads) > FILES_PER_REQUEST_MAX:
-        raise FileError(
-            _("Bitte laden Sie höchstens %(count)s Dateien auf einmal hoch.")
-            % {"count": FILES_PER_REQUEST_MAX}
-        )
-    checked: list[CheckedUpload] = []
-    refusals: list[str] = []
-    for upload in uploads:
-        try:
-            checked.append(upload_check(upload))
-        except UploadRefused as exc:
-            refusals.append(exc.message)
-    if refusals:
-        if len(uploads) > 1:
-            refusals.append(_("Keine der Dateien wurde gespeichert."))
-        raise FileError(*refusals)
-    return checked
+    try:
+        return uploads_check(uploads)
+    except UploadsRefused as exc:
+        raise FileError(*exc.messages) from None
 
 
 def files_attach(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.db import models
@@ -135,19 +136,7 @@ class ConsultationStepViewSet(CouncilViewSet):
     @action(detail=True, methods=["post"], pagination_class=None, filter_backends=[])
     def unschedule(self, request: Request, pk: str | None = None) -> Response:
         """Take a scheduled step off its agenda (the step is planned again); with a reason."""
-        step = self.get_transition_object()
-        data = ReasonSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        try:
-            step_unschedule(
-                acting_user=acting_user(request),
-                step=step,
-                reason=data.validated_data["reason"],
-                checker=request_checker(request),
-            )
-        except (CouncilError, TransitionError) as exc:
-            raise _refusal(exc) from exc
-        return self.answer(step)
+        return self._with_reason(request, step_unschedule)
 
     @extend_schema(
         request=ResultRecordSerializer,
@@ -198,11 +187,15 @@ class ConsultationStepViewSet(CouncilViewSet):
     @action(detail=True, methods=["post"], pagination_class=None, filter_backends=[])
     def reopen(self, request: Request, pk: str | None = None) -> Response:
         """Open a wrongly entered result for correction; with a reason."""
+        return self._with_reason(request, step_reopen)
+
+    def _with_reason(self, request: Request, service: Callable[..., object]) -> Response:
+        """Run a step service that takes a reason (unschedule, reopen) and answer the step."""
         step = self.get_transition_object()
         data = ReasonSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:
-            step_reopen(
+            service(
                 acting_user=acting_user(request),
                 step=step,
                 reason=data.validated_data["reason"],

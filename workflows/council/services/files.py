@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from guardian.core import ObjectPermissionChecker
 
 from planning_cycle.models import User
-from workflows.uploads import CheckedUpload, UploadRefused, upload_check
+from workflows.uploads import CheckedUpload, UploadsRefused, uploads_check
 
 from ..models import Paper, PaperFile
 from ..states import FileRole
@@ -29,32 +29,14 @@ from .base import MANAGE, CouncilError, checker_for, require
 
 logger = logging.getLogger(__name__)
 
-FILES_PER_REQUEST_MAX = 20
-
 
 def _files_check(uploads: Sequence[Any], role: str) -> list[CheckedUpload]:
-    if not uploads:
-        raise CouncilError(_("Bitte wählen Sie mindestens eine Datei aus."), "files")
     if role == FileRole.MAIN and len(uploads) > 1:
         raise CouncilError(_("Eine Vorlage hat genau ein Hauptdokument."), "files")
-    if len(uploads) > FILES_PER_REQUEST_MAX:
-        raise CouncilError(
-            _("Bitte laden Sie höchstens %(count)s Dateien auf einmal hoch.")
-            % {"count": FILES_PER_REQUEST_MAX},
-            "files",
-        )
-    checked: list[CheckedUpload] = []
-    refusals: list[str] = []
-    for upload in uploads:
-        try:
-            checked.append(upload_check(upload))
-        except UploadRefused as exc:
-            refusals.append(exc.message)
-    if refusals:
-        if len(uploads) > 1:
-            refusals.append(_("Keine der Dateien wurde gespeichert."))
-        raise CouncilError(" ".join(refusals), "files")
-    return checked
+    try:
+        return uploads_check(uploads)
+    except UploadsRefused as exc:
+        raise CouncilError(" ".join(exc.messages), "files") from None
 
 
 def paper_files_attach(
