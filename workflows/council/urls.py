@@ -1,10 +1,11 @@
-"""Addresses of the council pages: papers, meetings, results and the public pages."""
+"""Addresses of the council pages: papers, meetings, results, committees, public pages."""
 
-from .web import meetings, papers, public, steps
+from .web import committees, meetings, papers, public, steps
 
 urlpatterns = [
     *papers.urls,
     *steps.urls,
     *meetings.urls,
+    *committees.urls,
     *public.urls,
 ]

@@ -17,6 +17,8 @@ from .base import COMMITTEES, CouncilError, checker_for, require, same_body, tex
 NAME_MAX = 200
 SHORT_NAME_MAX = 40
 ROLE_MAX = 100
+PERSON_NAME_MAX = 100
+PERSON_TITLE_MAX = 40
 
 
 def _may_manage(user: User, checker: ObjectPermissionChecker) -> None:
@@ -155,14 +157,64 @@ def membership_add(
         raise CouncilError(_("Unbekannt: %(what)s.") % {"what": _("Person")}, "person")
     _dates_in_order(start_date, end_date, "end_date")
     function = text_input(role, what=_("die Funktion"), field="role", limit=ROLE_MAX)
-    return Membership.objects.create(
-        body_id=committee.body_id,
-        person=person,
-        committee=committee,
-        role=function or _("Mitglied"),
-        voting_right=voting_right,
-        start_date=start_date,
-        end_date=end_date,
+    with transaction.atomic():
+        # The committee's row serialises adding its members (a second submission waits here).
+        Committee.objects.select_for_update().filter(pk=committee.pk).first()
+        seated = Membership.objects.filter(
+            committee=committee, person=person, deleted=False, start_date=start_date
+        )
+        if seated.exists():
+            raise CouncilError(
+                _("%(person)s ist schon Mitglied dieses Gremiums.") % {"person": person},
+                "person",
+                status=409,
+            )
+        return Membership.objects.create(
+            body_id=committee.body_id,
+            person=person,
+            committee=committee,
+            role=function or _("Mitglied"),
+            voting_right=voting_right,
+            start_date=start_date,
+            end_date=end_date,
+        )
+
+
+def person_create(
+    *,
+    acting_user: User,
+    given_name: str,
+    family_name: str,
+    title: str = "",
+    public_consent: bool = False,
+    checker: ObjectPermissionChecker | None = None,
+) -> Person:
+    """Create a person of the acting user's body (a future committee member)."""
+    checker = checker_for(acting_user, checker)
+    _may_manage(acting_user, checker)
+    values = {
+        "given_name": text_input(
+            given_name, what=_("den Vornamen"), field="given_name", limit=PERSON_NAME_MAX
+        ),
+        "family_name": text_input(
+            family_name,
+            what=_("den Nachnamen"),
+            field="family_name",
+            limit=PERSON_NAME_MAX,
+            required=True,
+        ),
+        "title": text_input(title, what=_("den Titel"), field="title", limit=PERSON_TITLE_MAX),
+    }
+    assert acting_user.body_id is not None  # _may_manage: a user of a body
+    namesake = Person.objects.filter(body_id=acting_user.body_id, deleted=False, **values)
+    if namesake.exists():
+        raise CouncilError(
+            _("Eine Person dieses Namens gibt es schon; bitte wählen Sie sie aus der Liste."),
+            "family_name",
+            status=409,
+        )
+    return Person.objects.create(
+        body_id=acting_user.body_id, public_consent=public_consent, **values
     )
 
 
