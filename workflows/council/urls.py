@@ -1,6 +1,6 @@
-"""Addresses of the council pages: papers, meetings, results, committees, public pages."""
+"""Addresses of the council pages: papers, meetings, results, committees, retreat, public pages."""
 
-from .web import committees, meetings, papers, public, steps
+from .web import committees, meetings, papers, public, retreat, steps
 
 urlpatterns = [
     *papers.urls,
@@ -8,4 +8,5 @@ urlpatterns = [
     *meetings.urls,
     *committees.urls,
     *public.urls,
+    *retreat.urls,
 ]

@@ -30,6 +30,7 @@ from .common import (
 from .forms import PaperCreateForm, PaperForm, committees_of
 from .paper_page import detail_page
 from .queries import overdue_steps, papers_with_steps, position_of
+from .retreat import retreat_cycles
 
 PAGE_SIZE = 50
 
@@ -70,6 +71,7 @@ def paper_list(request: HttpRequest) -> HttpResponse:
         "overdue": overdue,
         "show_overdue": runs or clerk,
         "may_manage": runs,
+        "retreat_cycles": retreat_cycles(request),
         "nav_section": NAV_PAPERS,
     }
     return render(request, "council/paper_list.html", context)
