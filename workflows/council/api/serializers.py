@@ -72,6 +72,8 @@ class CommitteeSerializer(serializers.ModelSerializer[Committee]):
         read_only=True,
         help_text=_("Die Mitglieder (ohne ausgeschiedene)."),
     )
+    # Plain text: an unset address is "" (a "uri" format would refuse it).
+    website = serializers.CharField(read_only=True)
 
     class Meta:
         model = Committee
@@ -270,6 +272,8 @@ class PaperSerializer(serializers.ModelSerializer[Paper]):
         ResolutionStatus.choices, "paper-resolution-status", read_only=True
     )
     resolution_status_label = serializers.SerializerMethodField()
+    # Plain text: an unset address is "" (a "uri" format would refuse it).
+    external_url = serializers.CharField(read_only=True)
     steps = ConsultationStepSerializer(
         source="visible_steps",
         many=True,
