@@ -1,9 +1,10 @@
 """The council package's models: people and terms, meetings and agendas, papers and steps."""
 
 from .meetings import AgendaItem, Meeting
-from .papers import ConsultationStep, Paper, PaperFile, PaperNumbering, ReferenceCounter
+from .papers import Paper, PaperFile, PaperNumbering, ReferenceCounter
 from .people import LegislativeTerm, Location, Membership, Person
 from .retreats import Retreat, RetreatResult
+from .steps import ConsultationStep
 
 __all__ = [
     "AgendaItem",
