@@ -15,7 +15,9 @@ number of queries whatever its length.
 
 from __future__ import annotations
 
-from typing import Any
+import functools
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django.db.models import (
     BooleanField,
@@ -61,6 +63,24 @@ STEP_FIELDS = (
     "paper_id", "committee_id", "role", "part", "position", "state", "deleted", "created_at",
     "updated_at", "agenda_item__meeting_id", "agenda_item__public", "agenda_item__deleted",
 )  # fmt: skip
+
+
+Q_ = TypeVar("Q_", bound=QuerySet[Any])
+
+
+def _built_once(build: Callable[[], Q_]) -> Callable[[], Q_]:
+    """Build a list's queryset once per process; each call returns a fresh clone of it.
+
+    Resolving the annotations and prefetches costs more than the query of one object
+    (a few milliseconds per request); the definitions depend on nothing of the request.
+    """
+    built = functools.cache(build)
+
+    @functools.wraps(build)
+    def selector() -> Q_:
+        return built().all()
+
+    return selector
 
 
 def _flag(condition: Q) -> ExpressionWrapper:
@@ -133,6 +153,7 @@ def present_memberships() -> QuerySet[Membership]:
     )
 
 
+@_built_once
 def bodies() -> QuerySet[Body]:
     """Return the bodies with their terms and main organization (the council)."""
     council = Committee.objects.filter(body=OuterRef("pk"), kind=CommitteeKind.COUNCIL).order_by(
@@ -151,6 +172,7 @@ def bodies() -> QuerySet[Body]:
     )
 
 
+@_built_once
 def organizations() -> QuerySet[Committee]:
     """Return the committees with the memberships of consenting persons."""
     return Committee.objects.annotate(
@@ -165,6 +187,7 @@ def organizations() -> QuerySet[Committee]:
     )
 
 
+@_built_once
 def persons() -> QuerySet[Person]:
     """Return the persons; only those who consented are present."""
     return Person.objects.annotate(
@@ -179,6 +202,7 @@ def persons() -> QuerySet[Person]:
     )
 
 
+@_built_once
 def memberships() -> QuerySet[Membership]:
     """Return the memberships; present when not deleted and their person consented."""
     return Membership.objects.annotate(
@@ -187,6 +211,7 @@ def memberships() -> QuerySet[Membership]:
     )
 
 
+@_built_once
 def meetings() -> QuerySet[Meeting]:
     """Return the meetings (every meeting's date is public) with their visible agenda."""
     return (
@@ -199,6 +224,7 @@ def meetings() -> QuerySet[Meeting]:
     )
 
 
+@_built_once
 def agenda_items() -> QuerySet[AgendaItem]:
     """Return the agenda items; present when public, not deleted, and their paper public."""
     return AgendaItem.objects.annotate(
@@ -206,6 +232,7 @@ def agenda_items() -> QuerySet[AgendaItem]:
     ).select_related("step")
 
 
+@_built_once
 def papers() -> QuerySet[Paper]:
     """Return the papers with their public files and their consultation sequence."""
     return (
@@ -223,6 +250,7 @@ def papers() -> QuerySet[Paper]:
     )
 
 
+@_built_once
 def consultations() -> QuerySet[ConsultationStep]:
     """Return the consultations; present when not deleted and their paper public."""
     return ConsultationStep.objects.annotate(
@@ -231,6 +259,7 @@ def consultations() -> QuerySet[ConsultationStep]:
     ).select_related("agenda_item")
 
 
+@_built_once
 def files() -> QuerySet[PaperFile]:
     """Return the files; present when public, not deleted, and their paper public."""
     return PaperFile.objects.annotate(
@@ -241,6 +270,7 @@ def files() -> QuerySet[PaperFile]:
     )
 
 
+@_built_once
 def terms() -> QuerySet[LegislativeTerm]:
     """Return the legislative terms (all public)."""
     return LegislativeTerm.objects.annotate(
@@ -248,6 +278,7 @@ def terms() -> QuerySet[LegislativeTerm]:
     )
 
 
+@_built_once
 def locations() -> QuerySet[Location]:
     """Return the meeting places (all public)."""
     return Location.objects.annotate(
