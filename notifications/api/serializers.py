@@ -98,7 +98,14 @@ class DeadlineSerializer(serializers.ModelSerializer[Deadline]):
     @extend_schema_field(
         {
             "type": "string",
-            "enum": ["review", "plan", "agreement", "invitation", "disposition"],
+            "enum": [
+                "review",
+                "plan",
+                "agreement",
+                "invitation",
+                "disposition",
+                "consultationstep",
+            ],
             "x-spec-enum-id": "task-object-type",
         }
     )
