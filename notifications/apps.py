@@ -10,14 +10,20 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Benachrichtigungen")
 
     def ready(self) -> None:
-        from workflows.registry import on_created, on_transition
+        from workflows.registry import on_created, on_due_changed, on_transition
 
-        from .services.deadlines import deadlines_follow_transition, deadlines_open_for_created
+        from .services.deadlines import (
+            deadlines_due_refresh,
+            deadlines_follow_transition,
+            deadlines_open_for_created,
+        )
 
         # Deadlines close and open in the transaction of the transition that changes a
         # task, and open for the workflow objects that services create.
         on_transition(deadlines_follow_transition)
         on_created(deadlines_open_for_created)
+        # A moved meeting moves the results due after it.
+        on_due_changed(deadlines_due_refresh)
 
         from workflows.consultation.models import ConsultationRound
 

@@ -158,6 +158,7 @@ _BY_MODEL: dict[type[models.Model], Workflow] = {}
 _BY_SLUG: dict[str, Workflow] = {}
 _SIDE_EFFECTS: list[tuple[EffectKey, SideEffect]] = []
 _CREATED_LISTENERS: list[CreatedListener] = []
+_DUE_LISTENERS: list[CreatedListener] = []
 
 
 def workflow_register(workflow: Workflow) -> Workflow:
@@ -261,6 +262,24 @@ def workflow_objects_created(objects: list[models.Model]) -> None:
     if not objects:
         return
     for listener in _CREATED_LISTENERS:
+        listener(objects)
+
+
+def on_due_changed(listener: CreatedListener) -> CreatedListener:
+    """Run `listener` when what a task's due date is computed from changed for objects."""
+    if listener not in _DUE_LISTENERS:
+        _DUE_LISTENERS.append(listener)
+    return listener
+
+
+def workflow_due_changed(objects: list[models.Model]) -> None:
+    """Tell the listeners that the due dates of objects' tasks changed (in the transaction).
+
+    E.g. a meeting moved: the result of each paper on its agenda is due from the new day.
+    """
+    if not objects:
+        return
+    for listener in _DUE_LISTENERS:
         listener(objects)
 
 

@@ -184,6 +184,29 @@ def deadlines_open_for(
     return Deadline.objects.bulk_create(Deadline(**row) for row in rows)
 
 
+def deadlines_due_refresh(objects: Sequence[Any]) -> None:
+    """Move the open deadlines of objects whose due date changed (`on_due_changed`).
+
+    Only tasks with a `due` hook depend on more than their state; the sweep then plans
+    the reminders anew from the new date (reminders already sent are not sent again).
+    """
+    wanted = [(obj, spec) for obj in objects if (spec := _task_of(obj)) is not None and spec.due]
+    if not wanted:
+        return
+    due_dates = _due_dates(wanted)
+    now = timezone.now()
+    for obj, spec in wanted:
+        day = due_dates.get((spec.kind, obj.pk))
+        if day is None:
+            continue
+        Deadline.objects.filter(
+            content_type_id=_content_type_id(type(obj)),
+            object_id=obj.pk,
+            kind=spec.kind,
+            state=DeadlineState.OPEN,
+        ).exclude(due_at=end_of_day(day)).update(due_at=end_of_day(day), next_check_at=now)
+
+
 def deadlines_open_for_created(objects: Sequence[Any]) -> None:
     """Open the deadlines of objects a service created (`on_created`; nothing returned)."""
     deadlines_open_for(objects, returning=False)

@@ -224,3 +224,28 @@ def test_a_missing_result_escalates_like_any_other_task(setting: Setting) -> Non
     }
     at(ESCALATION_AT + dt.timedelta(hours=1), deadline_sweep)
     assert sent(ReminderKind.ESCALATION) == 1
+
+
+def test_a_moved_meeting_moves_the_results_due_date(setting: Setting) -> None:
+    from workflows.council.services.meetings import meeting_update
+
+    # From Wednesday 10 June to Wednesday 17 June: due Friday 19 June instead of the 12th.
+    later = setting.meeting.start + dt.timedelta(days=7)
+    at(
+        START,
+        meeting_update,
+        acting_user=office(setting.world),
+        meeting=setting.meeting,
+        name=setting.meeting.name,
+        start=later,
+    )
+    (deadline,) = setting.deadlines()
+    assert (deadline.state, deadline.due_at) == (
+        DeadlineState.OPEN,
+        end_of_day(dt.date(2026, 6, 19)),
+    )
+    # No reminder on the old date; the one day before the new one comes.
+    at(REMINDER_AT, deadline_sweep)
+    assert sent(ReminderKind.REMINDER) == 0
+    at(local(2026, 6, 18, 8), deadline_sweep)
+    assert reminded() == {setting.clerk.pk}

@@ -12,9 +12,10 @@ from django.utils.translation import gettext as _
 from guardian.core import ObjectPermissionChecker
 
 from planning_cycle.models import Committee, User
+from workflows.registry import workflow_due_changed
 
-from ..models import AgendaItem, LegislativeTerm, Location, Meeting
-from ..states import MeetingState
+from ..models import AgendaItem, ConsultationStep, LegislativeTerm, Location, Meeting
+from ..states import MeetingState, StepState
 from .base import MANAGE, CouncilError, checker_for, require, same_body, text_input
 
 
@@ -103,7 +104,17 @@ def meeting_update(
                 % {"state": locked.get_state_display()},
                 status=409,
             )
+        moved = values["start"] != locked.start
         Meeting.objects.filter(pk=locked.pk).update(updated_at=timezone.now(), **values)
+        if moved:
+            # The results of the papers on its agenda are due from the new day.
+            workflow_due_changed(
+                list(
+                    ConsultationStep.objects.filter(
+                        agenda_item__meeting=locked, state=StepState.SCHEDULED
+                    )
+                )
+            )
     locked.refresh_from_db()
     return locked
 
