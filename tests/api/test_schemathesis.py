@@ -38,6 +38,7 @@ from django.db import close_old_connections, transaction
 from django.test import Client
 from hypothesis import HealthCheck, settings
 from schemathesis.config import SchemathesisConfig
+from schemathesis.specs.openapi.checks import negative_data_rejection
 
 from planning_cycle.models import TokenScope, User
 from planning_cycle.services.tokens import api_token_create
@@ -151,7 +152,15 @@ def demo_tokens(django_db_setup: None, django_db_blocker: Any) -> Iterator[dict[
 def test_api_operation(
     case: schemathesis.Case, role: str, demo_tokens: dict[str, str], db: None
 ) -> None:
-    response = case.call_and_validate(headers={"Authorization": f"Bearer {demo_tokens[role]}"})
+    excluded = []
+    if case.method == "PATCH" and case.media_type == "application/x-www-form-urlencoded":
+        # The in-process WSGI transport loses a PATCH's form body (the server reads an
+        # empty one and changes nothing, 200): whether such a body is refused cannot be
+        # seen here. Its rules are tested as JSON here and as forms in test_unknown_fields.
+        excluded.append(negative_data_rejection)
+    response = case.call_and_validate(
+        headers={"Authorization": f"Bearer {demo_tokens[role]}"}, excluded_checks=excluded
+    )
     STATUSES[response.status_code] += 1
 
 
