@@ -219,10 +219,10 @@ def test_random_actions_keep_the_sequence_consistent() -> None:
     run_state_machine_as_test(
         SequenceMachine,
         settings=settings(
-            max_examples=6,
-            stateful_step_count=20,
+            max_examples=8,
+            stateful_step_count=25,
             deadline=None,
             suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
         ),
     )
-    assert OUTCOMES["done"] >= 10 and OUTCOMES["refused"] >= 10, OUTCOMES
+    assert OUTCOMES["done"] >= 5 and OUTCOMES["refused"] >= 5, OUTCOMES

@@ -114,9 +114,15 @@ class IndicatorValueFilter(ApiFilterSet):
         fields = ["indicator", "kind", "year", "ordering"]
 
 
+# Django's form field refuses NUL characters (a 400 naming the parameter): the schema says so.
+@extend_schema_field({"type": "string", "pattern": "^[^\\x00]*$"})
+class CodeFilter(filters.CharFilter):
+    """A product code to match exactly (no NUL)."""
+
+
 class ProductFilter(ApiFilterSet):
     department = IdFilter()
-    code = filters.CharFilter()
+    code = CodeFilter()
     ordering = SortFilter(model=Product, fields=("code", "name"))
 
     class Meta:
