@@ -30,6 +30,7 @@ class Body(models.Model):
         _("Bundesland"), max_length=2, help_text=_("Kürzel des Landes, z. B. NI oder NW")
     )
     created_at = models.DateTimeField(_("angelegt am"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("geändert am"), auto_now=True)
 
     class Meta:
         verbose_name = _("Kommune")

@@ -161,7 +161,7 @@ def bodies() -> QuerySet[Body]:
     )
     return Body.objects.annotate(
         oparl_present=_flag(Q(pk__isnull=False)),
-        oparl_modified=_greatest("created_at", _latest(LegislativeTerm, "body")),
+        oparl_modified=_greatest("updated_at", _latest(LegislativeTerm, "body")),
         oparl_council=Subquery(council.values("pk")[:1]),
     ).prefetch_related(
         Prefetch(

@@ -78,7 +78,7 @@ def publish(u: Urls, kind: Kind, obj: Any) -> JsonObject:
 @oparl_view
 def system(request: HttpRequest) -> HttpResponseBase:
     """Return the System object, where every client starts."""
-    span = Body.objects.aggregate(first=Min("created_at"), last=Max("created_at"))
+    span = Body.objects.aggregate(first=Min("created_at"), last=Max("updated_at"))
     now = timezone.now()
     return json_response(bodies.system(Urls.of(request), span["first"] or now, span["last"] or now))
 
