@@ -380,7 +380,7 @@ def _product_defects(body_id: int) -> list[Defect]:
 def catalog_defects(body_id: int) -> list[Defect]:
     """Return the defects of the body's goal hierarchy, in the order of `DefectKind`.
 
-    Seven queries, whatever the size of the catalog.
+    Six queries, whatever the size of the catalog.
     """
     strategic = list(_strategic_goals(body_id))
     operative = list(_operative_goals(body_id))
