@@ -1,0 +1,1 @@
+"""Controlling of the goal hierarchy: checks and reports over a body's goal catalog."""
