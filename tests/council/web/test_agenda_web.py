@@ -20,7 +20,7 @@ from workflows.services.transitions import transition_fire
 
 pytestmark = pytest.mark.django_db
 
-HTMX = {"HTTP_HX_REQUEST": "true"}
+HTMX = {"HX-Request": "true"}
 
 
 def detail_url(meeting: Meeting) -> str:
@@ -203,7 +203,7 @@ def test_the_result_form_is_an_htmx_form_swapping_its_item(
     assert f'hx-post="{result_url(council)}"' in page
     assert f'hx-target="#top-{council.council_item.pk}"' in page
 
-    response = client.post(result_url(council), result_data(council), **HTMX)
+    response = client.post(result_url(council), result_data(council), headers=HTMX)
 
     text = response.content.decode()
     assert response.status_code == 200
@@ -220,9 +220,11 @@ def test_htmx_field_errors_come_back_in_the_item(client: Client, council: Counci
     prefix = f"top-{council.council_item.pk}"
 
     bad = client.post(
-        result_url(council), result_data(council, votes_yes=3, resolution_text="Mein Text"), **HTMX
+        result_url(council),
+        result_data(council, votes_yes=3, resolution_text="Mein Text"),
+        headers=HTMX,
     )
-    no_result = client.post(result_url(council), result_data(council, result=""), **HTMX)
+    no_result = client.post(result_url(council), result_data(council, result=""), headers=HTMX)
 
     text = bad.content.decode()
     assert bad.status_code == 400
@@ -238,10 +240,10 @@ def test_htmx_field_errors_come_back_in_the_item(client: Client, council: Counci
 
 def test_an_htmx_double_submit_answers_409_in_the_item(client: Client, council: Council) -> None:
     logged_in(client, council.council_clerk)
-    client.post(result_url(council), result_data(council), **HTMX)
+    client.post(result_url(council), result_data(council), headers=HTMX)
 
     again = client.post(
-        result_url(council), result_data(council, result=StepResult.REJECTED), **HTMX
+        result_url(council), result_data(council, result=StepResult.REJECTED), headers=HTMX
     )
 
     text = again.content.decode()
@@ -267,7 +269,7 @@ def test_htmx_refuses_another_committees_clerk_in_the_item(
 ) -> None:
     logged_in(client, council.main_clerk)
 
-    response = client.post(result_url(council), result_data(council), **HTMX)
+    response = client.post(result_url(council), result_data(council), headers=HTMX)
 
     assert response.status_code == 403
     assert "Nur die Schriftführung des Kreistag" in response.content.decode()
