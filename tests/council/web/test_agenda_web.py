@@ -232,6 +232,7 @@ def test_htmx_field_errors_come_back_in_the_item(client: Client, council: Counci
     assert "Geben Sie Ja-Stimmen, Nein-Stimmen und Enthaltungen an" in text
     assert f'id="id_{prefix}-votes_yes-error"' in text
     assert "Mein Text" in text
+    assert "Nicht gespeichert: bitte prüfen Sie die markierten Felder." in text
     assert no_result.status_code == 400
     assert f'id="id_{prefix}-result-error"' in no_result.content.decode()
     step = ConsultationStep.objects.get(pk=council.council_item.step_id)

@@ -234,12 +234,13 @@ def result_record(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
 
     def refused(status: int, message: str = "") -> HttpResponse:
         if htmx:
+            # The pressed button is swapped away: focus goes to the message at the item's top.
             return item_fragment(
                 request,
                 meeting,
                 item.pk,
-                bound=form if not message else None,
-                message=message,
+                bound=None if message else form,
+                message=message or _("Nicht gespeichert: bitte prüfen Sie die markierten Felder."),
                 level="danger",
                 status=status,
             )
