@@ -57,7 +57,9 @@ def test_the_office_uploads_the_main_document_and_attachments(
     pdf = samples.pdf_bytes()
 
     main = send(client, council.paper, file=upload("Vorlage.pdf", pdf), main="true")
-    plan = send(client, council.paper, file=upload("scan.png", samples.png_bytes()), name="Plan.png")
+    plan = send(
+        client, council.paper, file=upload("scan.png", samples.png_bytes()), name="Plan.png"
+    )
 
     assert main.status_code == 201, main.content
     assert plan.status_code == 201, plan.content
@@ -175,7 +177,9 @@ def test_a_refused_upload_names_the_field_and_stores_nothing(
 def test_a_json_body_is_not_an_upload(council: Council, as_user: Callable[[User], Client]) -> None:
     client = as_user(council.office)
 
-    refused = client.post(files_url(council.paper), {"name": "x.pdf"}, content_type="application/json")
+    refused = client.post(
+        files_url(council.paper), {"name": "x.pdf"}, content_type="application/json"
+    )
 
     problem(refused, 415)
     assert not PaperFile.objects.exists()

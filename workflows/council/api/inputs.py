@@ -145,7 +145,9 @@ class PaperFileUploadSerializer(InputSerializer):
     file = serializers.FileField(
         label=_("Datei"),
         allow_empty_file=True,
-        help_text=_("Erlaubt sind PDF, ODT, DOCX, XLSX, PNG und JPEG bis 20 MB (UPLOAD_MAX_BYTES)."),
+        help_text=_(
+            "Erlaubt sind PDF, ODT, DOCX, XLSX, PNG und JPEG bis 20 MB (UPLOAD_MAX_BYTES)."
+        ),
     )
     # A boolean like the answer's `main` ("role" names the step's role in the schema).
     main = serializers.BooleanField(

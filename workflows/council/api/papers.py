@@ -275,9 +275,7 @@ class PaperViewSet(CouncilViewSet):
 
     @extend_schema(
         parameters=[FILE_ID],
-        responses={
-            (200, kind.media_type): OpenApiTypes.BINARY for kind in ACCEPTED
-        },
+        responses={(200, kind.media_type): OpenApiTypes.BINARY for kind in ACCEPTED},
         summary="Download a file of the paper (as its page offers it)",
     )
     @action(
