@@ -85,6 +85,8 @@ def test_the_office_uploads_the_main_document_and_attachments(
     assert 'filename="Vorlage.pdf"' in download["Content-Disposition"]
     assert download["Cache-Control"] == "private, no-store"
     assert download["X-Content-Type-Options"] == "nosniff"
+    # A client asking for the file's own type gets it (not a 406 for want of a JSON renderer).
+    assert client.get(body["download_url"], HTTP_ACCEPT="application/pdf").status_code == 200
 
 
 def test_a_new_main_document_replaces_the_previous_one(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.db import models
@@ -36,6 +37,8 @@ from .inputs import (
     StepPlanSerializer,
 )
 from .serializers import ConsultationStepSerializer, PaperFileSerializer, PaperSerializer
+
+logger = logging.getLogger(__name__)
 
 STEP_FIELDS = ("committee", "role", "part")
 # The service names the uploads "files" (the page's field); the API's field is "file".
@@ -292,6 +295,7 @@ class PaperViewSet(CouncilViewSet):
         try:
             handle = found.file.open("rb")
         except FileNotFoundError:
+            logger.error("stored file of PaperFile %s is missing", found.pk)
             raise exceptions.NotFound(_("Die Datei ist nicht mehr vorhanden.")) from None
         response = FileResponse(
             handle, as_attachment=True, filename=found.name, content_type=found.media_type
