@@ -18,8 +18,10 @@ from django.conf import settings
 from django.test import Client
 
 from planning_cycle.models import Committee
+from tests.consultation import file_samples as samples
+from tests.consultation.file_support import upload
 from tests.support.council import schedule
-from workflows.council.models import AgendaItem, ConsultationStep, Meeting, Paper
+from workflows.council.models import AgendaItem, ConsultationStep, Meeting, Paper, PaperFile
 
 from .conftest import Council, problem
 
@@ -45,6 +47,7 @@ class Case:
     path: Callable[[Council], dict[str, Any]]
     body: Callable[[Council], dict[str, Any]]
     accepted: int
+    multipart: bool = False  # a file upload: multipart/form-data, not JSON
 
 
 def _scheduled(c: Council) -> dict[str, Any]:
@@ -88,6 +91,13 @@ CASES: dict[str, Case] = {
     "papers_partial_update": Case(
         "office", lambda c: {"id": c.paper.pk}, lambda c: {"title": "Neu"}, 200
     ),
+    "papers_files_create": Case(
+        "office",
+        lambda c: {"id": c.paper.pk},
+        lambda c: {"file": upload("Anlage.pdf", samples.pdf_bytes())},
+        201,
+        multipart=True,
+    ),
     "papers_steps_create": Case(
         "office",
         lambda c: {"id": c.paper.pk},
@@ -117,6 +127,7 @@ def snapshot() -> tuple[int, ...]:
         Paper.objects.count(),
         ConsultationStep.objects.filter(deleted=False).count(),
         ConsultationStep.objects.exclude(state="planned").count(),
+        PaperFile.objects.count(),
     )
 
 
@@ -126,17 +137,17 @@ def test_an_unknown_field_is_a_400_naming_it(
 ) -> None:
     case = CASES[operation_id]
     url = path.format(**case.path(council))
-    body = case.body(council)
     client.force_login(council.office if case.who == "office" else council.main_clerk)
     before = snapshot()
+    # The test client sends multipart/form-data unless told otherwise.
+    encoding = {} if case.multipart else {"content_type": "application/json"}
 
-    refused = getattr(client, method)(
-        url, {**body, "farbe": "blau"}, content_type="application/json"
-    )
+    # A fresh body for each request: an upload is read when it is sent.
+    refused = getattr(client, method)(url, {**case.body(council), "farbe": "blau"}, **encoding)
 
     assert [e["field"] for e in problem(refused, 400)["errors"]] == ["/farbe"]
     assert snapshot() == before
-    accepted = getattr(client, method)(url, body, content_type="application/json")
+    accepted = getattr(client, method)(url, case.body(council), **encoding)
     assert accepted.status_code == case.accepted, accepted.content
 
 
