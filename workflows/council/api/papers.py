@@ -22,7 +22,7 @@ from planning_cycle.models import Committee, Department, PlanningCycle, User
 from planning_cycle.web import request_checker
 from workflows.uploads import ACCEPTED
 
-from ..access import own_committees, papers_visible, sees_nonpublic
+from ..access import in_own_committees, papers_visible, sees_nonpublic
 from ..models import ConsultationStep, Paper, PaperFile
 from ..services.base import CouncilError
 from ..services.files import paper_file_remove, paper_files_attach
@@ -63,9 +63,8 @@ def steps_shown() -> models.QuerySet[Any]:
 
 def files_visible(user: User) -> models.QuerySet[Any]:
     """A paper's files the user may see: public ones, non-public ones as non-public papers."""
-    committees = list(own_committees(user).values_list("committee_id", flat=True))
     deliberated = ConsultationStep.objects.filter(
-        paper_id=OuterRef("paper_id"), committee_id__in=committees, deleted=False
+        in_own_committees(user), paper_id=OuterRef("paper_id"), deleted=False
     )
     return (
         PaperFile.objects.filter(deleted=False)
