@@ -27,8 +27,10 @@ from .cycles import (
     BodyCalendarEntry,
     Phase,
     PhaseDeadline,
+    REQUIRED_PHASES,
     PlanningCycle,
     calendar_date,
+    phase_after,
 )
 from .goals import (
     Direction,
@@ -43,6 +45,7 @@ from .goals import (
     ValueKind,
     Vision,
 )
+from .milestones import CycleMilestone, MilestoneAudience, MilestoneKind
 from .organisations import (
     Organisation,
     OrganisationGroupObjectPermission,
@@ -83,6 +86,11 @@ __all__ = [
     "OrganisationUserObjectPermission",
     "Phase",
     "PhaseDeadline",
+    "REQUIRED_PHASES",
+    "CycleMilestone",
+    "MilestoneAudience",
+    "MilestoneKind",
+    "phase_after",
     "PlanningCycle",
     "PolicyField",
     "Product",
