@@ -86,6 +86,7 @@ def _phase_event(entry: PhaseDeadline, *, site_url: str, domain: str, now: dt.da
         "summary",
         _("%(phase)s (Planungszyklus %(year)s)") % {"phase": phase, "year": entry.cycle.year},
     )
+    assert entry.due_date is not None  # the feed lists only the phases the cycle runs
     event.add("dtstart", entry.due_date)
     event.add("dtend", entry.due_date + dt.timedelta(days=1))
     event.add("transp", "TRANSPARENT")

@@ -22,7 +22,7 @@ COMMITTEE_AUDIENCE_ROLES = (Role.COMMITTEE_CLERK,)
 # the strategy unit chases the cycle.
 ESCALATION_ROLES = (Role.MANAGEMENT, Role.STRATEGY_UNIT)
 # The body-wide role a body audience stands for (DEPARTMENTS: every department's people).
-AUDIENCE_BODY_ROLES = {
+AUDIENCE_BODY_ROLES: dict[str, str] = {
     Audience.MANAGEMENT: Role.MANAGEMENT,
     Audience.STRATEGY_UNIT: Role.STRATEGY_UNIT,
     Audience.COUNCIL_OFFICE: Role.COMMITTEE_SECRETARY,

@@ -6,6 +6,7 @@ from django.urls import include, path
 from planning_cycle.views import (
     auth,
     catalog_check,
+    cycle_new,
     cycles,
     departments,
     goals,
@@ -21,7 +22,7 @@ urlpatterns = [
     path("anmelden/", auth.LoginView.as_view(), name="login"),
     path("abmelden/", auth.LogoutView.as_view(), name="logout"),
     path("", cycles.home, name="home"),
-    path("zyklen/neu/", roles.cycle_new, name="cycle_new"),
+    path("zyklen/neu/", cycle_new.cycle_new, name="cycle_new"),
     path("zyklen/<int:pk>/", cycles.cycle_overview, name="cycle_overview"),
     path("einheiten/<int:pk>/", departments.department_detail, name="department_detail"),
     path("ziele/", goals.catalog, name="goal_catalog"),

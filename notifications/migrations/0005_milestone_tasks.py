@@ -4,30 +4,70 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('contenttypes', '0002_remove_content_type_name'),
-        ('notifications', '0004_committee_deadlines'),
-        ('planning_cycle', '0011_calendar'),
+        ("contenttypes", "0002_remove_content_type_name"),
+        ("notifications", "0004_committee_deadlines"),
+        ("planning_cycle", "0011_calendar"),
     ]
 
     operations = [
         migrations.RemoveConstraint(
-            model_name='deadline',
-            name='deadline_audience_has_scope',
+            model_name="deadline",
+            name="deadline_audience_has_scope",
         ),
         migrations.AlterField(
-            model_name='deadline',
-            name='audience',
-            field=models.CharField(choices=[('department', 'Leitung und Sachbearbeitung der Organisationseinheit'), ('management', 'Verwaltungsleitung'), ('invitee', 'Eingeladene Organisationseinheit oder Organisation'), ('committee', 'Schriftführung des Gremiums'), ('departments', 'alle Fachdienste'), ('strategy_unit', 'Strategische Steuerung'), ('council_office', 'Sitzungsdienst')], max_length=20, verbose_name='zuständig'),
+            model_name="deadline",
+            name="audience",
+            field=models.CharField(
+                choices=[
+                    ("department", "Leitung und Sachbearbeitung der Organisationseinheit"),
+                    ("management", "Verwaltungsleitung"),
+                    ("invitee", "Eingeladene Organisationseinheit oder Organisation"),
+                    ("committee", "Schriftführung des Gremiums"),
+                    ("departments", "alle Fachdienste"),
+                    ("strategy_unit", "Strategische Steuerung"),
+                    ("council_office", "Sitzungsdienst"),
+                ],
+                max_length=20,
+                verbose_name="zuständig",
+            ),
         ),
         migrations.AlterField(
-            model_name='deadline',
-            name='kind',
-            field=models.CharField(choices=[('review_submit', 'Zielbilanzierung einreichen'), ('review_decide', 'Über Zielbilanzierung entscheiden'), ('plan_submit', 'Ziel- und Haushaltsplanung einreichen'), ('plan_decide', 'Über Ziel- und Haushaltsplanung entscheiden'), ('agreement_submit', 'Zielvereinbarung einreichen'), ('agreement_decide', 'Über Zielvereinbarung entscheiden'), ('statement_give', 'Stellungnahme abgeben'), ('disposition_record', 'Stellungnahme abwägen'), ('result_record', 'Beratungsergebnis erfassen'), ('milestone_preparation', 'Vorbereitungsschritt erledigen'), ('milestone_interim_report', 'Zwischenbericht an den Rat'), ('milestone_other', 'Termin im Jahreskalender')], max_length=40, verbose_name='Aufgabe'),
+            model_name="deadline",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("review_submit", "Zielbilanzierung einreichen"),
+                    ("review_decide", "Über Zielbilanzierung entscheiden"),
+                    ("plan_submit", "Ziel- und Haushaltsplanung einreichen"),
+                    ("plan_decide", "Über Ziel- und Haushaltsplanung entscheiden"),
+                    ("agreement_submit", "Zielvereinbarung einreichen"),
+                    ("agreement_decide", "Über Zielvereinbarung entscheiden"),
+                    ("statement_give", "Stellungnahme abgeben"),
+                    ("disposition_record", "Stellungnahme abwägen"),
+                    ("result_record", "Beratungsergebnis erfassen"),
+                    ("milestone_preparation", "Vorbereitungsschritt erledigen"),
+                    ("milestone_interim_report", "Zwischenbericht an den Rat"),
+                    ("milestone_other", "Termin im Jahreskalender"),
+                ],
+                max_length=40,
+                verbose_name="Aufgabe",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='deadline',
-            constraint=models.CheckConstraint(condition=models.Q(('audience__in', ['management', 'departments', 'strategy_unit', 'council_office']), ('department__isnull', False), ('organisation__isnull', False), models.Q(('audience', 'committee'), ('committee__isnull', False)), _connector='OR'), name='deadline_audience_has_scope'),
+            model_name="deadline",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "audience__in",
+                        ["management", "departments", "strategy_unit", "council_office"],
+                    ),
+                    ("department__isnull", False),
+                    ("organisation__isnull", False),
+                    models.Q(("audience", "committee"), ("committee__isnull", False)),
+                    _connector="OR",
+                ),
+                name="deadline_audience_has_scope",
+            ),
         ),
     ]

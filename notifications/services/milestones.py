@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from planning_cycle.models import CycleMilestone, Department, PlanningCycle, User
+from planning_cycle.models import CycleMilestone, Department, PlanningCycle
 from planning_cycle.services.audit import Actor, NotPermitted, actor_require
 
 from ..models import Deadline, DeadlineState, TaskKind

@@ -5,72 +5,162 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('planning_cycle', '0010_body_updated_at'),
+        ("planning_cycle", "0010_body_updated_at"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CycleMilestone',
+            name="CycleMilestone",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200, verbose_name='Titel')),
-                ('kind', models.CharField(choices=[('preparation', 'Vorbereitungsschritt in den Fachdiensten'), ('interim_report', 'Zwischenbericht an den Rat'), ('other', 'sonstiger Termin')], max_length=20, verbose_name='Art')),
-                ('due_date', models.DateField(verbose_name='fällig am')),
-                ('audience', models.CharField(choices=[('departments', 'alle Fachdienste'), ('management', 'Verwaltungsleitung'), ('strategy_unit', 'Strategische Steuerung'), ('council_office', 'Sitzungsdienst')], max_length=20, verbose_name='zuständig')),
-                ('phase', models.CharField(blank=True, choices=[('goal_review', 'Zielbilanzierung'), ('framework', 'Rahmenvorgaben'), ('retreat_preparation', 'Vorbereitung der Strategieklausur'), ('retreat', 'Strategieklausur'), ('council_resolution', 'Beratung und Beschluss'), ('planning', 'Ziel- und Haushaltsplanung'), ('budget_introduction', 'Einbringung des Haushalts'), ('budget_resolution', 'Haushaltsbeschluss')], help_text='Die Phase, zu der der Termin gehört (optional).', max_length=30, verbose_name='Phase')),
-                ('done_at', models.DateTimeField(blank=True, null=True, verbose_name='erledigt am')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="Titel")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("preparation", "Vorbereitungsschritt in den Fachdiensten"),
+                            ("interim_report", "Zwischenbericht an den Rat"),
+                            ("other", "sonstiger Termin"),
+                        ],
+                        max_length=20,
+                        verbose_name="Art",
+                    ),
+                ),
+                ("due_date", models.DateField(verbose_name="fällig am")),
+                (
+                    "audience",
+                    models.CharField(
+                        choices=[
+                            ("departments", "alle Fachdienste"),
+                            ("management", "Verwaltungsleitung"),
+                            ("strategy_unit", "Strategische Steuerung"),
+                            ("council_office", "Sitzungsdienst"),
+                        ],
+                        max_length=20,
+                        verbose_name="zuständig",
+                    ),
+                ),
+                (
+                    "phase",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("goal_review", "Zielbilanzierung"),
+                            ("framework", "Rahmenvorgaben"),
+                            ("retreat_preparation", "Vorbereitung der Strategieklausur"),
+                            ("retreat", "Strategieklausur"),
+                            ("council_resolution", "Beratung und Beschluss"),
+                            ("planning", "Ziel- und Haushaltsplanung"),
+                            ("budget_introduction", "Einbringung des Haushalts"),
+                            ("budget_resolution", "Haushaltsbeschluss"),
+                        ],
+                        help_text="Die Phase, zu der der Termin gehört (optional).",
+                        max_length=30,
+                        verbose_name="Phase",
+                    ),
+                ),
+                (
+                    "done_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="erledigt am"),
+                ),
             ],
             options={
-                'verbose_name': 'Termin im Zyklus',
-                'verbose_name_plural': 'Termine im Zyklus',
-                'ordering': ['cycle', 'due_date', 'id'],
+                "verbose_name": "Termin im Zyklus",
+                "verbose_name_plural": "Termine im Zyklus",
+                "ordering": ["cycle", "due_date", "id"],
             },
         ),
         migrations.AddField(
-            model_name='bodycalendarentry',
-            name='switched_off',
-            field=models.BooleanField(default=False, help_text='Die Kommune durchläuft diese Phase nicht; neue Zyklen überspringen sie.', verbose_name='abgeschaltet'),
+            model_name="bodycalendarentry",
+            name="switched_off",
+            field=models.BooleanField(
+                default=False,
+                help_text="Die Kommune durchläuft diese Phase nicht; neue Zyklen überspringen sie.",
+                verbose_name="abgeschaltet",
+            ),
         ),
         migrations.AddField(
-            model_name='phasedeadline',
-            name='switched_off',
-            field=models.BooleanField(default=False, help_text='Der Zyklus überspringt diese Phase; sie hat keinen Termin.', verbose_name='abgeschaltet'),
+            model_name="phasedeadline",
+            name="switched_off",
+            field=models.BooleanField(
+                default=False,
+                help_text="Der Zyklus überspringt diese Phase; sie hat keinen Termin.",
+                verbose_name="abgeschaltet",
+            ),
         ),
         migrations.AlterField(
-            model_name='phasedeadline',
-            name='due_date',
-            field=models.DateField(blank=True, null=True, verbose_name='fällig am'),
+            model_name="phasedeadline",
+            name="due_date",
+            field=models.DateField(blank=True, null=True, verbose_name="fällig am"),
         ),
         migrations.AddConstraint(
-            model_name='bodycalendarentry',
-            constraint=models.CheckConstraint(condition=models.Q(('switched_off', False), models.Q(('phase__in', ['closed', 'goal_review', 'planning']), _negated=True), _connector='OR'), name='body_calendar_required_phase_on'),
+            model_name="bodycalendarentry",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("switched_off", False),
+                    models.Q(("phase__in", ["closed", "goal_review", "planning"]), _negated=True),
+                    _connector="OR",
+                ),
+                name="body_calendar_required_phase_on",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='phasedeadline',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('due_date__isnull', False), ('switched_off', False)), models.Q(('due_date__isnull', True), ('switched_off', True)), _connector='OR'), name='phase_deadline_date_iff_on'),
+            model_name="phasedeadline",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("due_date__isnull", False), ("switched_off", False)),
+                    models.Q(("due_date__isnull", True), ("switched_off", True)),
+                    _connector="OR",
+                ),
+                name="phase_deadline_date_iff_on",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='phasedeadline',
-            constraint=models.CheckConstraint(condition=models.Q(('switched_off', False), models.Q(('phase__in', ['closed', 'goal_review', 'planning']), _negated=True), _connector='OR'), name='phase_deadline_required_phase_on'),
+            model_name="phasedeadline",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("switched_off", False),
+                    models.Q(("phase__in", ["closed", "goal_review", "planning"]), _negated=True),
+                    _connector="OR",
+                ),
+                name="phase_deadline_required_phase_on",
+            ),
         ),
         migrations.AddField(
-            model_name='cyclemilestone',
-            name='body',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='planning_cycle.body', verbose_name='Kommune'),
+            model_name="cyclemilestone",
+            name="body",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                to="planning_cycle.body",
+                verbose_name="Kommune",
+            ),
         ),
         migrations.AddField(
-            model_name='cyclemilestone',
-            name='cycle',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='milestones', to='planning_cycle.planningcycle', verbose_name='Planungszyklus'),
+            model_name="cyclemilestone",
+            name="cycle",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="milestones",
+                to="planning_cycle.planningcycle",
+                verbose_name="Planungszyklus",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='cyclemilestone',
-            constraint=models.UniqueConstraint(fields=('cycle', 'title', 'due_date'), name='milestone_unique_per_cycle'),
+            model_name="cyclemilestone",
+            constraint=models.UniqueConstraint(
+                fields=("cycle", "title", "due_date"), name="milestone_unique_per_cycle"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='cyclemilestone',
-            constraint=models.CheckConstraint(condition=models.Q(('title', ''), _negated=True), name='milestone_title_not_blank'),
+            model_name="cyclemilestone",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("title", ""), _negated=True), name="milestone_title_not_blank"
+            ),
         ),
     ]

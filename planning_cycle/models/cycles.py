@@ -84,7 +84,6 @@ class BodyCalendarEntry(models.Model):
         return f"{self.body}: {self.get_phase_display()} {self.day:02d}.{self.month:02d}."
 
 
-
 # What the step out of each phase is called, and the guards (named, registered by the
 # workflow packages) that must pass before the cycle leaves it. A switched-off phase is
 # never left, so its guards do not apply.
@@ -131,7 +130,8 @@ class PhaseRoute:
         self.target = target
         self.__name__ = f"route_{source}_{target}"
 
-    def __call__(self, cycle: PlanningCycle) -> bool:
+    def __call__(self, cycle: models.Model) -> bool:
+        assert isinstance(cycle, PlanningCycle)
         return cycle.next_phase_after(self.source) == self.target
 
     def explain(self, cycle: PlanningCycle) -> str:
@@ -241,9 +241,7 @@ class PlanningCycle(ConcurrentTransitionMixin, models.Model):
         if cached is None and self.__dict__.get("locked_switched_off_count") == 0:
             cached = self.__dict__["_switched_off"] = frozenset()
         if cached is None:
-            cached = frozenset(
-                entry.phase for entry in self.deadlines.all() if entry.switched_off
-            )
+            cached = frozenset(entry.phase for entry in self.deadlines.all() if entry.switched_off)
             self.__dict__["_switched_off"] = cached
         return cached  # type: ignore[no-any-return]
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -33,12 +34,17 @@ class CycleError(Exception):
 
 
 class CalendarError(CycleError):
-    """The calendar given for a cycle is wrong; `field` names the part (a phase, "milestones")."""
+    """The calendar given for a cycle is wrong.
 
-    def __init__(self, message: str, *, field: str = "") -> None:
+    `field` names the part ("dates", "switched_off", "milestones", "file"), `phase` the
+    phase concerned if any.
+    """
+
+    def __init__(self, message: str, *, field: str = "", phase: str = "") -> None:
         super().__init__(message)
         self.message = message
         self.field = field
+        self.phase = phase
 
 
 @dataclass(frozen=True)
@@ -110,7 +116,7 @@ def _check_phases(names: Iterable[str], *, field: str) -> None:
 def _check_order(dates: dict[str, dt.date]) -> None:
     """Refuse dates that run backwards, naming both phases and dates."""
     ordered = [p for p in PHASE_ORDER if p in dates]
-    for before, after in zip(ordered, ordered[1:], strict=False):
+    for before, after in pairwise(ordered):
         if dates[after] < dates[before]:
             raise CalendarError(
                 _("%(later)s (%(later_date)s) liegt vor %(earlier)s (%(earlier_date)s).")
@@ -120,7 +126,8 @@ def _check_order(dates: dict[str, dt.date]) -> None:
                     "earlier": phase_label(before),
                     "earlier_date": _day(dates[before]),
                 },
-                field=after,
+                field="dates",
+                phase=after,
             )
 
 
@@ -128,7 +135,9 @@ def _check_milestone(m: MilestoneSpec, number: int, off: frozenset[str]) -> Mile
     where = _("Termin %(n)d") % {"n": number}
     title = " ".join(m.title.split())
     if not title:
-        raise CalendarError(_("%(where)s: Bitte geben Sie einen Titel an.") % {"where": where}, field="milestones")
+        raise CalendarError(
+            _("%(where)s: Bitte geben Sie einen Titel an.") % {"where": where}, field="milestones"
+        )
     where = _("Termin %(n)d („%(title)s“)") % {"n": number, "title": title}
     if len(title) > MAX_TITLE:
         raise CalendarError(
@@ -145,7 +154,11 @@ def _check_milestone(m: MilestoneSpec, number: int, off: frozenset[str]) -> Mile
     if m.audience not in MilestoneAudience.values:
         raise CalendarError(
             _("%(where)s: Unbekannte Zuständigkeit „%(audience)s“. Möglich sind: %(known)s.")
-            % {"where": where, "audience": m.audience, "known": ", ".join(MilestoneAudience.values)},
+            % {
+                "where": where,
+                "audience": m.audience,
+                "known": ", ".join(MilestoneAudience.values),
+            },
             field="milestones",
         )
     if m.phase:
@@ -173,9 +186,13 @@ def calendar_resolve(body: Body, year: int, spec: CalendarSpec | None) -> Resolv
         required = [p for p in PHASE_ORDER if p in spec.switched_off and p in REQUIRED_PHASES]
         if required:
             raise CalendarError(
-                _("Die Phase „%(phase)s“ kann nicht abgeschaltet werden: jeder Zyklus durchläuft sie.")
+                _(
+                    "Die Phase „%(phase)s“ kann nicht abgeschaltet werden: "
+                    "jeder Zyklus durchläuft sie."
+                )
                 % {"phase": phase_label(required[0])},
-                field=required[0],
+                field="switched_off",
+                phase=required[0],
             )
         off = frozenset(spec.switched_off)
     dated_off = [p for p in PHASE_ORDER if p in off and p in spec.dates]
@@ -183,7 +200,8 @@ def calendar_resolve(body: Body, year: int, spec: CalendarSpec | None) -> Resolv
         raise CalendarError(
             _("Die Phase „%(phase)s“ ist abgeschaltet und kann keinen Termin haben.")
             % {"phase": phase_label(dated_off[0])},
-            field=dated_off[0],
+            field="dates",
+            phase=dated_off[0],
         )
     dates = {
         phase: spec.dates.get(phase) or calendar_date(year, month, day, offset)
