@@ -7,6 +7,7 @@ import json
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from notifications.models import Deadline
@@ -34,7 +35,9 @@ pytestmark = pytest.mark.django_db
 
 BACKWARDS = {"budget_resolution": dt.date(2027, 3, 31)}
 BACKWARDS_JSON = {"budget_resolution": "2027-03-31"}
-BACKWARDS_MESSAGE = "Haushaltsbeschluss (31.03.2027) liegt vor Einbringung des Haushalts (15.12.2027)"
+BACKWARDS_MESSAGE = (
+    "Haushaltsbeschluss (31.03.2027) liegt vor Einbringung des Haushalts (15.12.2027)"
+)
 
 
 def nothing_written(world: World) -> None:
@@ -58,7 +61,9 @@ def test_a_calendar_with_dates_switched_off_phases_and_milestones(world: World) 
             dates={"retreat_preparation": dt.date(2027, 5, 20)},
             switched_off=frozenset({Phase.RETREAT}),
             milestones=(
-                MilestoneSpec("  Zwischenbericht  I ", "interim_report", dt.date(2027, 9, 1), "council_office"),
+                MilestoneSpec(
+                    "  Zwischenbericht  I ", "interim_report", dt.date(2027, 9, 1), "council_office"
+                ),
             ),
         ),
     )
@@ -102,17 +107,27 @@ def test_dates_are_compared_across_a_switched_off_phase(world: World) -> None:
 @pytest.mark.parametrize(
     ("calendar", "message"),
     [
-        (CalendarSpec(switched_off=frozenset({"goal_review"})), "„Zielbilanzierung“ kann nicht abgeschaltet"),
-        (CalendarSpec(switched_off=frozenset({"planning"})), "„Ziel- und Haushaltsplanung“ kann nicht"),
+        (
+            CalendarSpec(switched_off=frozenset({"goal_review"})),
+            "„Zielbilanzierung“ kann nicht abgeschaltet",
+        ),
+        (
+            CalendarSpec(switched_off=frozenset({"planning"})),
+            "„Ziel- und Haushaltsplanung“ kann nicht",
+        ),
         (CalendarSpec(switched_off=frozenset({"klausur"})), "Unbekannte Phase: klausur"),
         (CalendarSpec(dates={"klausur": dt.date(2027, 6, 1)}), "Unbekannte Phase: klausur"),
         (CalendarSpec(dates={"closed": dt.date(2027, 6, 1)}), "Unbekannte Phase: closed"),
         (
-            CalendarSpec(switched_off=frozenset({"retreat"}), dates={"retreat": dt.date(2027, 6, 1)}),
+            CalendarSpec(
+                switched_off=frozenset({"retreat"}), dates={"retreat": dt.date(2027, 6, 1)}
+            ),
             "„Strategieklausur“ ist abgeschaltet und kann keinen Termin haben",
         ),
         (
-            CalendarSpec(milestones=(MilestoneSpec("X", "party", dt.date(2027, 6, 1), "management"),)),
+            CalendarSpec(
+                milestones=(MilestoneSpec("X", "party", dt.date(2027, 6, 1), "management"),)
+            ),
             "Termin 1 („X“): Unbekannte Art „party“",
         ),
         (
@@ -120,13 +135,17 @@ def test_dates_are_compared_across_a_switched_off_phase(world: World) -> None:
             "Unbekannte Zuständigkeit „mayor“",
         ),
         (
-            CalendarSpec(milestones=(MilestoneSpec(" ", "other", dt.date(2027, 6, 1), "management"),)),
+            CalendarSpec(
+                milestones=(MilestoneSpec(" ", "other", dt.date(2027, 6, 1), "management"),)
+            ),
             "Termin 1: Bitte geben Sie einen Titel an.",
         ),
         (
             CalendarSpec(
                 switched_off=frozenset({"retreat"}),
-                milestones=(MilestoneSpec("X", "other", dt.date(2027, 6, 1), "management", "retreat"),),
+                milestones=(
+                    MilestoneSpec("X", "other", dt.date(2027, 6, 1), "management", "retreat"),
+                ),
             ),
             "gehört zur Phase „Strategieklausur“, die abgeschaltet ist",
         ),
@@ -142,7 +161,9 @@ def test_a_bad_calendar_is_refused_and_nothing_written(
 
 
 def test_a_duplicate_year_is_refused_with_its_milestones_unwritten(world: World) -> None:
-    milestone = MilestoneSpec("Zwischenbericht", "interim_report", dt.date(2026, 9, 1), "management")
+    milestone = MilestoneSpec(
+        "Zwischenbericht", "interim_report", dt.date(2026, 9, 1), "management"
+    )
     with pytest.raises(CycleError, match="bereits einen Planungszyklus 2026"):
         cycle_create(
             acting_user=SYSTEM,
@@ -183,7 +204,10 @@ def test_management_creates_a_cycle_without_a_retreat_with_an_interim_report(
         form(
             off_retreat="on",
             date_council_resolution="2027-07-10",
-            milestones="15.09.2027; Zwischenbericht an den Rat; Sitzungsdienst; Zwischenbericht I; planning",
+            milestones=(
+                "15.09.2027; Zwischenbericht an den Rat; Sitzungsdienst; Zwischenbericht I; "
+                "planning"
+            ),
         ),
         follow=True,
     )
@@ -223,16 +247,12 @@ def test_the_form_refuses_a_bad_milestone_line(world: World) -> None:
 
 
 def test_the_form_takes_a_calendar_file(world: World) -> None:
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
     upload = SimpleUploadedFile(
         "kalender.yaml",
         b"phases:\n  retreat: aus\nmilestones:\n  - {title: Z1, kind: interim_report, "
         b"due: 2027-09-15, audience: council_office}\n",
     )
-    response = web(world.users["management"]).post(
-        "/zyklen/neu/", form(calendar_file=upload)
-    )
+    response = web(world.users["management"]).post("/zyklen/neu/", form(calendar_file=upload))
     assert response.status_code == 302
     cycle = PlanningCycle.objects.get(body=world.body, year=2027)
     assert cycle.phases_switched_off() == {Phase.RETREAT}
@@ -240,8 +260,6 @@ def test_the_form_takes_a_calendar_file(world: World) -> None:
 
 
 def test_a_file_with_backward_dates_is_refused_on_the_form(world: World) -> None:
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
     upload = SimpleUploadedFile("k.csv", b"entry;name;date\nphase;budget_resolution;31.03.2027\n")
     response = web(world.users["management"]).post("/zyklen/neu/", form(calendar_file=upload))
     assert response.status_code == 400
@@ -290,7 +308,11 @@ def test_the_api_creates_a_cycle_with_its_calendar(world: World) -> None:
     ("body", "field", "message"),
     [
         ({"year": 2027, "dates": BACKWARDS_JSON}, "dates", BACKWARDS_MESSAGE),
-        ({"year": 2027, "switched_off": ["goal_review"]}, "switched_off", "kann nicht abgeschaltet"),
+        (
+            {"year": 2027, "switched_off": ["goal_review"]},
+            "switched_off",
+            "kann nicht abgeschaltet",
+        ),
         ({"year": 2027, "switched_off": ["klausur"]}, "switched_off", "Unbekannte Phase: klausur"),
         ({"year": 2027, "dates": {"klausur": "2027-06-01"}}, "dates", "Unbekannte Phase: klausur"),
     ],

@@ -11,7 +11,7 @@ from planning_cycle.services.audit import SYSTEM
 from planning_cycle.services.calendar import CalendarSpec
 from planning_cycle.services.cycles import cycle_create
 from tests.support.factories import BodyFactory, user_with_role
-from tests.support.workflows import agreement, current_state, operative_goal
+from tests.support.workflows import agreement, current_state, operative_goal, walk
 from tests.support.world import World
 from tests.workflows.test_permission_matrix import MANAGEMENT, OTHER_BODY_MANAGEMENT, ROLES
 from workflows.models import AgreementState, TransitionLog
@@ -93,8 +93,6 @@ def test_the_guards_of_a_skipped_phase_do_not_apply(world: World) -> None:
     cycle = cycle_without(world, WITHOUT_RETREAT)
     goal = operative_goal(world.body)
     approved = agreement(cycle, world.department, goal)
-    from tests.support.workflows import walk
-
     walk(approved, AgreementState.APPROVED, world.users)
     cycle = put_in(cycle, Phase.RETREAT_PREPARATION)
 
@@ -155,9 +153,7 @@ def test_without_the_budget_phases_planning_closes_the_cycle(world: World) -> No
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_only_management_fires_the_step_past_a_switched_off_phase(
-    world: World, role: str
-) -> None:
+def test_only_management_fires_the_step_past_a_switched_off_phase(world: World, role: str) -> None:
     cycle = put_in(cycle_without(world, WITHOUT_RETREAT), Phase.RETREAT_PREPARATION)
     users = {
         **world.users,
