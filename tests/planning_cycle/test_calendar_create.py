@@ -291,7 +291,7 @@ def test_the_api_creates_a_cycle_with_its_calendar(world: World) -> None:
                     "title": "Zwischenbericht I",
                     "kind": "interim_report",
                     "due_date": "2027-09-15",
-                    "audience": "council_office",
+                    "responsible": "council_office",
                 }
             ],
         },

@@ -53,9 +53,17 @@ class PhaseDeadlineSerializer(serializers.ModelSerializer[PhaseDeadline]):
 
 
 class MilestoneSerializer(serializers.ModelSerializer[CycleMilestone]):
+    # "responsible": the notifications' tasks already name another choice set "audience".
+    responsible = serializers.ChoiceField(
+        source="audience", choices=MilestoneAudience.choices, read_only=True, label=_("zuständig")
+    )
+    phase = serializers.ChoiceField(
+        choices=Phase.choices, allow_blank=True, read_only=True, label=_("Phase")
+    )
+
     class Meta:
         model = CycleMilestone
-        fields = ["id", "title", "kind", "due_date", "audience", "phase", "done_at"]
+        fields = ["id", "title", "kind", "due_date", "responsible", "phase", "done_at"]
         read_only_fields = fields
 
 
@@ -82,13 +90,21 @@ class MilestoneInputSerializer(InputSerializer):
     title = serializers.CharField(max_length=200, label=_("Titel"))
     kind = serializers.ChoiceField(choices=MilestoneKind.choices, label=_("Art"))
     due_date = serializers.DateField(label=_("fällig am"))
-    audience = serializers.ChoiceField(choices=MilestoneAudience.choices, label=_("zuständig"))
+    responsible = serializers.ChoiceField(
+        choices=MilestoneAudience.choices,
+        label=_("zuständig"),
+        help_text=_(
+            "Wer erinnert wird: alle Fachdienste, Verwaltungsleitung, "
+            "Strategische Steuerung oder Sitzungsdienst."
+        ),
+    )
     phase = serializers.ChoiceField(
-        choices=[c for c in Phase.choices if c[0] != Phase.CLOSED],
+        choices=Phase.choices,
         required=False,
         allow_blank=True,
         default="",
         label=_("Phase"),
+        help_text=_("Die Phase, zu der der Termin gehört (optional; nicht „closed“)."),
     )
 
 

@@ -160,7 +160,16 @@ class CycleViewSet(CoreViewSet):
         calendar = CalendarSpec(
             dates=values.get("dates") or {},
             switched_off=None if switched_off is None else frozenset(switched_off),
-            milestones=tuple(MilestoneSpec(**m) for m in values.get("milestones") or ()),
+            milestones=tuple(
+                MilestoneSpec(
+                    title=m["title"],
+                    kind=m["kind"],
+                    due_date=m["due_date"],
+                    audience=m["responsible"],
+                    phase=m.get("phase") or "",
+                )
+                for m in values.get("milestones") or ()
+            ),
         )
         try:
             cycle = cycle_create(
