@@ -31,17 +31,22 @@ from .cycles import (
     calendar_date,
 )
 from .goals import (
-    Direction,
-    Indicator,
-    IndicatorValue,
     Measure,
     OperativeGoal,
     PolicyField,
     Product,
     ProductBudget,
     StrategicGoal,
-    ValueKind,
     Vision,
+)
+from .indicators import (
+    Direction,
+    Indicator,
+    IndicatorValue,
+    Period,
+    TargetKind,
+    UnitKind,
+    ValueKind,
 )
 from .organisations import (
     Organisation,
@@ -81,6 +86,7 @@ __all__ = [
     "OrganisationGroupObjectPermission",
     "OrganisationKind",
     "OrganisationUserObjectPermission",
+    "Period",
     "Phase",
     "PhaseDeadline",
     "PlanningCycle",
@@ -90,7 +96,9 @@ __all__ = [
     "Role",
     "RoleAssignment",
     "StrategicGoal",
+    "TargetKind",
     "TokenScope",
+    "UnitKind",
     "User",
     "ValueKind",
     "Vision",
