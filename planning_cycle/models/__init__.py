@@ -47,6 +47,7 @@ from .indicators import (
     TargetKind,
     UnitKind,
     ValueKind,
+    unit_kind_for,
 )
 from .organisations import (
     Organisation,
@@ -103,4 +104,5 @@ __all__ = [
     "ValueKind",
     "Vision",
     "calendar_date",
+    "unit_kind_for",
 ]

@@ -26,6 +26,24 @@ class UnitKind(models.TextChoices):
     RATIO = "ratio", _("Verhältnis (1:n)")
 
 
+# Unit labels that name a unit kind (lower case); any other label is a count.
+UNIT_KIND_LABELS: dict[str, str] = {
+    "%": UnitKind.PERCENT,
+    "prozent": UnitKind.PERCENT,
+    "eur": UnitKind.EURO,
+    "€": UnitKind.EURO,
+    "euro": UnitKind.EURO,
+    "tage": UnitKind.DAYS,
+    "minuten": UnitKind.MINUTES,
+    "min": UnitKind.MINUTES,
+}
+
+
+def unit_kind_for(unit: str) -> str:
+    """Return the unit kind a unit label names (`%`: percent), else count."""
+    return UNIT_KIND_LABELS.get(unit.strip().lower(), UnitKind.COUNT)
+
+
 class Indicator(models.Model):
     """A key figure measuring a goal or product (Kennzahl, Zielgröße)."""
 
