@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -214,3 +215,28 @@ def body_status(
         areas[product_area(product.code)].append(rolled.as_child(f"{product.code} {product.name}"))
     result.product_areas = {area: roll_up(children) for area, children in areas.items()}
     return result
+
+
+@dataclass(frozen=True)
+class ProductArea:
+    """A product area (by code prefix) with its rolled-up status and its products."""
+
+    key: str
+    status: RollUp
+    products: list[Product]
+
+    @property
+    def name(self) -> str:
+        """Return the area's name: `Produktbereich 36`."""
+        return _("Produktbereich %(key)s") % {"key": self.key}
+
+
+def product_areas(products: Sequence[Product], status: BodyStatus) -> list[ProductArea]:
+    """Group products (ordered by code) by their area, each area with its status."""
+    grouped: dict[str, list[Product]] = defaultdict(list)
+    for product in products:
+        grouped[product_area(product.code)].append(product)
+    return [
+        ProductArea(key=key, status=status.product_areas.get(key) or roll_up([]), products=rows)
+        for key, rows in grouped.items()
+    ]
