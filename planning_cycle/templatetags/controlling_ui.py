@@ -1,0 +1,36 @@
+"""Template helpers of the controlling statuses: look-ups by id and values as text."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from planning_cycle.controlling.formatting import period_text, target_text, with_unit
+from planning_cycle.controlling.selectors import BodyStatus
+from planning_cycle.controlling.status import effective_kind
+from planning_cycle.models import Indicator, IndicatorValue, ValueKind
+
+register = template.Library()
+
+
+@register.simple_tag
+def status_of(status: BodyStatus, table: str, pk: int) -> Any:
+    """Return the status of a row: `indicators`, `measures`, `operative_goals` …"""
+    return getattr(status, table, {}).get(pk)
+
+
+@register.simple_tag
+def value_text(value: IndicatorValue, indicator: Indicator) -> str:
+    """Return a value with its unit; a target with its kind (`≥ 60 %`)."""
+    if value.kind == ValueKind.TARGET:
+        kind = effective_kind(value.target_kind, indicator.direction)
+        upper = value.upper_value
+        return target_text(kind, value.value, upper, indicator.unit_kind, indicator.unit)
+    return with_unit(value.value, indicator.unit_kind, indicator.unit)
+
+
+@register.filter
+def period_of(value: IndicatorValue) -> str:
+    """Return a value's period as text: `2025`, `1. Halbjahr 2025`."""
+    return period_text(value.year, value.period)
