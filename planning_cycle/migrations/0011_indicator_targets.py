@@ -167,6 +167,7 @@ class Migration(migrations.Migration):
                 condition=models.Q(
                     models.Q(
                         ("target_kind", "range"),
+                        ("target_kind__isnull", False),
                         ("upper_value__gte", models.F("value")),
                         ("upper_value__isnull", False),
                     ),

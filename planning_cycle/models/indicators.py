@@ -209,7 +209,9 @@ class IndicatorValue(models.Model):
             ),
             # A range has an upper bound not below its lower one; nothing else has one.
             models.CheckConstraint(
+                # NULL-safe: a CHECK passes when its condition is unknown (NULL).
                 condition=Q(
+                    target_kind__isnull=False,
                     target_kind="range",
                     upper_value__isnull=False,
                     upper_value__gte=models.F("value"),
