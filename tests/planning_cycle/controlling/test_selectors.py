@@ -101,9 +101,7 @@ def test_statuses_follow_the_rules_and_roll_up(world: World) -> None:
     energy = status.indicators[rows["energy"].pk]
     assert energy.status.code == Status.MISSED
     assert energy.target_text == "≤\xa070\xa0Index"
-    assert energy.status.reason == (
-        "Ist 90 liegt über dem Höchstwert 70 (Toleranz 10 %: bis 77)."
-    )
+    assert energy.status.reason == ("Ist 90 liegt über dem Höchstwert 70 (Toleranz 10 %: bis 77).")
     assert status.indicators[rows["quota"].pk].status.code == Status.MET
     assert status.indicators[rows["seats"].pk].status.code == Status.WITHIN_TOLERANCE
     assert status.operative_goals[rows["met"].pk].code == Status.MET

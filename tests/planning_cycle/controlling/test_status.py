@@ -63,7 +63,8 @@ def test_at_least_at_its_bounds(target: Decimal, tolerance: Decimal) -> None:
     low = target - band(target, tolerance)
     assert status(target, goal, tolerance) == Status.MET
     assert status(target + STEP, goal, tolerance) == Status.MET
-    assert status(low, goal, tolerance) == (Status.MET if low == target else Status.WITHIN_TOLERANCE)
+    within = Status.MET if low == target else Status.WITHIN_TOLERANCE
+    assert status(low, goal, tolerance) == within
     assert status(low - STEP, goal, tolerance) == Status.MISSED
 
 
@@ -219,7 +220,8 @@ def test_the_direction_decides_a_target_without_kind() -> None:
         (
             "10,5",
             Target(TargetKind.AT_MOST, Decimal(10)),
-            "Ist 10,5 liegt über dem Höchstwert 10, aber im Toleranzbereich (Toleranz 10 %: bis 11).",
+            "Ist 10,5 liegt über dem Höchstwert 10, aber im Toleranzbereich "
+            "(Toleranz 10 %: bis 11).",
         ),
         ("10", Target(TargetKind.AT_MOST, Decimal(10)), "Ist 10 hält den Höchstwert 10 ein."),
         (
