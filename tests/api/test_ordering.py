@@ -84,7 +84,10 @@ SORTABLE: dict[str, tuple[type[models.Model], dict[str, str]]] = {
         },
     ),
     "indicators": (Indicator, {"key": "key", "name": "name"}),
-    "indicator-values": (IndicatorValue, {"year": "year", "kind": "kind", "value": "value"}),
+    "indicator-values": (
+        IndicatorValue,
+        {"year": "year", "period": "period", "kind": "kind", "value": "value"},
+    ),
     "products": (Product, {"code": "code", "name": "name"}),
     "product-budgets": (ProductBudget, {"year": "year", "amount": "amount"}),
     "reviews": (DepartmentReview, SUBMISSION),
