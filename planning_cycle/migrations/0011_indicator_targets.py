@@ -50,7 +50,7 @@ class Migration(migrations.Migration):
             field=models.DecimalField(
                 decimal_places=2,
                 default=Decimal("10"),
-                help_text="Abweichung vom Zielwert in Prozent, die noch als „im Toleranzbereich“ gilt.",
+                help_text="Zulässige Abweichung vom Zielwert in Prozent (im Toleranzbereich).",
                 max_digits=5,
                 verbose_name="Toleranz (%)",
             ),

@@ -64,7 +64,7 @@ class Indicator(models.Model):
         max_digits=5,
         decimal_places=2,
         default=Decimal(10),
-        help_text=_("Abweichung vom Zielwert in Prozent, die noch als „im Toleranzbereich“ gilt."),
+        help_text=_("Zulässige Abweichung vom Zielwert in Prozent (im Toleranzbereich)."),
     )
     strategic_goal = models.ForeignKey(
         StrategicGoal,
