@@ -40,6 +40,7 @@ class LocationForm(forms.Form):
     description = forms.CharField(
         label=gettext_lazy("Bezeichnung"),
         max_length=LOCATION_DESCRIPTION_MAX,
+        error_messages={"required": gettext_lazy("Bitte geben Sie eine Bezeichnung an.")},
         help_text=gettext_lazy("Zum Beispiel: Kreishaus."),
     )
     room = forms.CharField(label=gettext_lazy("Raum"), max_length=ROOM_MAX, required=False)

@@ -58,7 +58,11 @@ class PersonForm(forms.Form):
     given_name = forms.CharField(
         label=gettext_lazy("Vorname"), max_length=PERSON_NAME_MAX, required=False
     )
-    family_name = forms.CharField(label=gettext_lazy("Nachname"), max_length=PERSON_NAME_MAX)
+    family_name = forms.CharField(
+        label=gettext_lazy("Nachname"),
+        max_length=PERSON_NAME_MAX,
+        error_messages={"required": gettext_lazy("Bitte geben Sie den Nachnamen an.")},
+    )
     public_consent = forms.BooleanField(
         label=gettext_lazy("Einwilligung zur Veröffentlichung liegt vor"),
         required=False,

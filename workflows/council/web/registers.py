@@ -12,6 +12,7 @@ from django import forms
 from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -34,7 +35,12 @@ def date_field(label: StrOrPromise, *, required: bool = False) -> forms.DateFiel
         required=required,
         widget=DATE_WIDGET,
         input_formats=DATE_FORMATS,
-        error_messages={"invalid": gettext_lazy("Bitte geben Sie ein Datum wie 01.11.2026 an.")},
+        error_messages={
+            "invalid": gettext_lazy("Bitte geben Sie ein Datum wie 01.11.2026 an."),
+            "required": format_lazy(
+                gettext_lazy("Bitte geben Sie „{label}“ als Datum an."), label=label
+            ),
+        },
     )
 
 

@@ -30,6 +30,7 @@ class TermForm(forms.Form):
     name = forms.CharField(
         label=gettext_lazy("Bezeichnung"),
         max_length=TERM_NAME_MAX,
+        error_messages={"required": gettext_lazy("Bitte geben Sie eine Bezeichnung an.")},
         help_text=gettext_lazy("Zum Beispiel: Wahlperiode 2024 bis 2029."),
     )
     start_date = date_field(gettext_lazy("Beginn"), required=True)
