@@ -9,7 +9,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from guardian.core import ObjectPermissionChecker
 
-from planning_cycle.models import Body, User
+from planning_cycle.models import User
 
 from ..models import LegislativeTerm, Location, Membership, Person
 from .base import CouncilError, checker_for, same_body, text_input
@@ -28,11 +28,6 @@ LOCALITY_MAX = 100
 def _body_id(user: User) -> int:
     assert user.body_id is not None  # require_committee_manage: a user of a body
     return user.body_id
-
-
-def _lock_body(body_id: int) -> None:
-    """Serialise the creations of a body (a second submission waits and finds the first)."""
-    Body.objects.select_for_update().filter(pk=body_id).first()
 
 
 # --- persons ------------------------------------------------------------------------------
@@ -59,17 +54,12 @@ def _person_values(
     }
 
 
-def _refuse_namesake(body_id: int, values: dict[str, str], exclude: int | None = None) -> None:
-    names = {k: values[k] for k in ("given_name", "family_name", "title")}
-    namesakes = Person.objects.filter(body_id=body_id, deleted=False, **names)
-    if exclude is not None:
-        namesakes = namesakes.exclude(pk=exclude)
-    if namesakes.exists():
-        raise CouncilError(
-            _("Eine Person dieses Namens gibt es schon; bitte wählen Sie sie aus der Liste."),
-            "family_name",
-            status=409,
-        )
+def _namesake() -> CouncilError:
+    return CouncilError(
+        _("Eine Person dieses Namens gibt es schon; bitte wählen Sie sie aus der Liste."),
+        "family_name",
+        status=409,
+    )
 
 
 def person_create(
@@ -89,10 +79,12 @@ def person_create(
         given_name=given_name, family_name=family_name, title=title, form_of_address=form_of_address
     )
     body_id = _body_id(acting_user)
-    with transaction.atomic():
-        _lock_body(body_id)
-        _refuse_namesake(body_id, values)
-        return Person.objects.create(body_id=body_id, public_consent=public_consent, **values)
+    # The database refuses a namesake (person_name_unique); a second submission meets it.
+    try:
+        with transaction.atomic():
+            return Person.objects.create(body_id=body_id, public_consent=public_consent, **values)
+    except IntegrityError:
+        raise _namesake() from None
 
 
 def person_update(
@@ -113,16 +105,17 @@ def person_update(
     values = _person_values(
         given_name=given_name, family_name=family_name, title=title, form_of_address=form_of_address
     )
-    with transaction.atomic():
-        _lock_body(person.body_id)
-        locked = Person.objects.select_for_update().get(pk=person.pk)
-        if locked.deleted:
-            raise CouncilError(_("Diese Person ist gelöscht."), status=409)
-        _refuse_namesake(person.body_id, values, exclude=person.pk)
-        for field, value in values.items():
-            setattr(locked, field, value)
-        locked.public_consent = public_consent
-        locked.save()
+    try:
+        with transaction.atomic():
+            locked = Person.objects.select_for_update().get(pk=person.pk)
+            if locked.deleted:
+                raise CouncilError(_("Diese Person ist gelöscht."), status=409)
+            for field, value in values.items():
+                setattr(locked, field, value)
+            locked.public_consent = public_consent
+            locked.save()
+    except IntegrityError:
+        raise _namesake() from None
     return locked
 
 
@@ -254,18 +247,12 @@ def _location_values(
     }
 
 
-def _refuse_same_place(body_id: int, values: dict[str, str], exclude: int | None = None) -> None:
-    same = Location.objects.filter(
-        body_id=body_id, description=values["description"], room=values["room"]
+def _same_place() -> CouncilError:
+    return CouncilError(
+        _("Einen Sitzungsort mit dieser Bezeichnung und diesem Raum gibt es schon."),
+        "description",
+        status=409,
     )
-    if exclude is not None:
-        same = same.exclude(pk=exclude)
-    if same.exists():
-        raise CouncilError(
-            _("Einen Sitzungsort mit dieser Bezeichnung und diesem Raum gibt es schon."),
-            "description",
-            status=409,
-        )
 
 
 def location_create(
@@ -289,10 +276,12 @@ def location_create(
         locality=locality,
     )
     body_id = _body_id(acting_user)
-    with transaction.atomic():
-        _lock_body(body_id)
-        _refuse_same_place(body_id, values)
-        return Location.objects.create(body_id=body_id, **values)
+    # The database refuses a second place of the same name and room (location_unique).
+    try:
+        with transaction.atomic():
+            return Location.objects.create(body_id=body_id, **values)
+    except IntegrityError:
+        raise _same_place() from None
 
 
 def location_update(
@@ -317,11 +306,12 @@ def location_update(
         postal_code=postal_code,
         locality=locality,
     )
-    with transaction.atomic():
-        _lock_body(location.body_id)
-        _refuse_same_place(location.body_id, values, exclude=location.pk)
-        locked = Location.objects.select_for_update().get(pk=location.pk)
-        for field, value in values.items():
-            setattr(locked, field, value)
-        locked.save()
+    try:
+        with transaction.atomic():
+            locked = Location.objects.select_for_update().get(pk=location.pk)
+            for field, value in values.items():
+                setattr(locked, field, value)
+            locked.save()
+    except IntegrityError:
+        raise _same_place() from None
     return locked
