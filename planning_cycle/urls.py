@@ -5,6 +5,7 @@ from django.urls import include, path
 
 from planning_cycle.views import (
     auth,
+    catalog_check,
     cycles,
     departments,
     goals,
@@ -24,6 +25,7 @@ urlpatterns = [
     path("zyklen/<int:pk>/", cycles.cycle_overview, name="cycle_overview"),
     path("einheiten/<int:pk>/", departments.department_detail, name="department_detail"),
     path("ziele/", goals.catalog, name="goal_catalog"),
+    path("ziele/pruefung/", catalog_check.catalog_check, name="catalog_check"),
     path("ziele/operativ/<int:pk>/", goals.operative_goal_detail, name="operative_goal_detail"),
     path(
         "ziele/operativ/<int:pk>/vorschlagen/",

@@ -7,7 +7,7 @@ import functools
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from guardian.core import ObjectPermissionChecker
 from rest_framework import serializers
 
@@ -50,6 +50,35 @@ def _reader(
     return request.user, checker
 
 
+class TaskObjectTypeField(serializers.Field):  # type: ignore[type-arg]
+    """Which API resource a task is about (its workflow's API name, in lower case)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, deadline: Deadline) -> str:
+        return _object_types().get(deadline.kind, deadline.kind.split("_")[0])
+
+
+def documented_object_types() -> list[str]:
+    """Return the object types of the published workflows' tasks, in registry order."""
+    return list(dict.fromkeys(w.api_name.lower() for w, _task in tasks() if w.documented))
+
+
+class TaskObjectTypeScheme(OpenApiSerializerFieldExtension):  # type: ignore[no-untyped-call]
+    """Document the object type's values from the registry, so no list is kept by hand."""
+
+    target_class = TaskObjectTypeField
+
+    def map_serializer_field(self, auto_schema: Any, direction: str) -> dict[str, Any]:
+        return {
+            "type": "string",
+            "enum": documented_object_types(),
+            "x-spec-enum-id": "task-object-type",
+            "readOnly": True,
+        }
+
+
 # ---------------------------------------------------------------------------------------
 # Serializers
 
@@ -63,7 +92,7 @@ class DeadlineSerializer(serializers.ModelSerializer[Deadline]):
     subject = serializers.SerializerMethodField()
     cycle = CycleRefSerializer(read_only=True, allow_null=True)
     department = DepartmentRefSerializer(read_only=True, allow_null=True)
-    object_type = serializers.SerializerMethodField()
+    object_type = TaskObjectTypeField()
 
     class Meta:
         model = Deadline
@@ -94,24 +123,6 @@ class DeadlineSerializer(serializers.ModelSerializer[Deadline]):
     def get_subject(self, deadline: Deadline) -> str:
         reader, checker = _reader(self) if self.for_reader else (None, None)
         return deadline_subject(deadline, reader=reader, checker=checker)
-
-    @extend_schema_field(
-        {
-            "type": "string",
-            "enum": [
-                "review",
-                "plan",
-                "agreement",
-                "invitation",
-                "disposition",
-                "consultationstep",
-            ],
-            "x-spec-enum-id": "task-object-type",
-        }
-    )
-    def get_object_type(self, deadline: Deadline) -> str:
-        """Which API resource the task is about (its workflow's API name, in lower case)."""
-        return _object_types().get(deadline.kind, deadline.kind.split("_")[0])
 
 
 class DeadlineExtensionSerializer(serializers.Serializer[Any]):

@@ -1,1 +1,4 @@
-"""Controlling: the status of indicators and measures and its roll-up (docs/controlling.md)."""
+"""Controlling of the goal hierarchy: statuses and their roll-up, consistency checks.
+
+The rules: docs/controlling.md (status, roll-up) and docs/consistency.md (checks).
+"""

@@ -1,4 +1,4 @@
-"""Template helpers of the controlling statuses: look-ups by id and values as text."""
+"""Template tags of the controlling pages: statuses by id, values as text, the check link."""
 
 from __future__ import annotations
 
@@ -6,12 +6,24 @@ from typing import Any
 
 from django import template
 
+from planning_cycle.controlling.consistency import catalog_check_allowed
 from planning_cycle.controlling.formatting import period_text, target_text, with_unit
 from planning_cycle.controlling.selectors import BodyStatus
 from planning_cycle.controlling.status import effective_kind
 from planning_cycle.models import Indicator, IndicatorValue, ValueKind
+from planning_cycle.web import request_roles
 
 register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def may_check_catalog(context: Any) -> bool:
+    """Tell whether the user's roles lead to the catalog's consistency check."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if request is None or user is None or not user.is_authenticated:
+        return False
+    return catalog_check_allowed(request_roles(request))
 
 
 @register.simple_tag

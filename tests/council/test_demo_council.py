@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import io
 from io import StringIO
 
+import pypdf
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
@@ -15,6 +18,7 @@ from planning_cycle.management.commands._demo_council import (
     BOERDE_TITLE,
     GOALS_YEAR,
 )
+from planning_cycle.management.commands._demo_council_files import DRAFT, PRESENTATION
 from planning_cycle.models import Phase, PlanningCycle, User
 from workflows.council.guards import council_paper_decided
 from workflows.council.models import ConsultationStep, Paper, Person
@@ -22,6 +26,7 @@ from workflows.council.services.base import CouncilError
 from workflows.council.services.results import agenda_item_result_record
 from workflows.council.states import (
     CyclePaper,
+    FileRole,
     PaperType,
     ResolutionStatus,
     StepResult,
@@ -72,6 +77,25 @@ def test_the_boerde_paper_committees_and_members(seeded: None) -> None:
     committees = set(person.memberships.values_list("committee__name", flat=True))
     assert committees == {"Kreistag", "Kreisausschuss"}
     assert person.public_consent
+
+
+def test_the_boerde_paper_has_its_two_attachments_as_pdfs(seeded: None) -> None:
+    """The attachments the paper of 2018 names are real files, stored once."""
+    paper = Paper.objects.get(title=BOERDE_TITLE)
+    files = list(paper.files.filter(deleted=False).order_by("position"))
+
+    assert [(f.name, f.role, f.media_type, f.public) for f in files] == [
+        (PRESENTATION, FileRole.ATTACHMENT, "application/pdf", True),
+        (DRAFT, FileRole.ATTACHMENT, "application/pdf", True),
+    ]
+    for file, words in zip(files, ("Phase 7", "Leitbild"), strict=True):
+        with file.file.open("rb") as handle:
+            data = handle.read()
+        assert (len(data), hashlib.sha256(data).hexdigest()) == (file.size, file.sha256)
+        text = "".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(data)).pages)
+        assert "Kreisentwicklungskonzept" in text and words in text
+    call_command("seed_demo", stdout=StringIO())
+    assert paper.files.count() == 2
 
 
 def test_schriftfuehrung_records_the_kreistags_decision_and_the_cycle_can_move_on(

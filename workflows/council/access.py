@@ -30,21 +30,16 @@ def sees_nonpublic(user: User) -> Q:
     return Q(Exists(held))
 
 
-def own_committees(user: User) -> QuerySet[Any, Any]:
-    """Return the ids of the committees the user is secretary or member of."""
+def in_own_committees(user: User, field: str = "committee_id") -> Q:
+    """Return a condition true where `field` names a committee of the user's (no query yet)."""
     from .models import Membership
 
-    clerk = RoleAssignment.objects.filter(user_id=user.pk or 0, committee__isnull=False).values(
-        "committee_id"
+    clerk = RoleAssignment.objects.filter(user_id=user.pk or 0, committee__isnull=False)
+    member = Membership.objects.filter(person__user_id=user.pk or 0, deleted=False)
+    # Two subqueries rather than the union: a compound query cannot be a subquery here.
+    return Q(**{f"{field}__in": clerk.values("committee_id")}) | Q(
+        **{f"{field}__in": member.values("committee_id")}
     )
-    member = Membership.objects.filter(person__user_id=user.pk or 0, deleted=False).values(
-        "committee_id"
-    )
-    return clerk.union(member)  # type: ignore[return-value]
-
-
-def _committee_ids(user: User) -> list[int]:
-    return list(own_committees(user).values_list("committee_id", flat=True))
 
 
 def papers_visible(queryset: QuerySet[Any], user: User) -> QuerySet[Any]:
@@ -52,7 +47,7 @@ def papers_visible(queryset: QuerySet[Any], user: User) -> QuerySet[Any]:
     from .models import ConsultationStep
 
     deliberated = ConsultationStep.objects.filter(
-        paper_id=OuterRef("pk"), committee_id__in=_committee_ids(user), deleted=False
+        in_own_committees(user), paper_id=OuterRef("pk"), deleted=False
     )
     return queryset.filter(deleted=False).filter(
         Q(public=True) | sees_nonpublic(user) | Q(Exists(deliberated))
@@ -74,7 +69,7 @@ def meetings_visible(queryset: QuerySet[Any], user: User) -> QuerySet[Any]:
 def agenda_items_visible(queryset: QuerySet[Any], user: User) -> QuerySet[Any]:
     """Keep public items, and non-public ones of committees the user may read."""
     return queryset.filter(deleted=False).filter(
-        Q(public=True) | sees_nonpublic(user) | Q(meeting__committee_id__in=_committee_ids(user))
+        Q(public=True) | sees_nonpublic(user) | in_own_committees(user, "meeting__committee_id")
     )
 
 

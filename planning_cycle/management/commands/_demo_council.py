@@ -4,7 +4,8 @@
   senior citizens' council) with a legislative term, the Kreishaus's meeting room and
   some members (a few consent to being published).
 - The Börde paper 2018/StS/0592 (Informationsvorlage on the development concept) with its
-  six pre-deliberations of autumn 2018, each noted ("zur Kenntnis genommen").
+  six pre-deliberations of autumn 2018, each noted ("zur Kenntnis genommen"), and its two
+  attachments as PDFs (`_demo_council_files`).
 - The goals paper of the 2025 cycle, generated from its strategy retreat: the
   Kreisausschuss recommended it; the Kreistag met yesterday and its decision waits for
   `schriftfuehrung`, who records it on first login; then the cycle's council phase can end.
@@ -64,6 +65,8 @@ from workflows.council.states import (
     StepRole,
 )
 from workflows.services.transitions import transition_fire
+
+from ._demo_council_files import boerde_files_seed
 
 # The committees of the Landkreis: name, short name, kind.
 COMMITTEES = (
@@ -418,6 +421,10 @@ def council_seed(body: Body, users: dict[str, User], admin: User, log: Log) -> N
     if not Paper.objects.filter(body=body, title=BOERDE_TITLE).exists():
         paper = boerde_paper_seed(body, committees, users, admin)
         log(f"{body}: Vorlage {paper.reference} angelegt.")
+    boerde = Paper.objects.get(body=body, title=BOERDE_TITLE)
+    if not boerde.files.filter(deleted=False).exists():
+        files = boerde_files_seed(boerde, users[SECRETARY_LOGIN])
+        log(f"{body}: Vorlage {boerde.reference}: {len(files)} Anlagen angelegt.")
     if not Paper.objects.filter(body=body, cycle__year=GOALS_YEAR).exists():
         paper = goals_paper_seed(body, committees, users)
         log(f"{body}: Vorlage {paper.reference} ({paper.title}) angelegt.")

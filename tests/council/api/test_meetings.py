@@ -204,7 +204,7 @@ def test_the_list_takes_a_fixed_number_of_queries(
     schedule(world, council.pre, council.past_main)
     client.get(URL)
 
-    with django_assert_num_queries(6) as few:
+    with django_assert_num_queries(5) as few:
         client.get(URL)
     for days in (30, 31, 32):
         meeting = meeting_build(world, c.main, days=days)

@@ -233,7 +233,7 @@ def test_the_list_takes_a_fixed_number_of_queries(
     client.force_login(council.main_clerk)
     client.get(URL)
 
-    with django_assert_num_queries(5) as few:
+    with django_assert_num_queries(4) as few:
         client.get(URL)
     c = council.committees
     for _ in range(3):

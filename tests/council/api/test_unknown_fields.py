@@ -7,6 +7,7 @@ one unknown field: a 400 naming exactly that field; the same body without it is 
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,15 +19,34 @@ from django.conf import settings
 from django.test import Client
 
 from planning_cycle.models import Committee
+from tests.consultation import file_samples as samples
+from tests.consultation.file_support import upload
 from tests.support.council import schedule
-from workflows.council.models import AgendaItem, ConsultationStep, Meeting, Paper
+from workflows.council.models import (
+    AgendaItem,
+    ConsultationStep,
+    LegislativeTerm,
+    Location,
+    Meeting,
+    Paper,
+    PaperFile,
+    Person,
+)
 
 from .conftest import Council, problem
 
 pytestmark = pytest.mark.django_db
 
 SCHEMA = Path(settings.BASE_DIR) / "docs" / "openapi.yaml"
-PREFIXES = ("committees_", "meetings_", "papers_", "consultation_steps_")
+PREFIXES = (
+    "committees_",
+    "meetings_",
+    "papers_",
+    "consultation_steps_",
+    "persons_",
+    "legislative_terms_",
+    "locations_",
+)
 
 
 def council_writes() -> list[tuple[str, str, str]]:
@@ -45,11 +65,26 @@ class Case:
     path: Callable[[Council], dict[str, Any]]
     body: Callable[[Council], dict[str, Any]]
     accepted: int
+    multipart: bool = False  # a file upload: multipart/form-data, not JSON
 
 
 def _scheduled(c: Council) -> dict[str, Any]:
     schedule(c.world, c.pre, c.past_main)
     return {"id": c.pre.pk}
+
+
+def _person(c: Council) -> Person:
+    return Person.objects.create(body=c.world.body, given_name="Anna", family_name="Alt")
+
+
+def _term(c: Council) -> LegislativeTerm:
+    return LegislativeTerm.objects.create(
+        body=c.world.body, name="Alt", start_date=dt.date(2021, 11, 1)
+    )
+
+
+def _location(c: Council) -> Location:
+    return Location.objects.create(body=c.world.body, description="Rathaus")
 
 
 CASES: dict[str, Case] = {
@@ -88,6 +123,13 @@ CASES: dict[str, Case] = {
     "papers_partial_update": Case(
         "office", lambda c: {"id": c.paper.pk}, lambda c: {"title": "Neu"}, 200
     ),
+    "papers_files_create": Case(
+        "office",
+        lambda c: {"id": c.paper.pk},
+        lambda c: {"file": upload("Anlage.pdf", samples.pdf_bytes())},
+        201,
+        multipart=True,
+    ),
     "papers_steps_create": Case(
         "office",
         lambda c: {"id": c.paper.pk},
@@ -106,6 +148,20 @@ CASES: dict[str, Case] = {
     "consultation_steps_reopen_create": Case(
         "office", lambda c: {"id": c.pre.pk}, lambda c: {"reason": "Falsch"}, 409
     ),
+    "persons_create": Case("office", lambda c: {}, lambda c: {"family_name": "Rat"}, 201),
+    "persons_partial_update": Case(
+        "office", lambda c: {"id": _person(c).pk}, lambda c: {"title": "Dr."}, 200
+    ),
+    "legislative_terms_create": Case(
+        "office", lambda c: {}, lambda c: {"name": "2021-2026", "start_date": "2021-11-01"}, 201
+    ),
+    "legislative_terms_partial_update": Case(
+        "office", lambda c: {"id": _term(c).pk}, lambda c: {"name": "WP 2021"}, 200
+    ),
+    "locations_create": Case("office", lambda c: {}, lambda c: {"description": "Kreishaus"}, 201),
+    "locations_partial_update": Case(
+        "office", lambda c: {"id": _location(c).pk}, lambda c: {"room": "Saal"}, 200
+    ),
 }
 
 
@@ -117,6 +173,10 @@ def snapshot() -> tuple[int, ...]:
         Paper.objects.count(),
         ConsultationStep.objects.filter(deleted=False).count(),
         ConsultationStep.objects.exclude(state="planned").count(),
+        PaperFile.objects.count(),
+        Person.objects.count(),
+        LegislativeTerm.objects.count(),
+        Location.objects.count(),
     )
 
 
@@ -126,17 +186,17 @@ def test_an_unknown_field_is_a_400_naming_it(
 ) -> None:
     case = CASES[operation_id]
     url = path.format(**case.path(council))
-    body = case.body(council)
     client.force_login(council.office if case.who == "office" else council.main_clerk)
     before = snapshot()
+    # The test client sends multipart/form-data unless told otherwise.
+    encoding = {} if case.multipart else {"content_type": "application/json"}
 
-    refused = getattr(client, method)(
-        url, {**body, "farbe": "blau"}, content_type="application/json"
-    )
+    # A fresh body for each request: an upload is read when it is sent.
+    refused = getattr(client, method)(url, {**case.body(council), "farbe": "blau"}, **encoding)
 
     assert [e["field"] for e in problem(refused, 400)["errors"]] == ["/farbe"]
     assert snapshot() == before
-    accepted = getattr(client, method)(url, body, content_type="application/json")
+    accepted = getattr(client, method)(url, case.body(council), **encoding)
     assert accepted.status_code == case.accepted, accepted.content
 
 

@@ -11,6 +11,7 @@ from planning_cycle.api.fields import choice_field
 from planning_cycle.api.ids import MAX_ID
 from planning_cycle.api.input import InputSerializer
 from planning_cycle.models import CommitteeKind
+from workflows.uploads import NAME_MAX_LENGTH
 
 from ..services.base import TEXT_MAX, TITLE_MAX
 from ..services.results import VOTES_MAX
@@ -135,6 +136,32 @@ class PaperUpdateSerializer(PaperFieldsSerializer):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         all_optional(self)
+
+
+class PaperFileUploadSerializer(InputSerializer):
+    """One file of a paper, sent as multipart/form-data; its content is checked by the service."""
+
+    # An empty file is the service's refusal (named like on the page), not DRF's.
+    file = serializers.FileField(
+        label=_("Datei"),
+        allow_empty_file=True,
+        help_text=_(
+            "Erlaubt sind PDF, ODT, DOCX, XLSX, PNG und JPEG bis 20 MB (UPLOAD_MAX_BYTES)."
+        ),
+    )
+    # A boolean like the answer's `main` ("role" names the step's role in the schema).
+    main = serializers.BooleanField(
+        required=False,
+        default=False,
+        label=_("Hauptdokument"),
+        help_text=_("Das Hauptdokument (ersetzt das bisherige); sonst eine Anlage."),
+    )
+    name = text_field(
+        _("Dateiname"),
+        limit=NAME_MAX_LENGTH,
+        help_text=_("Leer: der Name der hochgeladenen Datei. Die Endung muss zum Inhalt passen."),
+    )
+    public = serializers.BooleanField(required=False, default=True, label=_("öffentlich"))
 
 
 # --- consultation steps -----------------------------------------------------------------

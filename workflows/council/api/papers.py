@@ -1,32 +1,51 @@
-"""Papers: /api/v1/papers/ (with their sequence and files; create, change, add a step)."""
+"""Papers: /api/v1/papers/ (with their sequence and files; create, change, add a step or a file)."""
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.db import models
 from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.http import FileResponse
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import serializers, status
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import exceptions, serializers, status
 from rest_framework.decorators import action
+from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from planning_cycle.ids import parse_id
 from planning_cycle.models import Committee, Department, PlanningCycle, User
 from planning_cycle.web import request_checker
+from workflows.uploads import ACCEPTED
 
-from ..access import own_committees, papers_visible, sees_nonpublic
+from ..access import in_own_committees, papers_visible, sees_nonpublic
 from ..models import ConsultationStep, Paper, PaperFile
 from ..services.base import CouncilError
+from ..services.files import paper_file_remove, paper_files_attach
 from ..services.papers import StepPlan, paper_create, paper_update, step_add
-from ..states import PaperType, StepRole
+from ..states import FileRole, PaperType, StepRole
 from .base import CouncilViewSet, acting_user, council_problem, one
 from .filters import PaperFilter
-from .inputs import PaperCreateSerializer, PaperUpdateSerializer, StepPlanSerializer
-from .serializers import ConsultationStepSerializer, PaperSerializer
+from .inputs import (
+    PaperCreateSerializer,
+    PaperFileUploadSerializer,
+    PaperUpdateSerializer,
+    StepPlanSerializer,
+)
+from .serializers import ConsultationStepSerializer, PaperFileSerializer, PaperSerializer
+
+logger = logging.getLogger(__name__)
 
 STEP_FIELDS = ("committee", "role", "part")
+# The service names the uploads "files" (the page's field); the API's field is "file".
+FILE_FIELDS = {"files": "file"}
+FILE_ID = OpenApiParameter(
+    "file_id", OpenApiTypes.INT, OpenApiParameter.PATH, description="Die Id der Datei."
+)
 
 
 def of_body(model: type[models.Model], user: User) -> models.QuerySet[Any]:
@@ -44,9 +63,8 @@ def steps_shown() -> models.QuerySet[Any]:
 
 def files_visible(user: User) -> models.QuerySet[Any]:
     """A paper's files the user may see: public ones, non-public ones as non-public papers."""
-    committees = list(own_committees(user).values_list("committee_id", flat=True))
     deliberated = ConsultationStep.objects.filter(
-        paper_id=OuterRef("paper_id"), committee_id__in=committees, deleted=False
+        in_own_committees(user), paper_id=OuterRef("paper_id"), deleted=False
     )
     return (
         PaperFile.objects.filter(deleted=False)
@@ -88,6 +106,7 @@ class PaperViewSet(CouncilViewSet):
     queryset = Paper.objects.none()
     filterset_class = PaperFilter
     response_serializer = PaperSerializer
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
     def visible(self) -> models.QuerySet[Any]:
         user = acting_user(self.request)
@@ -206,3 +225,105 @@ class PaperViewSet(CouncilViewSet):
             raise council_problem(exc) from exc
         fresh = steps_shown().select_related("paper").get(pk=step.pk)
         return Response(ConsultationStepSerializer(fresh).data, status=status.HTTP_201_CREATED)
+
+    # --- files ------------------------------------------------------------------------
+
+    def _visible_file(self, paper: Paper, file_id: str | None) -> PaperFile:
+        """A file of the paper the user may see (another paper's, or a withheld one: 404)."""
+        pk = parse_id(str(file_id))
+        found = None
+        if pk is not None:
+            user = acting_user(self.request)
+            found = files_visible(user).filter(paper=paper, pk=pk).select_related("paper").first()
+        if found is None:
+            raise exceptions.NotFound(_("Nicht gefunden."))
+        return found  # type: ignore[no-any-return]
+
+    @extend_schema(
+        request={"multipart/form-data": PaperFileUploadSerializer},
+        responses={201: PaperFileSerializer},
+        summary="Upload the paper's main document or an attachment (multipart/form-data)",
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="files",
+        url_name="files",
+        parser_classes=[MultiPartParser],
+        pagination_class=None,
+        filter_backends=[],
+    )
+    def files(self, request: Request, pk: str | None = None) -> Response:
+        """Store one checked file; a new main document replaces the previous one."""
+        paper: Paper = self.get_transition_object()
+        data = PaperFileUploadSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        try:
+            (stored,) = paper_files_attach(
+                acting_user=acting_user(request),
+                paper=paper,
+                uploads=[values["file"]],
+                role=FileRole.MAIN if values["main"] else FileRole.ATTACHMENT,
+                public=values["public"],
+                name=values.get("name", ""),
+                checker=request_checker(request),
+            )
+        except CouncilError as exc:
+            if exc.field in FILE_FIELDS:
+                exc = CouncilError(exc.message, FILE_FIELDS[exc.field], status=exc.status)
+            raise council_problem(exc) from exc
+        return Response(PaperFileSerializer(stored).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        parameters=[FILE_ID],
+        responses={(200, kind.media_type): OpenApiTypes.BINARY for kind in ACCEPTED},
+        summary="Download a file of the paper (as its page offers it)",
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path=r"files/(?P<file_id>[^/.]+)",
+        url_name="file",
+        pagination_class=None,
+        filter_backends=[],
+    )
+    def file(self, request: Request, pk: str | None = None, file_id: str | None = None) -> Any:
+        """Hand out a file the user may see, under its name."""
+        found = self._visible_file(self.get_transition_object(), file_id)
+        try:
+            handle = found.file.open("rb")
+        except FileNotFoundError:
+            logger.error("stored file of PaperFile %s is missing", found.pk)
+            raise exceptions.NotFound(_("Die Datei ist nicht mehr vorhanden.")) from None
+        response = FileResponse(
+            handle, as_attachment=True, filename=found.name, content_type=found.media_type
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+    @extend_schema(
+        parameters=[FILE_ID],
+        request=None,
+        responses={204: None},
+        summary="Remove a file of the paper (kept as deleted for OParl)",
+    )
+    @file.mapping.delete
+    def file_remove(
+        self, request: Request, pk: str | None = None, file_id: str | None = None
+    ) -> Response:
+        """Remove a file of the paper (council office)."""
+        found = self._visible_file(self.get_transition_object(), file_id)
+        try:
+            paper_file_remove(
+                acting_user=acting_user(request), file=found, checker=request_checker(request)
+            )
+        except CouncilError as exc:
+            raise council_problem(exc) from exc
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    def perform_content_negotiation(self, request: Request, force: bool = False) -> Any:
+        # A download answers in the file's own type, whatever the client accepts.
+        return super().perform_content_negotiation(request, force=force or self.action == "file")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -248,18 +249,35 @@ class ConsultationStepSerializer(WorkflowSerializer):
 
 
 class PaperFileSerializer(serializers.ModelSerializer[PaperFile]):
-    """A file's metadata (its content is downloaded on the paper's page)."""
+    """A file's metadata and the address its content is downloaded from."""
 
     # A boolean: "role" names the step's role (one enum per property name in the schema).
     main = serializers.SerializerMethodField(help_text=_("Das Hauptdokument (sonst eine Anlage)."))
+    download_url = serializers.SerializerMethodField(
+        help_text=_("Die Adresse des Inhalts in der API (mit derselben Anmeldung abzurufen).")
+    )
 
     class Meta:
         model = PaperFile
-        fields = ["id", "main", "name", "media_type", "size", "sha256", "public", "position"]
+        fields = [
+            "id",
+            "main",
+            "name",
+            "media_type",
+            "size",
+            "sha256",
+            "public",
+            "position",
+            "download_url",
+            "created_at",
+        ]
         read_only_fields = fields
 
     def get_main(self, obj: PaperFile) -> bool:
         return obj.role == FileRole.MAIN
+
+    def get_download_url(self, obj: PaperFile) -> str:
+        return reverse("paper-file", args=[obj.paper_id, obj.pk])
 
 
 class PaperSerializer(serializers.ModelSerializer[Paper]):

@@ -21,7 +21,13 @@ from django.utils.translation import gettext as _
 from guardian.core import ObjectPermissionChecker
 
 from planning_cycle.models import User
-from workflows.uploads import CheckedUpload, UploadsRefused, uploads_check
+from workflows.uploads import (
+    CheckedUpload,
+    UploadRefused,
+    UploadsRefused,
+    upload_check,
+    uploads_check,
+)
 
 from ..models import Paper, PaperFile
 from ..states import FileRole
@@ -30,9 +36,16 @@ from .base import MANAGE, CouncilError, checker_for, require
 logger = logging.getLogger(__name__)
 
 
-def _files_check(uploads: Sequence[Any], role: str) -> list[CheckedUpload]:
+def _files_check(uploads: Sequence[Any], role: str, name: str) -> list[CheckedUpload]:
     if role == FileRole.MAIN and len(uploads) > 1:
         raise CouncilError(_("Eine Vorlage hat genau ein Hauptdokument."), "files")
+    if name:
+        if len(uploads) != 1:
+            raise CouncilError(_("Ein Dateiname passt nur zu genau einer Datei."), "name")
+        try:
+            return [upload_check(uploads[0], name=name)]
+        except UploadRefused as exc:
+            raise CouncilError(exc.message, "files") from None
     try:
         return uploads_check(uploads)
     except UploadsRefused as exc:
@@ -46,9 +59,13 @@ def paper_files_attach(
     uploads: Sequence[Any],
     role: str = FileRole.ATTACHMENT,
     public: bool = True,
+    name: str = "",
     checker: ObjectPermissionChecker | None = None,
 ) -> list[PaperFile]:
-    """Store uploads as the paper's main file or attachments, all or none."""
+    """Store uploads as the paper's main file or attachments, all or none.
+
+    `name`, if given, is the name a single upload is stored under instead of its own.
+    """
     checker = checker_for(acting_user, checker)
     # The permission first: a refused user learns nothing about their files.
     require(
@@ -56,7 +73,7 @@ def paper_files_attach(
     )
     if role not in FileRole.values:
         raise CouncilError(_("Bitte wählen Sie die Art der Datei aus der Liste."), "role")
-    checked = _files_check(uploads, role)
+    checked = _files_check(uploads, role, name.strip())
     stored: list[str] = []
     try:
         with transaction.atomic():

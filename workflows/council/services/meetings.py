@@ -1,11 +1,11 @@
-"""Creating meetings of committees and their agenda items without a paper."""
+"""Meetings of committees: scheduling, changing, and their agenda items without a paper."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -17,6 +17,10 @@ from workflows.registry import workflow_due_changed
 from ..models import AgendaItem, ConsultationStep, LegislativeTerm, Location, Meeting
 from ..states import MeetingState, StepState
 from .base import MANAGE, CouncilError, checker_for, require, same_body, text_input
+
+CLOSED = (MeetingState.HELD, MeetingState.CANCELLED)
+# Moves the items behind an inserted one out of the unique positions' way (two updates).
+POSITION_SHIFT = 100_000
 
 
 def _meeting_values(
@@ -98,7 +102,7 @@ def meeting_update(
     )
     with transaction.atomic():
         locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
-        if locked.state in (MeetingState.HELD, MeetingState.CANCELLED):
+        if locked.state in CLOSED:
             raise CouncilError(
                 _("Die Sitzung ist %(state)s und kann nicht mehr geändert werden.")
                 % {"state": locked.get_state_display()},
@@ -119,6 +123,25 @@ def meeting_update(
     return locked
 
 
+def _open_agenda(meeting: Meeting) -> None:
+    if meeting.state in CLOSED:
+        raise CouncilError(
+            _("Die Sitzung ist %(state)s; ihre Tagesordnung kann nicht mehr geändert werden.")
+            % {"state": meeting.get_state_display()},
+            status=409,
+        )
+
+
+def _make_room(meeting: Meeting, position: int) -> None:
+    """Move the items from `position` on one place down the agenda."""
+    behind = AgendaItem.objects.filter(meeting=meeting, deleted=False)
+    now = timezone.now()
+    behind.filter(position__gte=position).update(
+        position=F("position") + POSITION_SHIFT, updated_at=now
+    )
+    behind.filter(position__gte=POSITION_SHIFT).update(position=F("position") - POSITION_SHIFT + 1)
+
+
 def agenda_item_add(
     *,
     acting_user: User,
@@ -126,22 +149,42 @@ def agenda_item_add(
     name: str,
     public: bool = True,
     number: str = "",
+    position: int | None = None,
     checker: ObjectPermissionChecker | None = None,
 ) -> AgendaItem:
-    """Add an item without a paper (Mitteilungen, Anfragen) at the end of the agenda."""
+    """Add an item without a paper (Mitteilungen, Anfragen) to a coming meeting's agenda.
+
+    Without a position it comes last (numbered by its place unless a number is given); at
+    a position, the items from there move down and the number must be given.
+    """
     checker = checker_for(acting_user, checker)
     require(acting_user, checker, MANAGE, meeting, _("Sie dürfen keine Tagesordnungen bearbeiten."))
     text = text_input(name, what=_("den Gegenstand"), field="name", limit=500, required=True)
     number = text_input(number, what=_("die Nummer"), field="number", limit=20)
+    if position is not None and position < 1:
+        raise CouncilError(_("Die Position muss 1 oder größer sein."), "position")
     try:
         with transaction.atomic():
             locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
-            position = (
+            _open_agenda(locked)
+            last = (
                 AgendaItem.objects.filter(meeting=locked, deleted=False).aggregate(
                     m=Max("position")
                 )["m"]
                 or 0
-            ) + 1
+            )
+            if position is None or position > last:
+                position = last + 1
+            else:
+                if not number:
+                    raise CouncilError(
+                        _(
+                            "Bitte geben Sie die Nummer an, wenn der Punkt nicht am Ende "
+                            "der Tagesordnung steht."
+                        ),
+                        "number",
+                    )
+                _make_room(locked, position)
             return AgendaItem.objects.create(
                 body_id=locked.body_id,
                 meeting=locked,
@@ -154,3 +197,33 @@ def agenda_item_add(
         raise CouncilError(
             _("Die Tagesordnung wurde gerade geändert; bitte erneut."), status=409
         ) from None
+
+
+def agenda_item_remove(
+    *,
+    acting_user: User,
+    item: AgendaItem,
+    checker: ObjectPermissionChecker | None = None,
+) -> AgendaItem:
+    """Take an item without a paper off a coming meeting's agenda (kept as deleted)."""
+    checker = checker_for(acting_user, checker)
+    require(acting_user, checker, MANAGE, item, _("Sie dürfen keine Tagesordnungen bearbeiten."))
+    with transaction.atomic():
+        locked = Meeting.objects.select_for_update().get(pk=item.meeting_id)
+        _open_agenda(locked)
+        fresh = AgendaItem.objects.select_for_update().get(pk=item.pk)
+        if fresh.step_id is not None:
+            raise CouncilError(
+                _(
+                    "Zu diesem Tagesordnungspunkt gehört eine Vorlage; nehmen Sie sie auf der "
+                    "Seite der Vorlage von der Tagesordnung."
+                ),
+                status=409,
+            )
+        if fresh.deleted:
+            raise CouncilError(
+                _("Der Tagesordnungspunkt ist schon von der Tagesordnung genommen."), status=409
+            )
+        AgendaItem.objects.filter(pk=fresh.pk).update(deleted=True, updated_at=timezone.now())
+    fresh.refresh_from_db()
+    return fresh

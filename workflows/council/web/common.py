@@ -15,7 +15,7 @@ from planning_cycle.web import request_checker
 from workflows.access import workflow_visible
 from workflows.services.transitions import TransitionError
 
-from ..access import own_committees, papers_visible, sees_nonpublic
+from ..access import in_own_committees, papers_visible, sees_nonpublic
 from ..models import ConsultationStep, Meeting, Paper
 from ..services.base import CouncilError
 
@@ -68,9 +68,7 @@ def require_manage(request: HttpRequest, obj: Any = None) -> None:
 def sees_nonpublic_of(user: User, paper: Paper) -> bool:
     """Tell whether the user may read the non-public parts (files, items) of a paper."""
     deliberated = ConsultationStep.objects.filter(
-        paper_id=OuterRef("pk"),
-        committee_id__in=list(own_committees(user).values_list("committee_id", flat=True)),
-        deleted=False,
+        in_own_committees(user), paper_id=OuterRef("pk"), deleted=False
     )
     allowed = sees_nonpublic(user) | Q(Exists(deliberated))
     return Paper.objects.filter(pk=paper.pk).filter(allowed).exists()

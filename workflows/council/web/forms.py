@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from planning_cycle.models import Committee, Department, PlanningCycle
@@ -15,6 +17,7 @@ from ..states import CyclePaper, FileRole, PaperType, StepResult, StepRole
 TEXTAREA = forms.Textarea(attrs={"rows": 5})
 # Rows of the sequence offered by the create form (more are added on the paper's page).
 INITIAL_STEPS = 4
+TIME_FORMATS = ["%H:%M", "%H:%M:%S", "%H.%M"]
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d.%m.%Y %H:%M"]
 
 
@@ -180,6 +183,108 @@ class MeetingForm(forms.Form):
         assert isinstance(location, forms.ModelChoiceField)
         committee.queryset = committees_of(body_id)
         location.queryset = Location.objects.filter(body_id=body_id).order_by("description")
+
+
+def _local(day: dt.date, time: dt.time) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, time))
+
+
+class MeetingEditForm(forms.Form):
+    """A coming meeting's name, day, times and place; `start_at`/`end_at` combine them."""
+
+    name = forms.CharField(
+        label=_("Bezeichnung"),
+        max_length=200,
+        error_messages={"required": _("Bitte geben Sie eine Bezeichnung an.")},
+    )
+    date = forms.DateField(
+        label=_("Datum"),
+        input_formats=["%Y-%m-%d", "%d.%m.%Y"],
+        error_messages={
+            "required": _("Bitte geben Sie das Datum der Sitzung an."),
+            "invalid": _("Das Datum ist ungültig; bitte als TT.MM.JJJJ angeben."),
+        },
+    )
+    start = forms.TimeField(
+        label=_("Beginn (Uhrzeit)"),
+        input_formats=TIME_FORMATS,
+        error_messages={
+            "required": _("Bitte geben Sie die Uhrzeit des Beginns an."),
+            "invalid": _("Die Uhrzeit des Beginns ist ungültig; bitte als HH:MM angeben."),
+        },
+    )
+    end = forms.TimeField(
+        label=_("Ende (Uhrzeit)"),
+        required=False,
+        input_formats=TIME_FORMATS,
+        error_messages={
+            "invalid": _("Die Uhrzeit des Endes ist ungültig; bitte als HH:MM angeben."),
+        },
+    )
+    location = forms.ModelChoiceField(
+        label=_("Sitzungsort"),
+        queryset=Location.objects.none(),
+        required=False,
+        empty_label="\u2013",
+        error_messages={"invalid_choice": _("Bitte wählen Sie den Sitzungsort aus der Liste.")},
+    )
+
+    def __init__(self, *args: Any, body_id: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        location = self.fields["location"]
+        assert isinstance(location, forms.ModelChoiceField)
+        location.queryset = Location.objects.filter(body_id=body_id).order_by("description")
+
+    @classmethod
+    def initial_of(cls, meeting: Meeting) -> dict[str, Any]:
+        """Return the form's values for a meeting (local day and times)."""
+        start = timezone.localtime(meeting.start)
+        end = timezone.localtime(meeting.end) if meeting.end else None
+        return {
+            "name": meeting.name,
+            "date": start.date(),
+            "start": f"{start:%H:%M}",
+            "end": f"{end:%H:%M}" if end else "",
+            "location": meeting.location_id,
+        }
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("date") and data.get("start"):
+            data["start_at"] = _local(data["date"], data["start"])
+            data["end_at"] = _local(data["date"], data["end"]) if data.get("end") else None
+        return data
+
+
+class AgendaItemForm(forms.Form):
+    """An agenda item without a paper, last or before an item (its position)."""
+
+    number = forms.CharField(
+        label=_("Nummer"),
+        max_length=20,
+        required=False,
+        help_text=_("z. B. „Ö 5“; ohne Angabe am Ende die nächste Nummer."),
+    )
+    name = forms.CharField(
+        label=_("Gegenstand"),
+        max_length=500,
+        help_text=_("z. B. „Mitteilungen der Verwaltung“ oder „Anfragen“."),
+        error_messages={"required": _("Bitte geben Sie den Gegenstand an.")},
+    )
+    position = forms.TypedChoiceField(
+        label=_("Stelle"), coerce=int, required=False, empty_value=None
+    )
+    public = forms.BooleanField(label=_("öffentlich"), required=False, initial=True)
+
+    def __init__(self, *args: Any, items: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["position"]
+        assert isinstance(field, forms.TypedChoiceField)
+        field.choices = [
+            ("", _("am Ende der Tagesordnung")),
+            *((item.position, _("vor TOP %(number)s") % {"number": item.number}) for item in items),
+        ]
+        field.error_messages["invalid_choice"] = _("Bitte wählen Sie die Stelle aus der Liste.")
 
 
 class ResultForm(forms.Form):

@@ -2,7 +2,8 @@
 
 The meeting's page offers its secretary one form per agenda item to record the result;
 a refused form shows again with the message at its field and the input kept, a second
-submission of the same result answers 409 with what happened.
+submission of the same result answers 409 with what happened. With htmx only the item
+is swapped; without JavaScript the form posts and is redirected as before.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from workflows.services.transitions import TransitionError
 from ..access import agenda_items_visible
 from ..models import AgendaItem, ConsultationStep, Meeting
 from ..services.base import CouncilError
-from ..services.meetings import meeting_create
+from ..services.meetings import CLOSED, meeting_create
 from ..services.results import Referral, agenda_item_result_record
 from ..states import MeetingState, StepState
 from .common import (
@@ -39,10 +40,11 @@ from .common import (
     require_manage,
     visible_meeting,
 )
-from .forms import MeetingForm, ResultForm, committees_of
+from .forms import AgendaItemForm, MeetingForm, ResultForm, committees_of
 from .queries import meeting_agendas
 
 LIST_SIZE = 60
+ADD_PREFIX = "neu"
 
 
 def _start_of_today() -> dt.datetime:
@@ -111,25 +113,25 @@ def meeting_create_view(request: HttpRequest) -> HttpResponse:
     return redirect("workflows:meeting_detail", pk=meeting.pk)
 
 
-def detail_page(
-    request: HttpRequest,
-    meeting: Meeting,
-    *,
-    bound: ResultForm | None = None,
-    bound_item: int | None = None,
-    error: str = "",
-    status: int = 200,
-) -> HttpResponse:
-    """Render the meeting's page; a refused result form shows with its input and messages."""
-    user = request_user(request)
-    checker = request_checker(request)
-    items = list(
-        agenda_items_visible(AgendaItem.objects.filter(meeting=meeting), user)
+def _items_of(request: HttpRequest, meeting: Meeting) -> Any:
+    return (
+        agenda_items_visible(AgendaItem.objects.filter(meeting=meeting), request_user(request))
         .select_related("step__paper", "step__committee", "recorded_by")
         .order_by("position", "id")
     )
-    committees = list(committees_of(meeting.body_id))
-    day_reached = meeting.date <= timezone.localdate()
+
+
+def _prepare(
+    request: HttpRequest,
+    meeting: Meeting,
+    items: list[AgendaItem],
+    *,
+    bound: ResultForm | None,
+    bound_item: int | None,
+) -> bool:
+    """Give each item its result form where the user records it; tell whether any has one."""
+    user = request_user(request)
+    checker = request_checker(request)
     records_any = False
     for item in items:
         step: ConsultationStep | None = item.step
@@ -146,19 +148,66 @@ def detail_page(
                 item.form = bound  # type: ignore[attr-defined]
             else:
                 item.form = ResultForm(body_id=meeting.body_id, prefix=f"top-{item.pk}")  # type: ignore[attr-defined]
+    return records_any
+
+
+def detail_page(
+    request: HttpRequest,
+    meeting: Meeting,
+    *,
+    bound: ResultForm | None = None,
+    bound_item: int | None = None,
+    add_form: AgendaItemForm | None = None,
+    error: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    """Render the meeting's page; a refused form shows with its input and messages."""
+    items = list(_items_of(request, meeting))
+    records_any = _prepare(request, meeting, items, bound=bound, bound_item=bound_item)
+    may_manage = manages(request, meeting)
+    agenda_open = meeting.state not in CLOSED
+    if may_manage and agenda_open and add_form is None:
+        add_form = AgendaItemForm(items=items, prefix=ADD_PREFIX)
     context = {
         "meeting": meeting,
         "object": meeting,
         "items": items,
-        "committees": committees,
-        "day_reached": day_reached,
+        "committees": list(committees_of(meeting.body_id)),
+        "day_reached": meeting.date <= timezone.localdate(),
         "records_any": records_any,
         "error": error,
         "panel": panel_for(request, meeting, next_url=request.path),
-        "may_manage": manages(request, meeting),
+        "may_manage": may_manage,
+        "agenda_open": agenda_open,
+        "add_form": add_form,
         "nav_section": NAV_MEETINGS,
     }
     return render(request, "council/meeting_detail.html", context, status=status)
+
+
+def item_fragment(
+    request: HttpRequest,
+    meeting: Meeting,
+    item_pk: int,
+    *,
+    bound: ResultForm | None = None,
+    message: str = "",
+    level: str = "success",
+    status: int = 200,
+) -> HttpResponse:
+    """Render one agenda item alone (what htmx swaps in), with a message at its top."""
+    item = get_object_or_404(_items_of(request, meeting), pk=item_pk)
+    _prepare(request, meeting, [item], bound=bound, bound_item=item.pk)
+    context = {
+        "meeting": meeting,
+        "item": item,
+        "committees": list(committees_of(meeting.body_id)),
+        "may_manage": manages(request, meeting),
+        "agenda_open": meeting.state not in CLOSED,
+        "message": message,
+        "level": level,
+    }
+    return render(request, "council/_agenda_item.html", context, status=status)
 
 
 @member_view
@@ -170,15 +219,37 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @member_view
 def result_record(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
-    """Record the committee's result of one agenda item (one form per item)."""
+    """Record the committee's result of one agenda item (one form per item).
+
+    htmx gets the item back alone (with its field errors, or the recorded result); a plain
+    post is redirected to the item on the meeting's page, or gets the page with the errors.
+    """
     meeting = visible_meeting(request, pk)
     user = request_user(request)
+    htmx = bool(request.htmx)  # type: ignore[attr-defined]
     item = get_object_or_404(
         agenda_items_visible(AgendaItem.objects.filter(meeting=meeting), user), pk=item_pk
     )
     form = ResultForm(request.POST, body_id=meeting.body_id, prefix=f"top-{item.pk}")
+
+    def refused(status: int, message: str = "") -> HttpResponse:
+        if htmx:
+            # The pressed button is swapped away: focus goes to the message at the item's top.
+            return item_fragment(
+                request,
+                meeting,
+                item.pk,
+                bound=None if message else form,
+                message=message or _("Nicht gespeichert: bitte prüfen Sie die markierten Felder."),
+                level="danger",
+                status=status,
+            )
+        if message:
+            return detail_page(request, meeting, error=message, status=status)
+        return detail_page(request, meeting, bound=form, bound_item=item.pk, status=status)
+
     if not form.is_valid():
-        return detail_page(request, meeting, bound=form, bound_item=item.pk, status=400)
+        return refused(400)
     data = form.cleaned_data
     referrals = []
     if data["referral_committee"] is not None:
@@ -203,6 +274,8 @@ def result_record(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
         )
     except (CouncilError, TransitionError) as exc:
         if exc.status == 403:
+            if htmx:
+                return refused(403, exc.message)
             return render(
                 request,
                 "council/refused.html",
@@ -210,15 +283,16 @@ def result_record(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
                 status=403,
             )
         if exc.status == 409:
-            return detail_page(request, meeting, error=exc.message, status=409)
-        status = form_error(form, exc)
-        return detail_page(request, meeting, bound=form, bound_item=item.pk, status=status)
+            return refused(409, exc.message)
+        return refused(form_error(form, exc))
     item.refresh_from_db()
-    messages.success(
-        request,
-        _("Das Ergebnis zu TOP %(number)s ist erfasst: %(result)s.")
-        % {"number": item.number, "result": item.get_result_display()},
-    )
+    message = _("Das Ergebnis zu TOP %(number)s ist erfasst: %(result)s.") % {
+        "number": item.number,
+        "result": item.get_result_display(),
+    }
+    if htmx:
+        return item_fragment(request, meeting, item.pk, message=message)
+    messages.success(request, message)
     return redirect(reverse("workflows:meeting_detail", args=[meeting.pk]) + f"#top-{item.pk}")
 
 

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from planning_cycle.models import User
 from workflows.access import workflow_visible
 
-from ..access import agenda_items_visible, own_committees
+from ..access import agenda_items_visible, in_own_committees
 from ..deadlines import overdue_cutoff
 from ..models import AgendaItem, ConsultationStep, Meeting, Paper
 from ..states import MeetingState, StepResult, StepState
@@ -125,8 +125,7 @@ def overdue_steps(user: User, *, state: str, mine_only: bool) -> list[Consultati
         .order_by("agenda_item__meeting__start", "paper_id", "position")
     )
     if mine_only:
-        mine = list(own_committees(user).values_list("committee_id", flat=True))
-        steps = steps.filter(committee_id__in=mine)
+        steps = steps.filter(in_own_committees(user))
     return list(steps)
 
 
