@@ -80,9 +80,7 @@ def table_read(data: bytes, name: str) -> Table:
 
 def _wrong_type(name: str) -> FileRefused:
     """Return the refusal of a file that is neither CSV nor XLSX."""
-    return FileRefused(
-        _("Die Datei „%(name)s“ ist keine CSV- oder XLSX-Datei.") % {"name": name}
-    )
+    return FileRefused(_("Die Datei „%(name)s“ ist keine CSV- oder XLSX-Datei.") % {"name": name})
 
 
 def _decode(data: bytes, name: str) -> str:
@@ -141,21 +139,17 @@ def _xlsx_read(data: bytes, name: str) -> Table:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             if sum(info.file_size for info in archive.infolist()) > XLSX_UNPACKED_MAX:
-                raise FileRefused(
-                    _("Die Datei „%(name)s“ ist entpackt zu groß.") % {"name": name}
-                )
+                raise FileRefused(_("Die Datei „%(name)s“ ist entpackt zu groß.") % {"name": name})
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except FileRefused:
         raise
-    except Exception:  # noqa: BLE001 - openpyxl raises many kinds on broken files
+    except Exception:
         raise FileRefused(
             _("Die Datei „%(name)s“ ist keine lesbare XLSX-Datei.") % {"name": name}
         ) from None
     try:
         sheets = {sheet.title.strip().lower(): sheet for sheet in workbook.worksheets}
-        sheet = next(
-            (sheets[n] for n in SHEET_NAMES if n in sheets), workbook.worksheets[0]
-        )
+        sheet = next((sheets[n] for n in SHEET_NAMES if n in sheets), workbook.worksheets[0])
         header: list[str] | None = None
         rows: list[tuple[int, list[Cell]]] = []
         for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):

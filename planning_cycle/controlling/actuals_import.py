@@ -229,16 +229,15 @@ def _raw(
     if raw.period is None:
         errors.append(
             RowError(
-                _("„%(text)s“ ist kein Zeitraum (Jahr, H1, H2, Q1 bis Q4).") % {"text": period_text},
+                _("„%(text)s“ ist kein Zeitraum (Jahr, H1, H2, Q1 bis Q4).")
+                % {"text": period_text},
                 number,
                 Column.PERIOD,
             )
         )
     raw.value = _value(cells, columns[Column.VALUE], decimal_comma, number, errors)
     if raw.source is not None and len(raw.source) > SOURCE_MAX_LENGTH:
-        errors.append(
-            RowError(_("Die Quelle ist länger als 300 Zeichen."), number, Column.SOURCE)
-        )
+        errors.append(RowError(_("Die Quelle ist länger als 300 Zeichen."), number, Column.SOURCE))
     return raw
 
 
@@ -264,7 +263,7 @@ def _value(
             )
             return None
     assert value is not None
-    sign, digits, exponent = value.as_tuple()
+    _sign, digits, exponent = value.as_tuple()
     places = -int(exponent) if int(exponent) < 0 else 0
     if places > DECIMAL_PLACES_MAX:
         value = value.normalize()
@@ -306,9 +305,10 @@ def _resolve(body: Body, raws: Iterable[_Raw], errors: list[RowError]) -> list[A
     rows: list[ActualRow] = []
     seen: dict[tuple[int, int, str], int] = {}
     for raw in raws:
-        indicator = _indicator(raw, by_key, by_product, known_codes, errors)
-        if indicator is None or raw.year is None or raw.period is None or raw.value is None:
+        found = _indicator(raw, by_key, by_product, known_codes, errors)
+        if found is None or raw.year is None or raw.period is None or raw.value is None:
             continue
+        indicator = found
         slot = (indicator.pk, raw.year, raw.period)
         if slot in seen:
             errors.append(
@@ -353,7 +353,8 @@ def _indicator(
     if raw.product and raw.product not in known_codes:
         errors.append(
             RowError(
-                _("Ein Produkt „%(code)s“ gibt es in dieser Kommune nicht.") % {"code": raw.product},
+                _("Ein Produkt „%(code)s“ gibt es in dieser Kommune nicht.")
+                % {"code": raw.product},
                 raw.row,
                 Column.PRODUCT,
             )
@@ -364,7 +365,8 @@ def _indicator(
         if indicator is None:
             errors.append(
                 RowError(
-                    _("Eine Kennzahl „%(key)s“ gibt es in dieser Kommune nicht.") % {"key": raw.key},
+                    _("Eine Kennzahl „%(key)s“ gibt es in dieser Kommune nicht.")
+                    % {"key": raw.key},
                     raw.row,
                     Column.KEY,
                 )

@@ -101,7 +101,10 @@ def indicator_actuals_import(
     """Validate a file of actuals and, unless dry_run or invalid, write all its rows at once."""
     if not actuals_import_allowed(acting_user, body):
         raise NotPermitted(
-            _("Istwerte importieren dürfen nur die Strategische Steuerung und die Verwaltungsleitung.")
+            _(
+                "Istwerte importieren dürfen nur die Strategische Steuerung und die "
+                "Verwaltungsleitung der eigenen Kommune."
+            )
         )
     name = str(getattr(file, "name", "") or "")
     validation = actuals_validate(body=body, data=file.read(), name=name)

@@ -70,7 +70,9 @@ class Command(BaseCommand):
             "unchanged": result.count(Change.UNCHANGED),
         }
         if result.written:
-            message = _("Geschrieben: %(new)d neu, %(changed)d geändert, %(unchanged)d unverändert.")
+            message = _(
+                "Geschrieben: %(new)d neu, %(changed)d geändert, %(unchanged)d unverändert."
+            )
         else:
             message = _(
                 "Probelauf, nichts geschrieben: %(new)d neu, %(changed)d geändert, "
