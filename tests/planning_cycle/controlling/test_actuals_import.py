@@ -29,11 +29,18 @@ def catalog(world: World) -> Catalog:
 
 
 def run(
-    world: World, data: bytes, name: str = "ist.csv", *, dry_run: bool = False, actor: Actor = SYSTEM
+    world: World,
+    data: bytes,
+    name: str = "ist.csv",
+    *,
+    dry_run: bool = False,
+    actor: Actor = SYSTEM,
 ) -> ActualsImport:
     handle = io.BytesIO(data)
     handle.name = name
-    return indicator_actuals_import(acting_user=actor, body=world.body, file=handle, dry_run=dry_run)
+    return indicator_actuals_import(
+        acting_user=actor, body=world.body, file=handle, dry_run=dry_run
+    )
 
 
 def messages(result: ActualsImport) -> list[str]:
@@ -81,7 +88,11 @@ def test_xlsx_takes_the_istwerte_sheet_and_numbers_as_written(
     world: World, catalog: Catalog
 ) -> None:
     data = xlsx_bytes(
-        [["kennzahl", "JAHR", "Zeitraum", "Wert"], ["quote", 2025, "Q2", 12.3], ["quote", 2025, "h1", "4,5"]],
+        [
+            ["kennzahl", "JAHR", "Zeitraum", "Wert"],
+            ["quote", 2025, "Q2", 12.3],
+            ["quote", 2025, "h1", "4,5"],
+        ],
         title="Istwerte",
         before=True,
     )
@@ -149,10 +160,22 @@ BROKEN = [
     (["quote", "", "2025", "Q5", "1"], "Zeile 2, Spalte „Zeitraum“: „Q5“ ist kein Zeitraum"),
     (["nix", "", "2025", "", "1"], "Zeile 2, Spalte „Kennzahl“: Eine Kennzahl „nix“ gibt es"),
     (["", "99999", "2025", "", "1"], "Zeile 2, Spalte „Produkt“: Ein Produkt „99999“ gibt es"),
-    (["", "36200", "2025", "", "1"], "Zeile 2, Spalte „Produkt“: Das Produkt „36200“ hat mehrere Kennzahlen (beratung-a, beratung-b)"),
-    (["quote", "36100", "2025", "", "1"], "Zeile 2, Spalte „Kennzahl“: Die Kennzahl „quote“ gehört nicht zum Produkt „36100“."),
-    (["", "", "2025", "", "1"], "Zeile 2, Spalte „Kennzahl“: Keine Kennzahl und kein Produkt angegeben."),
-    (["quote", "", "2025", "", "1234567890123"], "Zeile 2, Spalte „Wert“: „1234567890123“ ist zu lang"),
+    (
+        ["", "36200", "2025", "", "1"],
+        "Zeile 2, Spalte „Produkt“: Das Produkt „36200“ hat mehrere Kennzahlen (beratung-a, beratung-b)",
+    ),
+    (
+        ["quote", "36100", "2025", "", "1"],
+        "Zeile 2, Spalte „Kennzahl“: Die Kennzahl „quote“ gehört nicht zum Produkt „36100“.",
+    ),
+    (
+        ["", "", "2025", "", "1"],
+        "Zeile 2, Spalte „Kennzahl“: Keine Kennzahl und kein Produkt angegeben.",
+    ),
+    (
+        ["quote", "", "2025", "", "1234567890123"],
+        "Zeile 2, Spalte „Wert“: „1234567890123“ ist zu lang",
+    ),
     (["quote", "", "2025", "", "1,23456"], "Zeile 2, Spalte „Wert“: „1,23456“ ist zu lang"),
 ]
 
@@ -209,11 +232,23 @@ def test_another_bodys_keys_are_not_found(world: World, catalog: Catalog) -> Non
         (b"", "leer.csv", "Die Datei „leer.csv“ ist leer."),
         (b"Kennzahl;Jahr;Wert\r\n", "kopf.csv", "Die Datei „kopf.csv“ enthält keine Datenzeilen"),
         (b"%PDF-1.7 ...", "bericht.pdf", "Die Datei „bericht.pdf“ ist keine CSV- oder XLSX-Datei."),
-        (b"PK\x03\x04kaputt", "kaputt.xlsx", "Die Datei „kaputt.xlsx“ ist keine lesbare XLSX-Datei."),
+        (
+            b"PK\x03\x04kaputt",
+            "kaputt.xlsx",
+            "Die Datei „kaputt.xlsx“ ist keine lesbare XLSX-Datei.",
+        ),
         (b"a\x00b", "bin.csv", "Die Datei „bin.csv“ ist keine CSV- oder XLSX-Datei."),
         (b"x" * (ACTUALS_MAX_BYTES + 1), "gross.csv", "Die Datei „gross.csv“ ist zu groß"),
-        (b"Kennzahl;Wert\r\nquote;1\r\n", "ohne.csv", "Zeile 1: Die Kopfzeile hat keine Spalte „Jahr“."),
-        (b"Name;Jahr;Wert\r\nquote;2025;1\r\n", "ohne.csv", "Zeile 1: Die Kopfzeile braucht eine Spalte"),
+        (
+            b"Kennzahl;Wert\r\nquote;1\r\n",
+            "ohne.csv",
+            "Zeile 1: Die Kopfzeile hat keine Spalte „Jahr“.",
+        ),
+        (
+            b"Name;Jahr;Wert\r\nquote;2025;1\r\n",
+            "ohne.csv",
+            "Zeile 1: Die Kopfzeile braucht eine Spalte",
+        ),
     ],
 )
 def test_whole_file_errors(
@@ -227,7 +262,12 @@ def test_whole_file_errors(
 
 def test_every_error_of_a_file_is_listed(world: World, catalog: Catalog) -> None:
     data = csv_bytes(
-        [["Kennzahl", "Jahr", "Wert"], ["quote", "2025", "x"], ["ok?", "2025", "1"], ["quote", "1", "1"]]
+        [
+            ["Kennzahl", "Jahr", "Wert"],
+            ["quote", "2025", "x"],
+            ["ok?", "2025", "1"],
+            ["quote", "1", "1"],
+        ]
     )
 
     result = run(world, data)
