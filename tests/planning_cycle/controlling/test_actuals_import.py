@@ -162,7 +162,8 @@ BROKEN = [
     (["", "99999", "2025", "", "1"], "Zeile 2, Spalte „Produkt“: Ein Produkt „99999“ gibt es"),
     (
         ["", "36200", "2025", "", "1"],
-        "Zeile 2, Spalte „Produkt“: Das Produkt „36200“ hat mehrere Kennzahlen (beratung-a, beratung-b)",
+        "Zeile 2, Spalte „Produkt“: Das Produkt „36200“ hat mehrere Kennzahlen "
+        "(beratung-a, beratung-b)",
     ),
     (
         ["quote", "36100", "2025", "", "1"],
