@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
@@ -311,3 +312,45 @@ def test_management_of_another_body_may_not_import(world: World, catalog: Catalo
 
     with pytest.raises(NotPermitted):
         run(world, data, actor=other.users["management"])
+
+
+def test_a_value_that_may_not_be_overwritten_stops_the_whole_file(
+    world: World, catalog: Catalog, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    IndicatorValue.objects.create(
+        body=world.body, indicator=catalog.quota, year=2025, kind=ValueKind.ACTUAL, value=5
+    )
+    monkeypatch.setattr("planning_cycle.services.actuals._may_overwrite", lambda value: False)
+    data = csv_bytes(
+        [["Kennzahl", "Jahr", "Wert"], ["faelle", "2025", "1"], ["quote", "2025", "6"]]
+    )
+
+    result = run(world, data)
+
+    assert messages(result) == [
+        "Zeile 3: Der Istwert ist gesperrt und kann nicht überschrieben werden."
+    ]
+    assert actuals(catalog.quota) == {(2025, "year"): 5}
+    assert not actuals(catalog.cases)
+
+
+def test_the_check_reads_a_constant_number_of_queries(
+    world: World, catalog: Catalog, django_assert_num_queries: Any
+) -> None:
+    small = csv_bytes(
+        [
+            ["Kennzahl", "Produkt", "Jahr", "Wert"],
+            ["quote", "", "2025", "1"],
+            ["", "36100", "2025", "1"],
+        ]
+    )
+    rows = [["Kennzahl", "Produkt", "Jahr", "Wert"]]
+    rows += [["quote", "", str(year), "1"] for year in range(2000, 2030)]
+    rows += [["", "36100", str(year), "1"] for year in range(2000, 2030)]
+    large = csv_bytes(rows)
+
+    # Indicators by key, by product, the product codes, the stored actuals.
+    with django_assert_num_queries(4):
+        assert run(world, small, dry_run=True).valid
+    with django_assert_num_queries(4):
+        assert len(run(world, large, dry_run=True).rows) == 60
