@@ -119,10 +119,9 @@ def _csv_read(data: bytes, name: str) -> Table:
             if not any(cells):
                 continue
             if header is None:
-                header = [cell for cell in cells]
-                header_number = number
+                header = cells
                 continue
-            rows.append((number - header_number + 1, list(cells)))
+            rows.append((number, list(cells)))
     except csv.Error as exc:
         raise FileRefused(
             _("Die CSV-Datei „%(name)s“ ist nicht lesbar: %(error)s") % {"name": name, "error": exc}

@@ -6,6 +6,7 @@ per session, at most an hour); confirming validates it again and writes all rows
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 import time
 from typing import Any
@@ -15,6 +16,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -31,18 +33,27 @@ from workflows.storage import private_storage
 
 SESSION_KEY = "actuals_import"
 PENDING_SECONDS = 3600
+PENDING_DIR = "actuals-import"
 
 
 def _pending_path(token: str) -> str:
     """Return where a checked file waits for confirmation."""
-    return f"actuals-import/{token}"
+    return f"{PENDING_DIR}/{token}"
 
 
 def _pending_drop(request: HttpRequest) -> None:
-    """Delete the session's waiting file, if any."""
+    """Delete the session's waiting file, if any, and any left over by expired sessions."""
+    storage = private_storage()
     pending = request.session.pop(SESSION_KEY, None)
     if pending:
-        private_storage().delete(_pending_path(pending["token"]))
+        storage.delete(_pending_path(pending["token"]))
+    if not storage.exists(PENDING_DIR):
+        return
+    oldest = timezone.now() - dt.timedelta(seconds=PENDING_SECONDS)
+    for name in storage.listdir(PENDING_DIR)[1]:
+        path = f"{PENDING_DIR}/{name}"
+        if storage.get_modified_time(path) < oldest:
+            storage.delete(path)
 
 
 def _user(request: HttpRequest) -> User:

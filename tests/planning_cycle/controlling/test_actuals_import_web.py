@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import os
+import time
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.test import Client
 
 from planning_cycle.models import IndicatorValue
 from tests.support.world import World
+from workflows.storage import private_storage
 
 from .actuals_support import Catalog, actuals, build_catalog, csv_bytes, xlsx_bytes
 
@@ -163,3 +167,17 @@ def test_command_exits_2_for_an_unknown_body_or_file(world: World, tmp_path: Pat
 
     assert unknown_body.value.returncode == 2
     assert missing_file.value.returncode == 2
+
+
+def test_an_upload_removes_waiting_files_older_than_an_hour(world: World, catalog: Catalog) -> None:
+    storage = private_storage()
+    old = storage.save("actuals-import/alt", ContentFile(b"x"))
+    fresh = storage.save("actuals-import/frisch", ContentFile(b"x"))
+    hours_ago = time.time() - 2 * 3600
+    os.utime(storage.path(old), (hours_ago, hours_ago))
+
+    token = upload(client_for(world, "strategy_unit"), GOOD).context["token"]
+
+    assert not storage.exists(old)
+    assert storage.exists(fresh) and storage.exists(f"actuals-import/{token}")
+    storage.delete(fresh)
