@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from planning_cycle.views import (
+    actuals_import,
     auth,
     catalog_check,
     cycles,
@@ -26,6 +27,7 @@ urlpatterns = [
     path("einheiten/<int:pk>/", departments.department_detail, name="department_detail"),
     path("ziele/", goals.catalog, name="goal_catalog"),
     path("ziele/pruefung/", catalog_check.catalog_check, name="catalog_check"),
+    path("ziele/istwerte-import/", actuals_import.actuals_import, name="actuals_import"),
     path("ziele/operativ/<int:pk>/", goals.operative_goal_detail, name="operative_goal_detail"),
     path(
         "ziele/operativ/<int:pk>/vorschlagen/",
