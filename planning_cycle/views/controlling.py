@@ -59,7 +59,10 @@ def overview(request: HttpRequest) -> HttpResponse:
     body = body_id(request)
     form, year, period = _period(request, body)
     data = controlling_overview(body_id=body, year=year, period=period)
-    rows = [(row, field_chart(row.status.leaves, row.policy_field.name)) for row in data.fields]
+    rows = [
+        (row, field_chart(row.status.leaves, row.policy_field.name, row.policy_field.pk))
+        for row in data.fields
+    ]
     return render(
         request,
         "controlling/overview.html",

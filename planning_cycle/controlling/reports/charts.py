@@ -43,9 +43,16 @@ _PATTERNS = (
 
 
 def status_bar(
-    counts: Mapping[str, int], labels: Mapping[str, str], title: str, width: int = 480
+    counts: Mapping[str, int],
+    labels: Mapping[str, str],
+    title: str,
+    prefix: str,
+    width: int = 480,
 ) -> SafeString:
-    """Return a horizontal bar of counts per status: patterned segments with text labels."""
+    """Return a horizontal bar of counts per status: patterned segments with text labels.
+
+    `prefix` makes the ids of the chart's patterns unique on the page.
+    """
     total = sum(counts.values())
     height, bar = 58, 22
     parts = [
@@ -53,7 +60,7 @@ def status_bar(
         f'width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
         f'aria-label="{escape(title)}">',
         f"<title>{escape(title)}</title>",
-        _PATTERNS,
+        _PATTERNS.replace("{p}", escape(prefix)),
     ]
     x = 0.0
     legend_x = 0
@@ -64,12 +71,12 @@ def status_bar(
             w = width * n / total
             parts.append(
                 f'<rect x="{x:.1f}" y="0" width="{w:.1f}" height="{bar}" '
-                f'fill="url(#{pattern})" stroke="{stroke}" stroke-width="1"/>'
+                f'fill="url(#{prefix}-{pattern})" stroke="{stroke}" stroke-width="1"/>'
             )
             x += w
         parts.append(
             f'<rect x="{legend_x}" y="{bar + 10}" width="12" height="12" '
-            f'fill="url(#{pattern})" stroke="{stroke}" stroke-width="1"/>'
+            f'fill="url(#{prefix}-{pattern})" stroke="{stroke}" stroke-width="1"/>'
             f'<text x="{legend_x + 16}" y="{bar + 20}" font-size="11" '
             f'fill="#000000">{escape(label)}</text>'
         )

@@ -49,10 +49,10 @@ def status_labels() -> dict[str, str]:
     return {code: INDICATORS.label(code) for code in Status.values}
 
 
-def field_chart(counts: dict[str, int], name: str) -> str:
-    """Return the bar of indicator counts per status of a policy field."""
+def field_chart(counts: dict[str, int], name: str, pk: int) -> str:
+    """Return the bar of indicator counts per status of a policy field (ids after its pk)."""
     title = _("Kennzahlen nach Status: %(name)s") % {"name": name}
-    return status_bar(counts, status_labels(), title)
+    return status_bar(counts, status_labels(), title, prefix=f"pf{pk}")
 
 
 def goal_review(*, body: Body, year: int, period: str) -> GoalReview:

@@ -27,7 +27,9 @@ def html_to_pdf(html: str) -> bytes:
 def goal_review_html(review: GoalReview) -> str:
     """Return the goal review report (Zielbilanz) as HTML for print."""
     charts = {
-        row.policy_field.pk: field_chart(row.status.leaves, row.policy_field.name)
+        row.policy_field.pk: field_chart(
+            row.status.leaves, row.policy_field.name, row.policy_field.pk
+        )
         for row in review.overview.fields
     }
     context: dict[str, Any] = {"review": review, "charts": charts}
