@@ -33,17 +33,23 @@ from .cycles import (
     phase_after,
 )
 from .goals import (
-    Direction,
-    Indicator,
-    IndicatorValue,
     Measure,
     OperativeGoal,
     PolicyField,
     Product,
     ProductBudget,
     StrategicGoal,
-    ValueKind,
     Vision,
+)
+from .indicators import (
+    Direction,
+    Indicator,
+    IndicatorValue,
+    Period,
+    TargetKind,
+    UnitKind,
+    ValueKind,
+    unit_kind_for,
 )
 from .milestones import CycleMilestone, MilestoneAudience, MilestoneKind
 from .organisations import (
@@ -88,6 +94,7 @@ __all__ = [
     "OrganisationGroupObjectPermission",
     "OrganisationKind",
     "OrganisationUserObjectPermission",
+    "Period",
     "Phase",
     "PhaseDeadline",
     "PlanningCycle",
@@ -97,10 +104,13 @@ __all__ = [
     "Role",
     "RoleAssignment",
     "StrategicGoal",
+    "TargetKind",
     "TokenScope",
+    "UnitKind",
     "User",
     "ValueKind",
     "Vision",
     "calendar_date",
     "phase_after",
+    "unit_kind_for",
 ]

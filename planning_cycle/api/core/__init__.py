@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.urls import URLPattern, path
 from rest_framework.routers import DefaultRouter
 
-from . import views
+from . import catalog, views
 
 
 def register(router: DefaultRouter) -> list[URLPattern]:
@@ -21,4 +21,4 @@ def register(router: DefaultRouter) -> list[URLPattern]:
     router.register("indicator-values", views.IndicatorValueViewSet, basename="api-indicator-value")
     router.register("products", views.ProductViewSet, basename="api-product")
     router.register("product-budgets", views.ProductBudgetViewSet, basename="api-product-budget")
-    return [path("catalog/", views.CatalogView.as_view(), name="api-catalog")]
+    return [path("catalog/", catalog.CatalogView.as_view(), name="api-catalog")]

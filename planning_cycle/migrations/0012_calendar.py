@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("planning_cycle", "0010_body_updated_at"),
+        ("planning_cycle", "0011_indicator_targets"),
     ]
 
     operations = [
