@@ -313,7 +313,11 @@ def test_the_api_creates_a_cycle_with_its_calendar(world: World) -> None:
             "switched_off",
             "kann nicht abgeschaltet",
         ),
-        ({"year": 2027, "switched_off": ["klausur"]}, "switched_off", "Unbekannte Phase: klausur"),
+        (
+            {"year": 2027, "switched_off": ["klausur"]},
+            "switched_off/0",
+            '"klausur" ist keine gültige Option',
+        ),
         ({"year": 2027, "dates": {"klausur": "2027-06-01"}}, "dates", "Unbekannte Phase: klausur"),
     ],
 )
@@ -350,3 +354,36 @@ def test_another_bodys_cycle_is_not_found(world: World) -> None:
     page = web(world.users["management"]).get(f"/zyklen/{other.cycle.pk}/")
     transitions = Client().get(f"/api/v1/cycles/{other.cycle.pk}/transitions/", **bearer(secret))
     assert (api.status_code, page.status_code, transitions.status_code) == (404, 404, 404)
+
+
+def test_a_form_body_gives_the_calendar_as_json_text(world: World) -> None:
+    _token, secret = api_token_create(
+        acting_user=world.users["management"], name="Formular", scope="read_write"
+    )
+    milestone = {
+        "title": "Zwischenbericht I",
+        "kind": "interim_report",
+        "due_date": "2027-09-15",
+        "responsible": "council_office",
+    }
+
+    def send(milestones: list[dict[str, Any]]) -> Any:
+        return Client().post(
+            "/api/v1/cycles/",
+            {
+                "year": "2027",
+                "switched_off": ["retreat"],
+                "milestones": json.dumps(milestones),
+            },
+            **bearer(secret),
+        )
+
+    refused = send([{**milestone, "colour": "blau"}])
+    assert refused.status_code == 400
+    assert "Dieses Feld gibt es hier nicht" in json.dumps(refused.json(), ensure_ascii=False)
+    nothing_written(world)
+
+    assert send([milestone]).status_code == 201
+    cycle = PlanningCycle.objects.get(body=world.body, year=2027)
+    assert cycle.phases_switched_off() == {Phase.RETREAT}
+    assert cycle.milestones.get().title == "Zwischenbericht I"

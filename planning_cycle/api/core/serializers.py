@@ -112,7 +112,14 @@ class CycleCreateSerializer(InputSerializer):
     """A new cycle with its calendar; what the calendar leaves out comes from the body's."""
 
     year = serializers.IntegerField(min_value=2000, max_value=2100, label=_("Jahr"))
-    title = serializers.CharField(max_length=200, required=False, default="", label=_("Titel"))
+    title = serializers.CharField(
+        max_length=200,
+        required=False,
+        allow_blank=True,
+        default="",
+        label=_("Titel"),
+        help_text=_("Leer: „Planungszyklus <Jahr>“."),
+    )
     dates = serializers.DictField(
         child=serializers.DateField(),
         required=False,
@@ -121,7 +128,7 @@ class CycleCreateSerializer(InputSerializer):
         help_text=_('Fälligkeit je Phase, z. B. {"retreat": "2027-06-30"}.'),
     )
     switched_off = serializers.ListField(
-        child=serializers.CharField(max_length=30),
+        child=serializers.ChoiceField(choices=[c for c in Phase.choices if c[0] != Phase.CLOSED]),
         required=False,
         allow_null=True,
         default=None,

@@ -8,10 +8,12 @@ exact query parameters and load what they show in a fixed number of queries.
 
 from __future__ import annotations
 
+import json
 from decimal import InvalidOperation
 from typing import Any
 
 from django.db.models import Model, Prefetch, QuerySet
+from django.http import QueryDict
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
@@ -22,6 +24,7 @@ from rest_framework.response import Response
 
 from planning_cycle.api.auth import IsBodyMember
 from planning_cycle.api.errors import DomainError
+from planning_cycle.api.input import FORM_ONLY_FIELDS
 from planning_cycle.api.pagination import ApiCursorPagination
 from planning_cycle.models import (
     Body,
@@ -151,7 +154,7 @@ class CycleViewSet(CoreViewSet):
         every cycle runs is switched off; 409 when the body has a cycle of that year.
         Nothing is written unless all of it is right.
         """
-        data = s.CycleCreateSerializer(data=request.data)
+        data = s.CycleCreateSerializer(data=_form_body(request.data))
         data.is_valid(raise_exception=True)
         values = data.validated_data
         switched_off = values.get("switched_off")
@@ -185,6 +188,31 @@ class CycleViewSet(CoreViewSet):
             raise DomainError(str(exc), status_code=status.HTTP_409_CONFLICT) from exc
         created = self.scoped(user_body_id(request)).get(pk=cycle.pk)
         return Response(s.CycleSerializer(created).data, status=status.HTTP_201_CREATED)
+
+
+# A form (or multipart) body cannot nest: it gives these fields as JSON text.
+FORM_JSON_FIELDS = ("dates", "milestones")
+
+
+def _form_body(data: Any) -> Any:
+    """Return a form body as the JSON body it stands for (a JSON body as it is)."""
+    if not isinstance(data, QueryDict):
+        return data
+    body: dict[str, Any] = {}
+    for key in data:
+        if key in FORM_ONLY_FIELDS:
+            continue
+        if key == "switched_off":
+            body[key] = data.getlist(key)
+        elif key in FORM_JSON_FIELDS:
+            text = data.get(key)
+            try:
+                body[key] = json.loads(text or "")
+            except ValueError:
+                body[key] = text  # the serializer says what is wrong with it
+        else:
+            body[key] = data.get(key)
+    return body
 
 
 @resource("policy-fields", "policy field", "policy fields")
