@@ -15,6 +15,7 @@ from .bodies import (
     RoleAssignment,
     User,
 )
+from .budgets import BudgetCeiling, SavingsTarget
 from .committees import (
     Committee,
     CommitteeGroupObjectPermission,
@@ -65,6 +66,7 @@ __all__ = [
     "BodyGroupObjectPermission",
     "BodyKind",
     "BodyUserObjectPermission",
+    "BudgetCeiling",
     "Committee",
     "CommitteeGroupObjectPermission",
     "CommitteeKind",
@@ -89,6 +91,7 @@ __all__ = [
     "ProductBudget",
     "Role",
     "RoleAssignment",
+    "SavingsTarget",
     "StrategicGoal",
     "TokenScope",
     "User",

@@ -89,8 +89,13 @@ def plan_page_context(
     editable: bool,
     extra: Mapping[str, Any],
 ) -> dict[str, Any]:
-    """Add the text's heading (a plan shows nothing else yet; budgets come with their link)."""
-    return {"summary_label": _summary_label(plan)}
+    """Add the text's heading and the budget panel (planned budget, ceiling, savings)."""
+    from .budget_views import budget_context
+
+    context: dict[str, Any] = {"summary_label": _summary_label(plan)}
+    if visible:
+        context.update(budget_context(plan, editable=editable, extra=extra))
+    return context
 
 
 @member_view
