@@ -122,6 +122,7 @@ class MeasureSerializer(serializers.ModelSerializer[Measure]):
             "partners",
             "due_date",
             "cost",
+            "products",
             "position",
         ]
         read_only_fields = fields

@@ -175,6 +175,9 @@ class MeasureViewSet(CoreViewSet):
     serializer_class = s.MeasureSerializer
     filterset_class = filters.MeasureFilter
 
+    def scoped(self, body_id: int) -> QuerySet[Any]:
+        return super().scoped(body_id).prefetch_related("products")
+
 
 @resource("indicators", "indicator", "indicators")
 class IndicatorViewSet(CoreViewSet):
