@@ -73,7 +73,7 @@ class PlanBudgetLineSerializer(InputSerializer):
 
 
 class PlanBudgetInputSerializer(InputSerializer):
-    products = PlanBudgetLineSerializer(many=True, allow_empty=True)
+    products = PlanBudgetLineSerializer(many=True, allow_empty=True, required=False, default=list)
 
 
 class PlanBudgetMixin:

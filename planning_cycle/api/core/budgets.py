@@ -29,6 +29,7 @@ from planning_cycle.services.budgets import (
     framework_set,
 )
 from planning_cycle.web import request_checker
+from workflows.api.serializers import DepartmentRefSerializer
 
 from .views import NotExternalOnly, user_body_id
 
@@ -41,12 +42,6 @@ def _amount(help_text: Any, *, allow_null: bool = True) -> serializers.DecimalFi
         allow_null=allow_null,
         help_text=help_text,
     )
-
-
-class DepartmentRefSerializer(serializers.Serializer[Any]):
-    id = serializers.IntegerField(read_only=True)
-    code = serializers.CharField(read_only=True)
-    name = serializers.CharField(read_only=True)
 
 
 class FrameworkLineSerializer(serializers.Serializer[Any]):
@@ -82,7 +77,9 @@ class FrameworkLineInputSerializer(InputSerializer):
 
 class FrameworkInputSerializer(InputSerializer):
     savings_percent = serializers.CharField(allow_null=True, allow_blank=True, max_length=40)
-    departments = FrameworkLineInputSerializer(many=True, allow_empty=True)
+    departments = FrameworkLineInputSerializer(
+        many=True, allow_empty=True, required=False, default=list
+    )
 
 
 def _data(framework: Framework, editable: bool) -> dict[str, Any]:
