@@ -297,7 +297,7 @@ class OperativeGoalAdmin(BodyScopedAdmin):
 
 @admin.register(Measure)
 class MeasureAdmin(BodyScopedAdmin):
-    list_display = ("title", "operative_goal", "owner", "due_date", "cost", "body")
+    list_display = ("title", "operative_goal", "owner", "due_date", "done_on", "cost", "body")
     list_filter = (BODY_FILTER,)
     search_fields = ("key", "title", "description")
     list_select_related = ("operative_goal", "owner", "body")
@@ -307,13 +307,23 @@ class MeasureAdmin(BodyScopedAdmin):
 
 class IndicatorValueInline(admin.TabularInline):
     model = IndicatorValue
-    fields = ("body", "year", "kind", "value")
+    fields = (
+        "body",
+        "year",
+        "period",
+        "kind",
+        "value",
+        "target_kind",
+        "upper_value",
+        "comment",
+        "source",
+    )
     extra = 0
 
 
 @admin.register(Indicator)
 class IndicatorAdmin(BodyScopedAdmin):
-    list_display = ("name", "key", "unit", "direction", "body")
+    list_display = ("name", "key", "unit", "unit_kind", "direction", "tolerance", "body")
     list_filter = (BODY_FILTER, "direction")
     search_fields = ("key", "name")
     list_select_related = ("body",)
@@ -323,8 +333,8 @@ class IndicatorAdmin(BodyScopedAdmin):
 
 @admin.register(IndicatorValue)
 class IndicatorValueAdmin(BodyScopedAdmin):
-    list_display = ("indicator", "year", "kind", "value", "body")
-    list_filter = (BODY_FILTER, "kind", "year")
+    list_display = ("indicator", "year", "period", "kind", "value", "target_kind", "body")
+    list_filter = (BODY_FILTER, "kind", "year", "period")
     search_fields = ("indicator__key", "indicator__name")
     list_select_related = ("indicator", "body")
 

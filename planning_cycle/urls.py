@@ -4,8 +4,10 @@ from django.contrib import admin
 from django.urls import include, path
 
 from planning_cycle.views import (
+    actuals_import,
     auth,
     catalog_check,
+    controlling,
     cycles,
     departments,
     framework,
@@ -28,6 +30,20 @@ urlpatterns = [
     path("einheiten/<int:pk>/", departments.department_detail, name="department_detail"),
     path("ziele/", goals.catalog, name="goal_catalog"),
     path("ziele/pruefung/", catalog_check.catalog_check, name="catalog_check"),
+    path("ziele/istwerte-import/", actuals_import.actuals_import, name="actuals_import"),
+    path("ziele/controlling/", controlling.overview, name="controlling_overview"),
+    path(
+        "ziele/controlling/zielbilanz.pdf",
+        controlling.goal_review_download_pdf,
+        name="goal_review_pdf",
+    ),
+    path(
+        "ziele/controlling/zielbilanz.xlsx",
+        controlling.goal_review_download_xlsx,
+        name="goal_review_xlsx",
+    ),
+    path("ziele/zielkatalog.pdf", controlling.catalog_download_pdf, name="catalog_pdf"),
+    path("ziele/kennzahl/<int:pk>/", controlling.indicator_detail, name="indicator_detail"),
     path("ziele/operativ/<int:pk>/", goals.operative_goal_detail, name="operative_goal_detail"),
     path(
         "ziele/operativ/<int:pk>/vorschlagen/",

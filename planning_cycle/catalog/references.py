@@ -44,6 +44,15 @@ def _year(node: Raw) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
+def _period(node: Raw) -> str | None:
+    """Return the year and period of a value entry as text (`2025`, `2025 h1`), or None."""
+    year = _year(node)
+    if year is None:
+        return None
+    period = node.get("period", "year")
+    return str(year) if period in ("year", None) else f"{year} {period}"
+
+
 def _raw_operative_goals(data: Raw) -> Iterator[tuple[Loc, Raw]]:
     """Yield every operative goal of the raw data with its location, in file order."""
     for f, policy_field in _items(data, "policy_fields"):
@@ -233,12 +242,11 @@ class References:
                 self.ref(measure, "owner", measure_loc, self.departments, department)
 
     def check_indicators(self) -> None:
-        """Check that indicator keys are unique and each year has one target and one actual."""
+        """Check that indicator keys are unique and each period has one target and one actual."""
         keys = _Unique(self.checker, _("Kennung der Kennzahl"))
         for loc, indicator in _raw_indicators(self.data):
             keys.add(_text(indicator, "key"), (*loc, "key"))
             for kind in ("targets", "actuals"):
                 years = _Unique(self.checker, _("Jahr"))
                 for v, value in _items(indicator, kind):
-                    year = _year(value)
-                    years.add(None if year is None else str(year), (*loc, kind, v, "year"))
+                    years.add(_period(value), (*loc, kind, v, "year"))

@@ -59,6 +59,13 @@ PhaseName = Literal[
 ]
 PHASES: tuple[str, ...] = get_args(PhaseName)
 Direction = Literal["higher", "lower"]
+UnitKindName = Literal["count", "percent", "euro", "days", "minutes", "ratio"]
+PeriodName = Literal["year", "h1", "h2", "q1", "q2", "q3", "q4"]
+TargetKindName = Literal["at_least", "at_most", "exactly", "range"]
+Tolerance = Annotated[
+    Decimal, Field(ge=0, le=100, max_digits=5, decimal_places=2, allow_inf_nan=False)
+]
+Source = Annotated[str, StringConstraints(strip_whitespace=True, max_length=300)]
 
 
 def _rule(message: str) -> PydanticCustomError:
@@ -122,10 +129,37 @@ class VisionSpec(Spec):
 
 
 class YearValueSpec(Spec):
-    """An indicator value in one year."""
+    """An indicator value in one period of a year (the whole year unless `period` says)."""
 
     year: Year
+    period: PeriodName = "year"
     value: IndicatorNumber
+    comment: OptionalText = ""
+    source: Source = ""
+
+
+class TargetSpec(YearValueSpec):
+    """A target: at least, at most, exactly or a range; without a kind the direction decides."""
+
+    kind: TargetKindName | None = None
+    upper: IndicatorNumber | None = None
+
+    @model_validator(mode="after")
+    def _upper_for_ranges(self) -> TargetSpec:
+        """Require an upper bound for a range, not below the value, and refuse it otherwise."""
+        if self.kind == "range":
+            if self.upper is None:
+                raise _rule(_("Ein Zielbereich (kind: range) braucht eine Obergrenze (upper)."))
+            if self.upper < self.value:
+                raise _rule(
+                    _("Die Obergrenze %(upper)s liegt unter dem Wert %(value)s.")
+                    % {"upper": self.upper, "value": self.value}
+                )
+        elif self.upper is not None:
+            raise _rule(
+                _("Eine Obergrenze (upper) gibt es nur bei einem Zielbereich (kind: range).")
+            )
+        return self
 
 
 class BudgetSpec(Spec):
@@ -136,14 +170,18 @@ class BudgetSpec(Spec):
 
 
 class IndicatorSpec(Spec):
-    """A key figure with unit, direction, baseline, targets and actual values."""
+    """A key figure with unit, direction, tolerance, baseline, targets and actual values."""
 
     key: Key
     name: Name300
     unit: Unit
+    unit_kind: UnitKindName = Field(
+        default="count", description="absent: derived from the unit label (`%` is percent)"
+    )
     direction: Direction = "higher"
+    tolerance: Tolerance = Decimal(10)
     baseline: YearValueSpec | None = None
-    targets: list[YearValueSpec] = []
+    targets: list[TargetSpec] = []
     actuals: list[YearValueSpec] = []
 
 

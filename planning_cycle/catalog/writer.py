@@ -14,18 +14,16 @@ from planning_cycle.models import (
     Body,
     BodyCalendarEntry,
     Department,
-    Indicator,
-    IndicatorValue,
     Measure,
     OperativeGoal,
     PolicyField,
     Product,
     ProductBudget,
     StrategicGoal,
-    ValueKind,
     Vision,
 )
 
+from .indicators import indicator_import
 from .loader import CatalogWarning, LoadedCatalog, Loc, format_path
 from .report import ImportReport, KeptValue, Outcome
 from .schema import DepartmentSpec, IndicatorSpec, OperativeGoalSpec
@@ -378,41 +376,14 @@ class CatalogWriter:
         product: Product | None = None,
     ) -> None:
         """Create or update an indicator with its baseline, targets and actual values."""
-        indicator, _outcome, old = self.upsert(
-            Indicator,
-            {"body": self.body, "key": spec.key},
-            {
-                "name": spec.name,
-                "unit": spec.unit,
-                "direction": spec.direction,
-                "strategic_goal_id": strategic_goal.pk if strategic_goal else None,
-                "operative_goal_id": operative_goal.pk if operative_goal else None,
-                "product_id": product.pk if product else None,
-            },
-            keep=omitted(spec, direction="direction"),
+        indicator_import(
+            self,
+            loc,
+            spec,
+            strategic_goal=strategic_goal,
+            operative_goal=operative_goal,
+            product=product,
         )
-        if {"strategic_goal_id", "operative_goal_id", "product_id"} & old.keys():
-            self.warn(
-                (*loc, "key"),
-                _(
-                    "Die Kennzahl „%(key)s“ gehörte bisher zu einem anderen Ziel oder Produkt "
-                    "und wird umgehängt."
-                )
-                % {"key": spec.key},
-            )
-        if spec.baseline is not None:
-            self.upsert(
-                IndicatorValue,
-                {"indicator": indicator, "kind": ValueKind.BASELINE},
-                {"body_id": self.body.pk, "year": spec.baseline.year, "value": spec.baseline.value},
-            )
-        for kind, values in ((ValueKind.TARGET, spec.targets), (ValueKind.ACTUAL, spec.actuals)):
-            for value in values:
-                self.upsert(
-                    IndicatorValue,
-                    {"indicator": indicator, "kind": kind, "year": value.year},
-                    {"body_id": self.body.pk, "value": value.value},
-                )
 
     def warn_moved(
         self, loc: Loc, key: str, parent_model: type[models.Model], old_parent_id: int

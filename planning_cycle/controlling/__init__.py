@@ -1,1 +1,4 @@
-"""Controlling of the goal hierarchy: checks and reports over a body's goal catalog."""
+"""Controlling of the goal hierarchy: statuses and their roll-up, consistency checks.
+
+The rules: docs/controlling.md (status, roll-up) and docs/consistency.md (checks).
+"""

@@ -32,17 +32,23 @@ from .cycles import (
     calendar_date,
 )
 from .goals import (
-    Direction,
-    Indicator,
-    IndicatorValue,
     Measure,
     OperativeGoal,
     PolicyField,
     Product,
     ProductBudget,
     StrategicGoal,
-    ValueKind,
     Vision,
+)
+from .indicators import (
+    Direction,
+    Indicator,
+    IndicatorValue,
+    Period,
+    TargetKind,
+    UnitKind,
+    ValueKind,
+    unit_kind_for,
 )
 from .organisations import (
     Organisation,
@@ -83,6 +89,7 @@ __all__ = [
     "OrganisationGroupObjectPermission",
     "OrganisationKind",
     "OrganisationUserObjectPermission",
+    "Period",
     "Phase",
     "PhaseDeadline",
     "PlanningCycle",
@@ -93,9 +100,12 @@ __all__ = [
     "RoleAssignment",
     "SavingsTarget",
     "StrategicGoal",
+    "TargetKind",
     "TokenScope",
+    "UnitKind",
     "User",
     "ValueKind",
     "Vision",
     "calendar_date",
+    "unit_kind_for",
 ]

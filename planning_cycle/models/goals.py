@@ -1,4 +1,4 @@
-"""The goal hierarchy: vision, policy fields, goals, measures, indicators and products."""
+"""The goal hierarchy: vision, policy fields, goals, measures and products."""
 
 from __future__ import annotations
 
@@ -266,6 +266,12 @@ class Measure(models.Model):
     products = models.ManyToManyField(
         Product, verbose_name=_("Produkte"), blank=True, related_name="measures"
     )
+    done_on = models.DateField(
+        _("erledigt am"),
+        null=True,
+        blank=True,
+        help_text=_("Leer, solange die Maßnahme nicht abgeschlossen ist."),
+    )
     position = models.PositiveIntegerField(_("Reihenfolge"), default=0)
 
     class Meta:
@@ -281,115 +287,3 @@ class Measure(models.Model):
 
     def __str__(self) -> str:
         return self.title[:80]
-
-
-class Direction(models.TextChoices):
-    HIGHER = "higher", _("höher ist besser")
-    LOWER = "lower", _("niedriger ist besser")
-
-
-class Indicator(models.Model):
-    """A key figure measuring a goal or product (Kennzahl, Zielgröße)."""
-
-    body = models.ForeignKey(
-        Body, verbose_name=_("Kommune"), on_delete=models.CASCADE, related_name="indicators"
-    )
-    key = models.CharField(_("Kennung"), max_length=80)
-    name = models.CharField(_("Bezeichnung"), max_length=300)
-    unit = models.CharField(_("Einheit"), max_length=40)
-    direction = models.CharField(
-        _("Richtung"), max_length=10, choices=Direction.choices, default=Direction.HIGHER
-    )
-    strategic_goal = models.ForeignKey(
-        StrategicGoal,
-        verbose_name=_("Strategisches Ziel"),
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="indicators",
-    )
-    operative_goal = models.ForeignKey(
-        OperativeGoal,
-        verbose_name=_("Operatives Ziel"),
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="indicators",
-    )
-    product = models.ForeignKey(
-        Product,
-        verbose_name=_("Produkt"),
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="indicators",
-    )
-
-    class Meta:
-        verbose_name = _("Kennzahl")
-        verbose_name_plural = _("Kennzahlen")
-        ordering = ["body", "key"]
-        constraints = [
-            models.UniqueConstraint(fields=["body", "key"], name="indicator_key_unique"),
-            # An indicator measures exactly one subject: a goal of either level or a product.
-            models.CheckConstraint(
-                condition=(
-                    Q(
-                        strategic_goal__isnull=False,
-                        operative_goal__isnull=True,
-                        product__isnull=True,
-                    )
-                    | Q(
-                        strategic_goal__isnull=True,
-                        operative_goal__isnull=False,
-                        product__isnull=True,
-                    )
-                    | Q(
-                        strategic_goal__isnull=True,
-                        operative_goal__isnull=True,
-                        product__isnull=False,
-                    )
-                ),
-                name="indicator_has_one_subject",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.name} ({self.unit})"
-
-
-class ValueKind(models.TextChoices):
-    BASELINE = "baseline", _("Ausgangswert")
-    TARGET = "target", _("Zielwert")
-    ACTUAL = "actual", _("Istwert")
-
-
-class IndicatorValue(models.Model):
-    """A baseline, target or actual value of an indicator in one year."""
-
-    body = models.ForeignKey(Body, verbose_name=_("Kommune"), on_delete=models.CASCADE)
-    indicator = models.ForeignKey(
-        Indicator, verbose_name=_("Kennzahl"), on_delete=models.CASCADE, related_name="values"
-    )
-    year = models.PositiveSmallIntegerField(_("Jahr"))
-    kind = models.CharField(_("Art"), max_length=10, choices=ValueKind.choices)
-    value = models.DecimalField(_("Wert"), max_digits=16, decimal_places=4)
-
-    class Meta:
-        verbose_name = _("Kennzahlwert")
-        verbose_name_plural = _("Kennzahlwerte")
-        ordering = ["indicator", "year", "kind"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["indicator", "year", "kind"], name="indicator_value_unique"
-            ),
-            # One baseline per indicator.
-            models.UniqueConstraint(
-                fields=["indicator"],
-                condition=Q(kind="baseline"),
-                name="indicator_single_baseline",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.indicator.key} {self.year} {self.kind}: {self.value}"

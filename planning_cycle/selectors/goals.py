@@ -20,7 +20,7 @@ def _indicators() -> Prefetch:
     return Prefetch(
         "indicators",
         queryset=Indicator.objects.order_by("key").prefetch_related(
-            Prefetch("values", queryset=IndicatorValue.objects.order_by("year", "kind"))
+            Prefetch("values", queryset=IndicatorValue.objects.order_by("year", "period", "kind"))
         ),
     )
 
@@ -49,6 +49,19 @@ def goal_catalog(body_id: int) -> list[PolicyField]:
         .select_related("vision")
         .order_by("position", "key")
         .prefetch_related(Prefetch("strategic_goals", queryset=strategic))
+    )
+
+
+def product_catalog(body_id: int) -> list[Product]:
+    """Return the body's products with their department and indicators, ordered by code.
+
+    The number of queries does not depend on the number of products.
+    """
+    return list(
+        Product.objects.filter(body_id=body_id)
+        .select_related("department")
+        .order_by("code")
+        .prefetch_related(_indicators())
     )
 
 

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from django.db.models import Prefetch, Q, QuerySet
 
-from planning_cycle.models import Indicator, IndicatorValue, OperativeGoal, ValueKind
+from planning_cycle.models import Indicator, IndicatorValue, OperativeGoal, Period, ValueKind
 
 
 @dataclass(frozen=True)
@@ -48,7 +48,10 @@ def department_indicator_rows(*, body_id: int, department_id: int, year: int) ->
     Two queries, whatever the number of indicators.
     """
     values = IndicatorValue.objects.filter(
-        body_id=body_id, kind__in=[ValueKind.TARGET, ValueKind.ACTUAL], year=year
+        body_id=body_id,
+        kind__in=[ValueKind.TARGET, ValueKind.ACTUAL],
+        year=year,
+        period=Period.YEAR,
     ) | IndicatorValue.objects.filter(body_id=body_id, kind=ValueKind.BASELINE)
     indicators = department_indicators(
         body_id=body_id, department_id=department_id

@@ -291,6 +291,10 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "PREPROCESSING_HOOKS": ["workflows.api.schema.drop_undocumented_workflows"],
+    "ENUM_NAME_OVERRIDES": {
+        "IndicatorStatusEnum": "planning_cycle.controlling.status.Status",
+        "MeasureStatusEnum": "planning_cycle.controlling.status.MeasureStatus",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "planning_cycle.api.problems.add_problem_responses",

@@ -1,12 +1,18 @@
-"""Template tags of the controlling pages."""
+"""Template tags of the controlling pages: statuses by id, values as text, the check link."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django import template
 
 from planning_cycle.controlling.consistency import catalog_check_allowed
+from planning_cycle.controlling.formatting import period_text, target_text, with_unit
+from planning_cycle.controlling.selectors import BodyStatus
+from planning_cycle.controlling.status import effective_kind
+from planning_cycle.models import Indicator, IndicatorValue, ValueKind
+from planning_cycle.services.actuals import IMPORT_ROLES
 from planning_cycle.web import request_roles
 
 register = template.Library()
@@ -20,3 +26,47 @@ def may_check_catalog(context: Any) -> bool:
     if request is None or user is None or not user.is_authenticated:
         return False
     return catalog_check_allowed(request_roles(request))
+
+
+@register.simple_tag(takes_context=True)
+def may_import_actuals(context: Any) -> bool:
+    """Tell whether the user may import indicator actuals from a file."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if request is None or user is None or not user.is_authenticated:
+        return False
+    return bool(request_roles(request) & IMPORT_ROLES)
+
+
+@register.simple_tag
+def status_of(status: BodyStatus, table: str, pk: int) -> Any:
+    """Return the status of a row: `indicators`, `measures`, `operative_goals` …"""
+    return getattr(status, table, {}).get(pk)
+
+
+@register.simple_tag
+def value_text(value: IndicatorValue, indicator: Indicator) -> str:
+    """Return a value with its unit; a target with its kind (`≥ 60 %`)."""
+    if value.kind == ValueKind.TARGET:
+        kind = effective_kind(value.target_kind, indicator.direction)
+        upper = value.upper_value
+        return target_text(kind, value.value, upper, indicator.unit_kind, indicator.unit)
+    return with_unit(value.value, indicator.unit_kind, indicator.unit)
+
+
+@register.filter
+def period_of(value: IndicatorValue) -> str:
+    """Return a value's period as text: `2025`, `1. Halbjahr 2025`."""
+    return period_text(value.year, value.period)
+
+
+@register.simple_tag
+def amount_text(value: Decimal | None, indicator: Indicator) -> str:
+    """Return a number with the indicator's unit, or a dash for none."""
+    return "\u2013" if value is None else with_unit(value, indicator.unit_kind, indicator.unit)
+
+
+@register.simple_tag
+def reporting_period(year: int, period: str) -> str:
+    """Return a year and period as text: `2025`, `1. Halbjahr 2025`."""
+    return period_text(year, period)

@@ -2,18 +2,29 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from planning_cycle.models import Department, OperativeGoal, PlanningCycle
+from planning_cycle.controlling.selectors import (
+    body_status,
+    product_areas,
+    reporting_year_default,
+    reporting_years,
+)
+from planning_cycle.models import Department, OperativeGoal, Period, PlanningCycle
 from planning_cycle.selectors.cycles import cycle_current, departments_of_body
 from planning_cycle.selectors.goals import (
     goal_catalog,
     operative_goals_of_body,
+    product_catalog,
     visions_of_body,
 )
 from planning_cycle.web import body_id, member_view, request_checker
@@ -24,16 +35,63 @@ from workflows.selectors import state_view
 from workflows.services.content import ContentError
 
 
+class ReportingPeriodForm(forms.Form):
+    """The year and period whose statuses the catalog shows."""
+
+    jahr = forms.TypedChoiceField(
+        label=gettext_lazy("Berichtsjahr"),
+        coerce=int,
+        required=False,
+        empty_value=None,
+        error_messages={
+            "invalid_choice": gettext_lazy(
+                "Für %(value)s liegen keine Werte vor; bitte ein Jahr aus der Liste wählen."
+            )
+        },
+    )
+    zeitraum = forms.ChoiceField(
+        label=gettext_lazy("Zeitraum"),
+        choices=Period.choices,
+        required=False,
+        error_messages={
+            "invalid_choice": gettext_lazy(
+                "Den Zeitraum „%(value)s“ gibt es nicht; bitte einen aus der Liste wählen."
+            )
+        },
+    )
+
+    def __init__(self, *args: Any, years: list[int], **kwargs: Any) -> None:
+        """Offer the given years."""
+        super().__init__(*args, **kwargs)
+        self.fields["jahr"].choices = [(year, str(year)) for year in years]  # type: ignore[attr-defined]
+
+
 @member_view
 def catalog(request: HttpRequest) -> HttpResponse:
-    """Show policy fields, strategic goals and operative goals with what hangs on them."""
+    """Show the goal hierarchy and the products with the status of every element in a period.
+
+    `?jahr=` and `?zeitraum=` choose the period; an invalid choice is shown at its field
+    and the default (the year the current goal review reports) is used.
+    """
     body = body_id(request)
+    default_year = reporting_year_default(body)
+    years = sorted({default_year, *reporting_years(body)}, reverse=True)
+    form = ReportingPeriodForm(
+        request.GET or {"jahr": default_year, "zeitraum": Period.YEAR}, years=years
+    )
+    form.is_valid()
+    year = form.cleaned_data.get("jahr") or default_year
+    period = form.cleaned_data.get("zeitraum") or Period.YEAR
+    status = body_status(body_id=body, year=year, period=period)
     return render(
         request,
         "goals/catalog.html",
         {
             "visions": visions_of_body(body),
             "policy_fields": goal_catalog(body),
+            "product_areas": product_areas(product_catalog(body), status),
+            "status": status,
+            "filters": form,
             "nav_section": "goals",
         },
     )
@@ -85,6 +143,7 @@ def _detail_page(
             if form and not departments
             else "",
             "propose_url": reverse("operative_goal_propose", args=[goal.pk]),
+            "status": body_status(body_id=goal.body_id, year=reporting_year_default(goal.body_id)),
             "nav_section": "goals",
         },
         status=status,

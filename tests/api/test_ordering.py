@@ -44,7 +44,14 @@ from tests.support.notifications import DeadlineFactory, NotificationFactory
 from tests.support.workflows import agreement, operative_goal, walk
 from tests.support.world import World
 from workflows.consultation.models import ConsultationRound, Evaluation, Invitation, Statement
-from workflows.council.models import ConsultationStep, Meeting, Paper
+from workflows.council.models import (
+    ConsultationStep,
+    LegislativeTerm,
+    Location,
+    Meeting,
+    Paper,
+    Person,
+)
 from workflows.models import DepartmentPlan, DepartmentReview, GoalAgreement
 
 pytestmark = pytest.mark.django_db
@@ -84,7 +91,10 @@ SORTABLE: dict[str, tuple[type[models.Model], dict[str, str]]] = {
         },
     ),
     "indicators": (Indicator, {"key": "key", "name": "name"}),
-    "indicator-values": (IndicatorValue, {"year": "year", "kind": "kind", "value": "value"}),
+    "indicator-values": (
+        IndicatorValue,
+        {"year": "year", "period": "period", "kind": "kind", "value": "value"},
+    ),
     "products": (Product, {"code": "code", "name": "name"}),
     "product-budgets": (ProductBudget, {"year": "year", "amount": "amount"}),
     "reviews": (DepartmentReview, SUBMISSION),
@@ -132,11 +142,28 @@ SORTABLE: dict[str, tuple[type[models.Model], dict[str, str]]] = {
         ConsultationStep,
         {"result_date": "result_date", "state": "state", "updated_at": "updated_at"},
     ),
+    "persons": (
+        Person,
+        {"family_name": "family_name", "given_name": "given_name", "updated_at": "updated_at"},
+    ),
+    "legislative-terms": (
+        LegislativeTerm,
+        {"start_date": "start_date", "name": "name", "updated_at": "updated_at"},
+    ),
+    "locations": (Location, {"description": "description", "updated_at": "updated_at"}),
 }
 # Lists of consultation rounds: sorted on rows of their own (`consultation_data`).
 CONSULTATION = ("consultation-rounds", "consultation-invitations", "statements", "dispositions")
 # The council's lists: their sorting is tested with council rows in tests/council/api/.
-COUNCIL = ("committees", "meetings", "papers", "consultation-steps")
+COUNCIL = (
+    "committees",
+    "meetings",
+    "papers",
+    "consultation-steps",
+    "persons",
+    "legislative-terms",
+    "locations",
+)
 CASES = [
     (endpoint, f"{sign}{name}")
     for endpoint, (_model, fields) in SORTABLE.items()

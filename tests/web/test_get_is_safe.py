@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from planning_cycle.models import PlanningCycle
+from planning_cycle.models import Indicator, PlanningCycle
 from tests.support.web import ROLES, review_of
 from workflows.models import (
     DepartmentPlan,
@@ -39,6 +39,12 @@ def test_get_changes_nothing(world, catalog, client_for, role):
         "/ziele/",
         f"/ziele/operativ/{catalog['ogoal'].pk}/",
         "/ziele/pruefung/",
+        "/ziele/controlling/",
+        "/ziele/controlling/?jahr=2025&zeitraum=h1",
+        "/ziele/controlling/zielbilanz.pdf",
+        "/ziele/controlling/zielbilanz.xlsx",
+        "/ziele/zielkatalog.pdf",
+        *(f"/ziele/kennzahl/{pk}/" for pk in Indicator.objects.values_list("pk", flat=True)),
         # GET on the transition endpoint with the parameters of a real step.
         f"/uebergang/zielbilanzierung/{review.pk}/?transition=submit&expected_state=draft",
         f"/uebergang/zyklus/{world.cycle.pk}/?transition=to_framework&override_reason=x",

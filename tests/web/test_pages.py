@@ -165,7 +165,7 @@ def test_catalog_shows_the_hierarchy(world, pages, client_for):
         "Raumkonzept für Ganztag erstellen",
         "Ganztagsquote",
         "48,5",
-        "2026: 60",
+        "2026: ≥\u00a060\u00a0%",
         "2.1.1 Schulträgeraufgaben",
     ):
         assert text in html, text

@@ -41,7 +41,15 @@ def test_the_login_page_has_a_strict_policy(client: Client) -> None:
 
 
 @pytest.mark.parametrize(
-    "path", ["/", "/ziele/", "/ziele/pruefung/", "/konto/api-schluessel/", "/benachrichtigungen/"]
+    "path",
+    [
+        "/",
+        "/ziele/",
+        "/ziele/pruefung/",
+        "/ziele/controlling/",
+        "/konto/api-schluessel/",
+        "/benachrichtigungen/",
+    ],
 )
 def test_pages_of_a_member_have_the_strict_policy_and_no_inline_code(
     world: World, client_for, path: str

@@ -1,6 +1,17 @@
 """Addresses of the council pages: papers, meetings, results, committees, retreat, public pages."""
 
-from .web import agenda, committees, meetings, papers, public, retreat, steps
+from .web import (
+    agenda,
+    committees,
+    locations,
+    meetings,
+    papers,
+    persons,
+    public,
+    retreat,
+    steps,
+    terms,
+)
 
 urlpatterns = [
     *papers.urls,
@@ -8,6 +19,9 @@ urlpatterns = [
     *meetings.urls,
     *agenda.urls,
     *committees.urls,
+    *persons.urls,
+    *terms.urls,
+    *locations.urls,
     *public.urls,
     *retreat.urls,
 ]

@@ -14,6 +14,7 @@ from planning_cycle.models import (
     Indicator,
     IndicatorValue,
     OperativeGoal,
+    Period,
     Product,
     User,
     ValueKind,
@@ -143,12 +144,13 @@ def indicator_actual_set(
         number = parse_value(value)
         if number is None:
             IndicatorValue.objects.filter(
-                indicator=locked, year=int(year), kind=ValueKind.ACTUAL
+                indicator=locked, year=int(year), period=Period.YEAR, kind=ValueKind.ACTUAL
             ).delete()
             return None
         stored, _created = IndicatorValue.objects.update_or_create(
             indicator=locked,
             year=int(year),
+            period=Period.YEAR,
             kind=ValueKind.ACTUAL,
             defaults={"value": number, "body_id": locked.body_id},
         )

@@ -7,7 +7,7 @@ from rest_framework.routers import DefaultRouter
 
 from planning_cycle.api.ids import ID_PATTERN
 
-from . import budgets, views
+from . import budgets, catalog, views
 
 
 def register(router: DefaultRouter) -> list[URLPattern]:
@@ -24,7 +24,7 @@ def register(router: DefaultRouter) -> list[URLPattern]:
     router.register("products", views.ProductViewSet, basename="api-product")
     router.register("product-budgets", views.ProductBudgetViewSet, basename="api-product-budget")
     return [
-        path("catalog/", views.CatalogView.as_view(), name="api-catalog"),
+        path("catalog/", catalog.CatalogView.as_view(), name="api-catalog"),
         re_path(
             rf"^cycles/(?P<pk>{ID_PATTERN})/framework/$",
             budgets.CycleFrameworkView.as_view(),

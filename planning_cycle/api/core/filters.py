@@ -14,6 +14,7 @@ from planning_cycle.models import (
     IndicatorValue,
     Measure,
     OperativeGoal,
+    Period,
     Phase,
     PlanningCycle,
     PolicyField,
@@ -107,11 +108,12 @@ class IndicatorValueFilter(ApiFilterSet):
     indicator = IdFilter()
     kind = filters.ChoiceFilter(choices=ValueKind.choices)
     year = IntegerFilter()
-    ordering = SortFilter(model=IndicatorValue, fields=("year", "kind", "value"))
+    period = filters.ChoiceFilter(choices=Period.choices)
+    ordering = SortFilter(model=IndicatorValue, fields=("year", "period", "kind", "value"))
 
     class Meta:
         model = IndicatorValue
-        fields = ["indicator", "kind", "year", "ordering"]
+        fields = ["indicator", "kind", "year", "period", "ordering"]
 
 
 # Django's form field refuses NUL characters (a 400 naming the parameter): the schema says so.

@@ -121,6 +121,7 @@ class MeasureSerializer(serializers.ModelSerializer[Measure]):
             "owner",
             "partners",
             "due_date",
+            "done_on",
             "cost",
             "products",
             "position",
@@ -136,7 +137,9 @@ class IndicatorSerializer(serializers.ModelSerializer[Indicator]):
             "key",
             "name",
             "unit",
+            "unit_kind",
             "direction",
+            "tolerance",
             "strategic_goal",
             "operative_goal",
             "product",
@@ -147,7 +150,18 @@ class IndicatorSerializer(serializers.ModelSerializer[Indicator]):
 class IndicatorValueSerializer(serializers.ModelSerializer[IndicatorValue]):
     class Meta:
         model = IndicatorValue
-        fields = ["id", "indicator", "year", "kind", "value"]
+        fields = [
+            "id",
+            "indicator",
+            "year",
+            "period",
+            "kind",
+            "value",
+            "target_kind",
+            "upper_value",
+            "comment",
+            "source",
+        ]
         read_only_fields = fields
 
 
@@ -163,77 +177,6 @@ class ProductBudgetSerializer(serializers.ModelSerializer[ProductBudget]):
         model = ProductBudget
         fields = ["id", "product", "year", "amount"]
         read_only_fields = fields
-
-
-# --- the goal catalog as one tree ---------------------------------------------------------
-
-
-class CatalogIndicatorSerializer(serializers.ModelSerializer[Indicator]):
-    values = IndicatorValueSerializer(many=True, read_only=True)
-
-    class Meta:
-        model = Indicator
-        fields = ["id", "key", "name", "unit", "direction", "values"]
-        read_only_fields = fields
-
-
-class CatalogMeasureSerializer(serializers.ModelSerializer[Measure]):
-    class Meta:
-        model = Measure
-        fields = ["id", "key", "title", "owner", "due_date"]
-        read_only_fields = fields
-
-
-class CatalogOperativeGoalSerializer(serializers.ModelSerializer[OperativeGoal]):
-    measures = CatalogMeasureSerializer(many=True, read_only=True)
-    indicators = CatalogIndicatorSerializer(many=True, read_only=True)
-
-    class Meta:
-        model = OperativeGoal
-        fields = [
-            "id",
-            "key",
-            "number",
-            "title",
-            "departments",
-            "products",
-            "measures",
-            "indicators",
-        ]
-        read_only_fields = fields
-
-
-class CatalogStrategicGoalSerializer(serializers.ModelSerializer[StrategicGoal]):
-    operative_goals = CatalogOperativeGoalSerializer(many=True, read_only=True)
-    indicators = CatalogIndicatorSerializer(many=True, read_only=True)
-
-    class Meta:
-        model = StrategicGoal
-        fields = [
-            "id",
-            "number",
-            "title",
-            "valid_from",
-            "valid_until",
-            "products",
-            "indicators",
-            "operative_goals",
-        ]
-        read_only_fields = fields
-
-
-class CatalogPolicyFieldSerializer(serializers.ModelSerializer[PolicyField]):
-    strategic_goals = CatalogStrategicGoalSerializer(many=True, read_only=True)
-
-    class Meta:
-        model = PolicyField
-        fields = ["id", "key", "name", "vision", "strategic_goals"]
-        read_only_fields = fields
-
-
-class CatalogSerializer(serializers.Serializer[Any]):
-    visions = VisionSerializer(many=True, read_only=True)
-    policy_fields = CatalogPolicyFieldSerializer(many=True, read_only=True)
 
 
 # --- input of an actual value ---------------------------------------------------------------

@@ -19,7 +19,6 @@ from rest_framework import permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from planning_cycle.api.auth import IsBodyMember
 from planning_cycle.api.errors import DomainError
@@ -40,7 +39,6 @@ from planning_cycle.models import (
     User,
 )
 from planning_cycle.selectors.cycles import cycles_of_body, departments_of_body
-from planning_cycle.selectors.goals import goal_catalog, visions_of_body
 from planning_cycle.selectors.users import is_external_only
 from planning_cycle.web import request_checker, request_roles
 from workflows.services.content import ContentError
@@ -259,24 +257,3 @@ class ProductBudgetViewSet(CoreViewSet):
     model = ProductBudget
     serializer_class = s.ProductBudgetSerializer
     filterset_class = filters.ProductBudgetFilter
-
-
-class CatalogView(APIView):
-    """The goal catalog as one tree: visions, policy fields, strategic and operative goals."""
-
-    permission_classes = [IsBodyMember, NotExternalOnly]
-
-    @extend_schema(
-        operation_id="catalog_retrieve",
-        summary="Read the goal catalog of the user's body",
-        tags=["catalog"],
-        responses=s.CatalogSerializer,
-    )
-    def get(self, request: Request) -> Response:
-        """Policy fields with their goals, measures, indicators (with values) and products.
-
-        Not paginated; the number of queries does not depend on the catalog's size.
-        """
-        body_id = user_body_id(request)
-        catalog = {"visions": visions_of_body(body_id), "policy_fields": goal_catalog(body_id)}
-        return Response(s.CatalogSerializer(catalog).data)

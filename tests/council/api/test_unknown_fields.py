@@ -7,6 +7,7 @@ one unknown field: a 400 naming exactly that field; the same body without it is 
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,14 +22,31 @@ from planning_cycle.models import Committee
 from tests.consultation import file_samples as samples
 from tests.consultation.file_support import upload
 from tests.support.council import schedule
-from workflows.council.models import AgendaItem, ConsultationStep, Meeting, Paper, PaperFile
+from workflows.council.models import (
+    AgendaItem,
+    ConsultationStep,
+    LegislativeTerm,
+    Location,
+    Meeting,
+    Paper,
+    PaperFile,
+    Person,
+)
 
 from .conftest import Council, problem
 
 pytestmark = pytest.mark.django_db
 
 SCHEMA = Path(settings.BASE_DIR) / "docs" / "openapi.yaml"
-PREFIXES = ("committees_", "meetings_", "papers_", "consultation_steps_")
+PREFIXES = (
+    "committees_",
+    "meetings_",
+    "papers_",
+    "consultation_steps_",
+    "persons_",
+    "legislative_terms_",
+    "locations_",
+)
 
 
 def council_writes() -> list[tuple[str, str, str]]:
@@ -53,6 +71,20 @@ class Case:
 def _scheduled(c: Council) -> dict[str, Any]:
     schedule(c.world, c.pre, c.past_main)
     return {"id": c.pre.pk}
+
+
+def _person(c: Council) -> Person:
+    return Person.objects.create(body=c.world.body, given_name="Anna", family_name="Alt")
+
+
+def _term(c: Council) -> LegislativeTerm:
+    return LegislativeTerm.objects.create(
+        body=c.world.body, name="Alt", start_date=dt.date(2021, 11, 1)
+    )
+
+
+def _location(c: Council) -> Location:
+    return Location.objects.create(body=c.world.body, description="Rathaus")
 
 
 CASES: dict[str, Case] = {
@@ -116,6 +148,20 @@ CASES: dict[str, Case] = {
     "consultation_steps_reopen_create": Case(
         "office", lambda c: {"id": c.pre.pk}, lambda c: {"reason": "Falsch"}, 409
     ),
+    "persons_create": Case("office", lambda c: {}, lambda c: {"family_name": "Rat"}, 201),
+    "persons_partial_update": Case(
+        "office", lambda c: {"id": _person(c).pk}, lambda c: {"title": "Dr."}, 200
+    ),
+    "legislative_terms_create": Case(
+        "office", lambda c: {}, lambda c: {"name": "2021-2026", "start_date": "2021-11-01"}, 201
+    ),
+    "legislative_terms_partial_update": Case(
+        "office", lambda c: {"id": _term(c).pk}, lambda c: {"name": "WP 2021"}, 200
+    ),
+    "locations_create": Case("office", lambda c: {}, lambda c: {"description": "Kreishaus"}, 201),
+    "locations_partial_update": Case(
+        "office", lambda c: {"id": _location(c).pk}, lambda c: {"room": "Saal"}, 200
+    ),
 }
 
 
@@ -128,6 +174,9 @@ def snapshot() -> tuple[int, ...]:
         ConsultationStep.objects.filter(deleted=False).count(),
         ConsultationStep.objects.exclude(state="planned").count(),
         PaperFile.objects.count(),
+        Person.objects.count(),
+        LegislativeTerm.objects.count(),
+        Location.objects.count(),
     )
 
 

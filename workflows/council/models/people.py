@@ -53,7 +53,8 @@ class Location(models.Model):
         verbose_name_plural = _("Sitzungsorte")
         ordering = ["body", "description"]
         constraints = [
-            models.CheckConstraint(condition=~Q(description=""), name="location_has_description")
+            models.CheckConstraint(condition=~Q(description=""), name="location_has_description"),
+            models.UniqueConstraint(fields=["body", "description", "room"], name="location_unique"),
         ]
 
     def __str__(self) -> str:
@@ -91,7 +92,13 @@ class Person(models.Model):
         verbose_name_plural = _("Personen")
         ordering = ["body", "family_name", "given_name"]
         constraints = [
-            models.CheckConstraint(condition=~Q(family_name=""), name="person_has_family_name")
+            models.CheckConstraint(condition=~Q(family_name=""), name="person_has_family_name"),
+            # A namesake is refused; a deleted person's name can be given again.
+            models.UniqueConstraint(
+                fields=["body", "given_name", "family_name", "title"],
+                condition=Q(deleted=False),
+                name="person_name_unique",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -1,4 +1,4 @@
-"""Creating and changing committees and their members (Person, Membership)."""
+"""Creating and changing committees and their members (Membership)."""
 
 from __future__ import annotations
 
@@ -17,11 +17,10 @@ from .base import COMMITTEES, CouncilError, checker_for, require, same_body, tex
 NAME_MAX = 200
 SHORT_NAME_MAX = 40
 ROLE_MAX = 100
-PERSON_NAME_MAX = 100
-PERSON_TITLE_MAX = 40
 
 
-def _may_manage(user: User, checker: ObjectPermissionChecker) -> None:
+def require_committee_manage(user: User, checker: ObjectPermissionChecker) -> None:
+    """Refuse (403) unless the user keeps the committees of their body."""
     if user.body is None:
         raise CouncilError(_("Sie dürfen keine Gremien verwalten."), status=403)
     require(user, checker, COMMITTEES, user.body, _("Sie dürfen keine Gremien verwalten."))
@@ -82,7 +81,7 @@ def committee_create(
 ) -> Committee:
     """Create a committee of the acting user's body."""
     checker = checker_for(acting_user, checker)
-    _may_manage(acting_user, checker)
+    require_committee_manage(acting_user, checker)
     values = _committee_values(
         name=name,
         short_name=short_name,
@@ -92,7 +91,7 @@ def committee_create(
         position=position,
         website=website,
     )
-    assert acting_user.body_id is not None  # _may_manage: a user of a body
+    assert acting_user.body_id is not None  # require_committee_manage: a user of a body
     try:
         with transaction.atomic():
             return Committee.objects.create(body_id=acting_user.body_id, **values)
@@ -116,7 +115,7 @@ def committee_update(
     """Change a committee's name, kind, dates, position or website."""
     checker = checker_for(acting_user, checker)
     same_body(acting_user, committee, "committee", _("Gremium"))
-    _may_manage(acting_user, checker)
+    require_committee_manage(acting_user, checker)
     values = _committee_values(
         name=name,
         short_name=short_name,
@@ -152,7 +151,7 @@ def membership_add(
     checker = checker_for(acting_user, checker)
     same_body(acting_user, committee, "committee", _("Gremium"))
     same_body(acting_user, person, "person", _("Person"))
-    _may_manage(acting_user, checker)
+    require_committee_manage(acting_user, checker)
     if person.deleted:
         raise CouncilError(_("Unbekannt: %(what)s.") % {"what": _("Person")}, "person")
     _dates_in_order(start_date, end_date, "end_date")
@@ -180,44 +179,6 @@ def membership_add(
         )
 
 
-def person_create(
-    *,
-    acting_user: User,
-    given_name: str,
-    family_name: str,
-    title: str = "",
-    public_consent: bool = False,
-    checker: ObjectPermissionChecker | None = None,
-) -> Person:
-    """Create a person of the acting user's body (a future committee member)."""
-    checker = checker_for(acting_user, checker)
-    _may_manage(acting_user, checker)
-    values = {
-        "given_name": text_input(
-            given_name, what=_("den Vornamen"), field="given_name", limit=PERSON_NAME_MAX
-        ),
-        "family_name": text_input(
-            family_name,
-            what=_("den Nachnamen"),
-            field="family_name",
-            limit=PERSON_NAME_MAX,
-            required=True,
-        ),
-        "title": text_input(title, what=_("den Titel"), field="title", limit=PERSON_TITLE_MAX),
-    }
-    assert acting_user.body_id is not None  # _may_manage: a user of a body
-    namesake = Person.objects.filter(body_id=acting_user.body_id, deleted=False, **values)
-    if namesake.exists():
-        raise CouncilError(
-            _("Eine Person dieses Namens gibt es schon; bitte wählen Sie sie aus der Liste."),
-            "family_name",
-            status=409,
-        )
-    return Person.objects.create(
-        body_id=acting_user.body_id, public_consent=public_consent, **values
-    )
-
-
 def membership_remove(
     *,
     acting_user: User,
@@ -227,5 +188,5 @@ def membership_remove(
     """Take a membership out (kept as deleted, as OParl shows it)."""
     checker = checker_for(acting_user, checker)
     same_body(acting_user, membership, "membership", _("Mitgliedschaft"))
-    _may_manage(acting_user, checker)
+    require_committee_manage(acting_user, checker)
     Membership.objects.filter(pk=membership.pk).update(deleted=True, updated_at=timezone.now())

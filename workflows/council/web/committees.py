@@ -35,8 +35,8 @@ from ..services.committees import (
     committee_update,
     membership_add,
     membership_remove,
-    person_create,
 )
+from ..services.people import person_create
 from .common import NAV_MEETINGS, form_error, refusal, request_user
 
 if TYPE_CHECKING:

@@ -1,0 +1,1 @@
+"""Reports of the controlling: the goal review report (Zielbilanz) and the catalog, PDF and XLSX."""

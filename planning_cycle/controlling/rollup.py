@@ -1,0 +1,128 @@
+"""Roll statuses up the hierarchy: the worst child wins; no data only when nothing has data.
+
+See docs/controlling.md for the rule.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from django.db import models
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from .formatting import StrOrPromise
+from .status import MeasureStatus, Result, Status
+
+
+@dataclass(frozen=True)
+class Scale:
+    """The statuses of one kind of leaf, from worst to best, and the one meaning "no data"."""
+
+    statuses: type[models.TextChoices]
+    worst_first: tuple[str, ...]
+    empty: str
+    none_assigned: StrOrPromise
+    none_with_data: StrOrPromise
+
+    def severity(self, code: str) -> int:
+        """Return how bad a status is; the empty status counts as the least bad."""
+        if code == self.empty:
+            return -1
+        return len(self.worst_first) - self.worst_first.index(code)
+
+    def zero(self) -> dict[str, int]:
+        """Return a count of 0 for every status, in the order of the choices."""
+        return {code: 0 for code in self.statuses.values}
+
+    def label(self, code: str) -> str:
+        """Return the German label of a status."""
+        return str(self.statuses(code).label)
+
+
+INDICATORS = Scale(
+    Status,
+    (Status.MISSED, Status.WITHIN_TOLERANCE, Status.MET),
+    Status.NO_DATA,
+    gettext_lazy("Keine Kennzahlen zugeordnet."),
+    gettext_lazy("Für keine der Kennzahlen liegen Ziel- und Istwert vor (%(leaves)s)."),
+)
+MEASURES = Scale(
+    MeasureStatus,
+    (MeasureStatus.LATE, MeasureStatus.ON_TIME, MeasureStatus.DONE),
+    MeasureStatus.NO_DEADLINE,
+    gettext_lazy("Keine Maßnahmen zugeordnet."),
+    gettext_lazy("Keine der Maßnahmen hat eine Frist (%(leaves)s)."),
+)
+
+
+@dataclass(frozen=True)
+class Child:
+    """One element below a parent: its label, status and the leaves counted under it."""
+
+    label: str
+    result: Result
+    leaves: Mapping[str, int]
+
+
+@dataclass(frozen=True)
+class RollUp(Result):
+    """A parent's status: the worst child's, with counts per status."""
+
+    worst: Child | None = None
+    counts: dict[str, int] = field(default_factory=dict)  # over the direct children
+    leaves: dict[str, int] = field(default_factory=dict)  # over the indicators (or measures)
+
+    def as_child(self, label: str) -> Child:
+        """Return this roll-up as a child of the next level."""
+        return Child(label=label, result=self, leaves=self.leaves)
+
+
+def leaf(label: str, result: Result) -> Child:
+    """Return an indicator's (or measure's) status as a child counting one leaf."""
+    return Child(label=label, result=result, leaves={result.code: 1})
+
+
+def counts_text(counts: Mapping[str, int], scale: Scale) -> str:
+    """Return the non-zero counts as text: `2 erfüllt, 1 verfehlt`."""
+    parts = [f"{n} {scale.label(code)}" for code, n in counts.items() if n]
+    return ", ".join(parts) or _("keine")
+
+
+def roll_up(children: Sequence[Child], scale: Scale = INDICATORS) -> RollUp:
+    """Return the worst child's status, the worst child and the counts per status.
+
+    Children without data are passed over; a parent has no data only when none of its
+    children has any (or it has no children). Of equally bad children the first wins.
+    """
+    counts, leaves = scale.zero(), scale.zero()
+    worst: Child | None = None
+    for child in children:
+        counts[child.result.code] += 1
+        for code, number in child.leaves.items():
+            leaves[code] += number
+        if worst is None or scale.severity(child.result.code) > scale.severity(worst.result.code):
+            worst = child
+    leaf_text = counts_text(leaves, scale)
+    if worst is None or not any(leaves.values()):
+        code = scale.empty
+        reason = str(scale.none_assigned)
+    elif worst.result.code == scale.empty:
+        code = scale.empty
+        reason = str(scale.none_with_data) % {"leaves": leaf_text}
+    else:
+        code = worst.result.code
+        reason = _("Am schlechtesten: %(child)s (%(status)s). Insgesamt: %(leaves)s.") % {
+            "child": worst.label,
+            "status": worst.result.label,
+            "leaves": leaf_text,
+        }
+    return RollUp(
+        code=code,
+        label=scale.label(code),
+        reason=reason,
+        worst=worst,
+        counts=counts,
+        leaves=leaves,
+    )
