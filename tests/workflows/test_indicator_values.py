@@ -1,4 +1,4 @@
-"""Actuals per reporting period: entry by role × review state, locking, corrections (issue 12)."""
+"""Actuals per reporting period: entry by role and review state, locking, corrections (issue 12)."""
 
 from __future__ import annotations
 
