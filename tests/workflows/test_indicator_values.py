@@ -178,3 +178,24 @@ def test_a_target_and_an_actual_coexist_and_versions_stay_unique(world, indicato
     )
     record(world, "department_editor", indicator, value="9")
     assert IndicatorValue.objects.filter(indicator=indicator).count() == 2
+
+
+def test_the_api_takes_period_comment_and_source(world, indicator):
+    from django.test import Client
+
+    world.body.reporting_period = ReportingPeriod.HALF_YEAR
+    world.body.save()
+    client = Client()
+    client.force_login(world.users["department_editor"])
+    url = f"/api/v1/indicators/{indicator.pk}/actuals/"
+    body = {"year": YEAR, "value": "4.5", "period": "h1", "comment": "Halbjahr", "source": "SAP"}
+    response = client.post(url, body, content_type="application/json")
+    assert response.status_code == 200, response.content
+    stored = current(indicator, Period.H1)
+    assert (stored.value, stored.comment, stored.source) == (Decimal("4.5"), "Halbjahr", "SAP")
+
+    refused = client.post(
+        url, {"year": YEAR, "value": "1", "period": "q3"}, content_type="application/json"
+    )
+    assert refused.status_code == 400
+    assert "period" in refused.json()["errors"] or "Zeitraum" in refused.content.decode()
