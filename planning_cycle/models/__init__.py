@@ -11,6 +11,7 @@ from .bodies import (
     Department,
     DepartmentGroupObjectPermission,
     DepartmentUserObjectPermission,
+    ReportingPeriod,
     Role,
     RoleAssignment,
     User,
@@ -47,6 +48,7 @@ from .indicators import (
     TargetKind,
     UnitKind,
     ValueKind,
+    periods_of_body,
     unit_kind_for,
 )
 from .organisations import (
@@ -94,6 +96,7 @@ __all__ = [
     "PolicyField",
     "Product",
     "ProductBudget",
+    "ReportingPeriod",
     "Role",
     "RoleAssignment",
     "StrategicGoal",
@@ -104,5 +107,6 @@ __all__ = [
     "ValueKind",
     "Vision",
     "calendar_date",
+    "periods_of_body",
     "unit_kind_for",
 ]
