@@ -11,6 +11,7 @@ from .bodies import (
     Department,
     DepartmentGroupObjectPermission,
     DepartmentUserObjectPermission,
+    ReportingPeriod,
     Role,
     RoleAssignment,
     User,
@@ -48,6 +49,7 @@ from .indicators import (
     TargetKind,
     UnitKind,
     ValueKind,
+    periods_of_body,
     unit_kind_for,
 )
 from .organisations import (
@@ -96,6 +98,7 @@ __all__ = [
     "PolicyField",
     "Product",
     "ProductBudget",
+    "ReportingPeriod",
     "Role",
     "RoleAssignment",
     "SavingsTarget",
@@ -107,5 +110,6 @@ __all__ = [
     "ValueKind",
     "Vision",
     "calendar_date",
+    "periods_of_body",
     "unit_kind_for",
 ]
