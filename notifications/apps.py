@@ -25,6 +25,13 @@ class NotificationsConfig(AppConfig):
         # A moved meeting moves the results due after it.
         on_due_changed(deadlines_due_refresh)
 
+        from planning_cycle.services.cycles import on_cycle_opened
+
+        from .services.milestones import milestone_deadlines_open
+
+        # A new cycle's milestones open their deadlines like its phases' tasks do.
+        on_cycle_opened(milestone_deadlines_open)
+
         from workflows.consultation.models import ConsultationRound
 
         from .services.consultation import round_deadlines_cancel

@@ -13,7 +13,7 @@ from guardian.core import ObjectPermissionChecker
 from icalendar import Alarm, Calendar, Event, vDuration
 
 from planning_cycle.access import permission_checker
-from planning_cycle.models import PhaseDeadline, User
+from planning_cycle.models import CycleMilestone, PhaseDeadline, User
 
 from .models import Deadline
 from .rendering import deadline_subject, due_text
@@ -86,6 +86,7 @@ def _phase_event(entry: PhaseDeadline, *, site_url: str, domain: str, now: dt.da
         "summary",
         _("%(phase)s (Planungszyklus %(year)s)") % {"phase": phase, "year": entry.cycle.year},
     )
+    assert entry.due_date is not None  # the feed lists only the phases the cycle runs
     event.add("dtstart", entry.due_date)
     event.add("dtend", entry.due_date + dt.timedelta(days=1))
     event.add("transp", "TRANSPARENT")
@@ -99,10 +100,39 @@ def _phase_event(entry: PhaseDeadline, *, site_url: str, domain: str, now: dt.da
     return event
 
 
+def _milestone_event(
+    milestone: CycleMilestone, *, site_url: str, domain: str, now: dt.datetime
+) -> Event:
+    event = Event()
+    event.add("uid", f"termin-{milestone.pk}@{domain}")
+    event.add("dtstamp", now)
+    event.add(
+        "summary",
+        _("%(title)s (Planungszyklus %(year)s)")
+        % {"title": milestone.title, "year": milestone.cycle.year},
+    )
+    event.add("dtstart", milestone.due_date)
+    event.add("dtend", milestone.due_date + dt.timedelta(days=1))
+    event.add("transp", "TRANSPARENT")
+    event.add(
+        "description",
+        _("%(kind)s, zuständig: %(audience)s. %(cycle)s.")
+        % {
+            "kind": milestone.get_kind_display(),
+            "audience": milestone.get_audience_display(),
+            "cycle": milestone.cycle,
+        },
+    )
+    event.add("url", site_url.rstrip("/") + reverse("cycle_overview", args=[milestone.cycle_id]))
+    event.add("categories", [_("Planungszyklus")])
+    return event
+
+
 def calendar_build(
     *,
     deadlines: Iterable[Deadline],
     phase_dates: Iterable[PhaseDeadline],
+    milestones: Iterable[CycleMilestone] = (),
     site_url: str,
     now: dt.datetime | None = None,
     reader: User | None = None,
@@ -134,4 +164,8 @@ def calendar_build(
         )
     for entry in phase_dates:
         calendar.add_component(_phase_event(entry, site_url=site_url, domain=domain, now=now))
+    for milestone in milestones:
+        calendar.add_component(
+            _milestone_event(milestone, site_url=site_url, domain=domain, now=now)
+        )
     return calendar.to_ical()

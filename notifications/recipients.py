@@ -21,6 +21,12 @@ COMMITTEE_AUDIENCE_ROLES = (Role.COMMITTEE_CLERK,)
 # Who hears of an overdue task besides the responsible: management decides what happens,
 # the strategy unit chases the cycle.
 ESCALATION_ROLES = (Role.MANAGEMENT, Role.STRATEGY_UNIT)
+# The body-wide role a body audience stands for (DEPARTMENTS: every department's people).
+AUDIENCE_BODY_ROLES: dict[str, str] = {
+    Audience.MANAGEMENT: Role.MANAGEMENT,
+    Audience.STRATEGY_UNIT: Role.STRATEGY_UNIT,
+    Audience.COUNCIL_OFFICE: Role.COMMITTEE_SECRETARY,
+}
 # A committee's overdue result is the council office's (Sitzungsdienst) to chase as well.
 COMMITTEE_ESCALATION_ROLES = (Role.COMMITTEE_SECRETARY,)
 
@@ -101,14 +107,21 @@ def recipients_for(
     organisations = {_organisation_of(d) for d in deadlines} - {None}
     committees = {_committee_of(d) for d in deadlines} - {None}
     bodies = {d.body_id for d in deadlines}
-    body_roles: set[str] = set()
-    if any(d.audience == Audience.MANAGEMENT for d in deadlines):
-        body_roles.add(Role.MANAGEMENT)
+    body_roles: set[str] = {
+        AUDIENCE_BODY_ROLES[d.audience] for d in deadlines if d.audience in AUDIENCE_BODY_ROLES
+    }
+    all_departments = {d.body_id for d in deadlines if d.audience == Audience.DEPARTMENTS}
     if escalation:
         body_roles.update(ESCALATION_ROLES)
         if committees:
             body_roles.update(COMMITTEE_ESCALATION_ROLES)
     condition = Q(role__in=DEPARTMENT_AUDIENCE_ROLES, department_id__in=departments)
+    if all_departments:
+        condition |= Q(
+            role__in=DEPARTMENT_AUDIENCE_ROLES,
+            department__isnull=False,
+            body_id__in=all_departments,
+        )
     if organisations:
         condition |= Q(role__in=ORGANISATION_AUDIENCE_ROLES, organisation_id__in=organisations)
     if committees:
@@ -138,6 +151,7 @@ def recipients_for(
     by_organisation: dict[int, dict[int, Recipient]] = defaultdict(dict)
     by_committee: dict[int, dict[int, Recipient]] = defaultdict(dict)
     by_body_role: dict[tuple[int, str], dict[int, Recipient]] = defaultdict(dict)
+    by_body_departments: dict[int, dict[int, Recipient]] = defaultdict(dict)
     for a in assignments:
         # A user of another body can hold no role here (constraint), but keep data scoped.
         if a.user.body_id != a.body_id:
@@ -153,6 +167,7 @@ def recipients_for(
             recipients[a.user_id] = recipient
         if a.department_id is not None:
             by_department[a.department_id][a.user_id] = recipient
+            by_body_departments[a.body_id][a.user_id] = recipient
         elif a.organisation_id is not None:
             by_organisation[a.organisation_id][a.user_id] = recipient
         elif a.committee_id is not None:
@@ -161,12 +176,12 @@ def recipients_for(
             by_body_role[(a.body_id, a.role)][a.user_id] = recipient
     # Deadlines of one department (or one body's management) share their recipients:
     # worked out once per department or body, not once per deadline.
-    shared: dict[tuple[int | None, int | None, int | None, int], list[Recipient]] = {}
+    shared: dict[tuple[int | None, int | None, int | None, int, str], list[Recipient]] = {}
     result: dict[int, list[Recipient]] = {}
     for d in deadlines:
         department, organisation = _department_of(d), _organisation_of(d)
         committee = _committee_of(d)
-        key = (department, organisation, committee, d.body_id)
+        key = (department, organisation, committee, d.body_id, d.audience)
         found = shared.get(key)
         if found is None:
             users: dict[int, Recipient] = {}
@@ -176,8 +191,11 @@ def recipients_for(
                 users.update(by_organisation.get(organisation, {}))
             elif committee is not None:
                 users.update(by_committee.get(committee, {}))
+            elif d.audience == Audience.DEPARTMENTS:
+                users.update(by_body_departments.get(d.body_id, {}))
             else:
-                users.update(by_body_role.get((d.body_id, Role.MANAGEMENT), {}))
+                role = AUDIENCE_BODY_ROLES.get(d.audience, Role.MANAGEMENT)
+                users.update(by_body_role.get((d.body_id, role), {}))
             if escalation:
                 roles: tuple[str, ...] = ESCALATION_ROLES
                 if committee is not None:

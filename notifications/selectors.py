@@ -10,7 +10,7 @@ import hashlib
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
-from planning_cycle.models import Phase, PhaseDeadline, Role, RoleAssignment, User
+from planning_cycle.models import CycleMilestone, Phase, PhaseDeadline, Role, RoleAssignment, User
 from workflows.models import OutboxMessage
 
 from .models import (
@@ -98,6 +98,22 @@ def deadlines_for_user(user: User) -> QuerySet[Deadline]:
     management_role = RoleAssignment.objects.filter(
         user_id=user.pk, body_id=user.body_id, role=Role.MANAGEMENT, department__isnull=True
     )
+    strategy_role = RoleAssignment.objects.filter(
+        user_id=user.pk, body_id=user.body_id, role=Role.STRATEGY_UNIT, department__isnull=True
+    )
+    council_office_role = RoleAssignment.objects.filter(
+        user_id=user.pk,
+        body_id=user.body_id,
+        role=Role.COMMITTEE_SECRETARY,
+        department__isnull=True,
+        committee__isnull=True,
+    )
+    any_department_role = RoleAssignment.objects.filter(
+        user_id=user.pk,
+        body_id=user.body_id,
+        role__in=DEPARTMENT_AUDIENCE_ROLES,
+        department__isnull=False,
+    )
     return (
         Deadline.objects.filter(body_id=user.body_id, state=DeadlineState.OPEN)
         .filter(
@@ -105,6 +121,9 @@ def deadlines_for_user(user: User) -> QuerySet[Deadline]:
             | Q(Exists(organisation_role), audience=Audience.INVITEE)
             | Q(Exists(committee_role), audience=Audience.COMMITTEE)
             | Q(Exists(management_role), audience=Audience.MANAGEMENT)
+            | Q(Exists(strategy_role), audience=Audience.STRATEGY_UNIT)
+            | Q(Exists(council_office_role), audience=Audience.COUNCIL_OFFICE)
+            | Q(Exists(any_department_role), audience=Audience.DEPARTMENTS)
         )
         .select_related(*DEADLINE_RELATED)
         .order_by("due_at", "id")
@@ -116,7 +135,19 @@ def phase_dates_for_user(user: User) -> QuerySet[PhaseDeadline]:
     if not user.is_active or user.body_id is None:
         return PhaseDeadline.objects.none()
     return (
-        PhaseDeadline.objects.filter(body_id=user.body_id)
+        PhaseDeadline.objects.filter(body_id=user.body_id, switched_off=False)
+        .exclude(cycle__phase=Phase.CLOSED)
+        .select_related("cycle")
+        .order_by("due_date", "id")
+    )
+
+
+def milestones_for_user(user: User) -> QuerySet[CycleMilestone]:
+    """Return the milestones of the open cycles of the user's body (one query)."""
+    if not user.is_active or user.body_id is None:
+        return CycleMilestone.objects.none()
+    return (
+        CycleMilestone.objects.filter(body_id=user.body_id)
         .exclude(cycle__phase=Phase.CLOSED)
         .select_related("cycle")
         .order_by("due_date", "id")

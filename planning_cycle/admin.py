@@ -24,6 +24,7 @@ from planning_cycle.models import (
     BodyCalendarEntry,
     BodyGroupObjectPermission,
     BodyUserObjectPermission,
+    CycleMilestone,
     Department,
     DepartmentGroupObjectPermission,
     DepartmentUserObjectPermission,
@@ -184,13 +185,20 @@ class AuditEntryAdmin(ReadOnlyAdmin):
 
 @admin.register(BodyCalendarEntry)
 class BodyCalendarEntryAdmin(BodyScopedAdmin):
-    list_display = ("body", "phase", "day", "month", "year_offset")
+    list_display = ("body", "phase", "day", "month", "year_offset", "switched_off")
     list_filter = (BODY_FILTER, "phase")
+
+
+@admin.register(CycleMilestone)
+class CycleMilestoneAdmin(BodyScopedAdmin):
+    list_display = ("title", "cycle", "kind", "audience", "due_date", "done_at")
+    list_filter = (BODY_FILTER, "kind", "audience")
+    list_select_related = ("cycle",)
 
 
 class PhaseDeadlineInline(admin.TabularInline):
     model = PhaseDeadline
-    fields = ("phase", "due_date")
+    fields = ("phase", "due_date", "switched_off")
     extra = 0
     can_delete = False
 

@@ -58,7 +58,8 @@ def transition_actions(model: type[models.Model]) -> list[AdminAction]:
     actions = []
     seen: set[str] = set()
     for t in state_field(model).get_all_transitions(model):
-        if t.name in seen or t.custom.get("comment_required"):
+        # A cycle's step past switched-off phases is the same action as its usual one.
+        if t.name in seen or t.custom.get("comment_required") or t.custom.get("skips"):
             continue
         seen.add(t.name)
         actions.append(transition_action(t.name, str(t.custom.get("label", t.name))))

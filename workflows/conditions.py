@@ -75,10 +75,15 @@ class RequiredAnswers(Condition):
         ) % {"questions": labels}
 
 
+def is_route(condition: Any) -> bool:
+    """Whether a condition decides which way an object goes (not offered when it fails)."""
+    return bool(getattr(condition, "route", False))
+
+
 def explain_failure(condition: Any, instance: Any) -> str:
     """Return the reason a condition fails, also for plain callables."""
-    if isinstance(condition, Condition):
-        return condition.explain(instance)
+    if isinstance(condition, Condition) or callable(getattr(condition, "explain", None)):
+        return str(condition.explain(instance))
     return _("Bedingung „%(name)s“ ist nicht erfüllt.") % {
         "name": getattr(condition, "__name__", "?")
     }

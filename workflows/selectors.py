@@ -22,6 +22,7 @@ from guardian.core import ObjectPermissionChecker
 
 from planning_cycle.access import user_may
 from planning_cycle.models import PlanningCycle, User
+from workflows.conditions import is_route
 from workflows.guards import GUARDS
 from workflows.models import TransitionLog
 from workflows.registry import VIEW_DRAFTS, state_label, state_of, workflow_of
@@ -221,7 +222,7 @@ class NextPhase:
 def cycle_next_phase(cycle: PlanningCycle) -> NextPhase | None:
     """Run the guards of the cycle's next phase; None when the cycle is closed."""
     for t in state_field(PlanningCycle).get_all_transitions(PlanningCycle):
-        if t.source != cycle.phase:
+        if t.source != cycle.phase or not all(c(cycle) for c in t.conditions if is_route(c)):
             continue
         guards = t.custom.get("guards", ())
         reasons = tuple(r for r in (GUARDS[name](cycle) for name in guards) if r)

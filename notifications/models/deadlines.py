@@ -25,6 +25,10 @@ class TaskKind(models.TextChoices):
     STATEMENT_GIVE = "statement_give", _("Stellungnahme abgeben")
     DISPOSITION_RECORD = "disposition_record", _("Stellungnahme abwägen")
     RESULT_RECORD = "result_record", _("Beratungsergebnis erfassen")
+    # A dated milestone of the cycle's calendar (kind as its MilestoneKind).
+    MILESTONE_PREPARATION = "milestone_preparation", _("Vorbereitungsschritt erledigen")
+    MILESTONE_INTERIM_REPORT = "milestone_interim_report", _("Zwischenbericht an den Rat")
+    MILESTONE_OTHER = "milestone_other", _("Termin im Jahreskalender")
 
 
 class Audience(models.TextChoices):
@@ -37,6 +41,20 @@ class Audience(models.TextChoices):
     INVITEE = "invitee", _("Eingeladene Organisationseinheit oder Organisation")
     # The secretaries (Schriftführung) of a committee: who records its results.
     COMMITTEE = "committee", _("Schriftführung des Gremiums")
+    # A milestone of the cycle's calendar: every taking-part department's head and
+    # editors, the strategy unit, or the council office (Sitzungsdienst) of the body.
+    DEPARTMENTS = "departments", _("alle Fachdienste")
+    STRATEGY_UNIT = "strategy_unit", _("Strategische Steuerung")
+    COUNCIL_OFFICE = "council_office", _("Sitzungsdienst")
+
+
+# Audiences that are people of the whole body in a role, not of one unit.
+BODY_AUDIENCES = (
+    Audience.MANAGEMENT,
+    Audience.DEPARTMENTS,
+    Audience.STRATEGY_UNIT,
+    Audience.COUNCIL_OFFICE,
+)
 
 
 class DeadlineState(models.TextChoices):
@@ -130,7 +148,7 @@ class Deadline(models.Model):
             # Somebody is responsible: management, or a department's or an organisation's
             # people, or a committee's secretaries.
             models.CheckConstraint(
-                condition=Q(audience="management")
+                condition=Q(audience__in=[str(a) for a in BODY_AUDIENCES])
                 | Q(department__isnull=False)
                 | Q(organisation__isnull=False)
                 | Q(audience="committee", committee__isnull=False),

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from guardian.core import ObjectPermissionChecker
 
 from planning_cycle.access import permission_checker, user_may
-from planning_cycle.models import Phase, PhaseDeadline, PlanningCycle, User
+from planning_cycle.models import PHASE_ORDER, Phase, PhaseDeadline, PlanningCycle, User
 from planning_cycle.text import TextRefused, text_clean
 from workflows.models import TransitionLog
 from workflows.registry import Task, is_workflow, state_of, tasks, workflow_of
@@ -125,12 +125,7 @@ def deadlines_open_for(
     phases = {spec.phase for _obj, spec in wanted if spec.phase is not None and not spec.due}
     if phases:
         cycles = {obj.cycle_id for obj, _spec in wanted}
-        phase_dates = {
-            (cycle_id, phase): due
-            for cycle_id, phase, due in PhaseDeadline.objects.filter(
-                cycle_id__in=cycles, phase__in=phases
-            ).values_list("cycle_id", "phase", "due_date")
-        }
+        phase_dates = _phase_dates(cycles, phases)
     decision_days: dict[int, int] = {}
     paths: dict[type[models.Model], tuple[str, str] | None] = {}
     rows = []
@@ -182,6 +177,25 @@ def deadlines_open_for(
         ids = _insert_unnest(rows)
         return list(Deadline.objects.filter(pk__in=ids).order_by("id")) if returning else []
     return Deadline.objects.bulk_create(Deadline(**row) for row in rows)
+
+
+def _phase_dates(cycles: set[int], phases: set[str]) -> dict[tuple[int, str], dt.date]:
+    """Return each cycle's date of each phase; a switched-off phase's tasks fall due at the
+    date of the next phase the cycle runs (one query)."""
+    rows = PhaseDeadline.objects.filter(cycle_id__in=cycles).values_list(
+        "cycle_id", "phase", "due_date"
+    )
+    calendars: dict[int, dict[str, dt.date | None]] = {}
+    for cycle_id, phase, due in rows:
+        calendars.setdefault(cycle_id, {})[phase] = due
+    dates: dict[tuple[int, str], dt.date] = {}
+    for cycle_id, calendar in calendars.items():
+        for phase in phases:
+            following = PHASE_ORDER[PHASE_ORDER.index(phase) :]
+            due = next((calendar[p] for p in following if calendar.get(p) is not None), None)
+            if phase in calendar and due is not None:
+                dates[(cycle_id, phase)] = due
+    return dates
 
 
 def deadlines_due_refresh(objects: Sequence[Any]) -> None:

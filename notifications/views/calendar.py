@@ -16,6 +16,7 @@ from ..ical import calendar_build
 from ..selectors import (
     calendar_feed_by_token,
     deadlines_for_user,
+    milestones_for_user,
     phase_dates_for_user,
     preference_of,
 )
@@ -35,6 +36,7 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
         content = calendar_build(
             deadlines=deadlines_for_user(user),
             phase_dates=phase_dates_for_user(user),
+            milestones=milestones_for_user(user),
             site_url=site_url(request),
             reader=user,
         )

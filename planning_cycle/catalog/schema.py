@@ -95,6 +95,23 @@ class CalendarEntrySpec(Spec):
     month: Annotated[StrictInt, Field(ge=1, le=12)]
     day: Annotated[StrictInt, Field(ge=1, le=31)]
     year_offset: Annotated[StrictInt, Field(ge=0, le=1)] = 0
+    # The body does not hold this phase: its cycles pass over it.
+    switched_off: StrictBool = False
+
+    @field_validator("switched_off")
+    @classmethod
+    def _required_phase_on(cls, switched_off: bool, info: ValidationInfo) -> bool:
+        """Refuse switching off a phase every cycle runs."""
+        phase = info.data.get("phase")
+        if switched_off and phase in ("goal_review", "planning"):
+            raise _rule(
+                _(
+                    "Die Phase „%(phase)s“ kann nicht abgeschaltet werden: "
+                    "jeder Zyklus durchläuft sie."
+                )
+                % {"phase": phase}
+            )
+        return switched_off
 
     @field_validator("day")
     @classmethod

@@ -189,8 +189,13 @@ class CatalogWriter:
             self.upsert(
                 BodyCalendarEntry,
                 {"body": self.body, "phase": entry.phase},
-                {"month": entry.month, "day": entry.day, "year_offset": entry.year_offset},
-                keep=omitted(entry, year_offset="year_offset"),
+                {
+                    "month": entry.month,
+                    "day": entry.day,
+                    "year_offset": entry.year_offset,
+                    "switched_off": entry.switched_off,
+                },
+                keep=omitted(entry, year_offset="year_offset", switched_off="switched_off"),
             )
 
     def import_departments(self) -> None:

@@ -26,11 +26,13 @@ from .committees import (
 from .cycles import (
     DEFAULT_CALENDAR,
     PHASE_ORDER,
+    REQUIRED_PHASES,
     BodyCalendarEntry,
     Phase,
     PhaseDeadline,
     PlanningCycle,
     calendar_date,
+    phase_after,
 )
 from .goals import (
     Measure,
@@ -52,6 +54,7 @@ from .indicators import (
     periods_of_body,
     unit_kind_for,
 )
+from .milestones import CycleMilestone, MilestoneAudience, MilestoneKind
 from .organisations import (
     Organisation,
     OrganisationGroupObjectPermission,
@@ -65,6 +68,7 @@ __all__ = [
     "DEFAULT_CALENDAR",
     "DEPARTMENT_ROLES",
     "PHASE_ORDER",
+    "REQUIRED_PHASES",
     "ApiToken",
     "AuditAction",
     "AuditAppendOnlyError",
@@ -79,6 +83,7 @@ __all__ = [
     "CommitteeGroupObjectPermission",
     "CommitteeKind",
     "CommitteeUserObjectPermission",
+    "CycleMilestone",
     "Department",
     "DepartmentGroupObjectPermission",
     "DepartmentUserObjectPermission",
@@ -86,6 +91,8 @@ __all__ = [
     "Indicator",
     "IndicatorValue",
     "Measure",
+    "MilestoneAudience",
+    "MilestoneKind",
     "OperativeGoal",
     "Organisation",
     "OrganisationGroupObjectPermission",
@@ -111,5 +118,6 @@ __all__ = [
     "Vision",
     "calendar_date",
     "periods_of_body",
+    "phase_after",
     "unit_kind_for",
 ]

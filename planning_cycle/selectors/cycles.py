@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
-from planning_cycle.models import PHASE_ORDER, Department, Phase, PlanningCycle
+from planning_cycle.models import PHASE_ORDER, CycleMilestone, Department, Phase, PlanningCycle
 
 
 def cycles_of_body(body_id: int) -> QuerySet[PlanningCycle]:
@@ -35,12 +35,18 @@ class CalendarRow:
 
 
 def cycle_calendar(cycle: PlanningCycle) -> list[CalendarRow]:
-    """Return the cycle's phases in order with their due dates (PhaseDeadline)."""
-    due = dict(cycle.deadlines.values_list("phase", "due_date"))
+    """Return the phases the cycle runs, in order, with their due dates (PhaseDeadline).
+
+    Switched-off phases are left out. Reads `cycle.deadlines.all()`: prefetch it to share
+    the query with the cycle's transitions.
+    """
+    entries = list(cycle.deadlines.all())
+    due = {entry.phase: entry.due_date for entry in entries}
+    off = {entry.phase for entry in entries if entry.switched_off}
     current = PHASE_ORDER.index(cycle.phase)
     rows = []
     for index, phase in enumerate(PHASE_ORDER):
-        if phase == Phase.CLOSED:
+        if phase == Phase.CLOSED or phase in off:
             continue
         if index < current:
             status = "done"
@@ -54,6 +60,11 @@ def cycle_calendar(cycle: PlanningCycle) -> list[CalendarRow]:
             )
         )
     return rows
+
+
+def cycle_milestones(cycle: PlanningCycle) -> list[CycleMilestone]:
+    """Return the cycle's dated milestones in date order (one query)."""
+    return list(CycleMilestone.objects.filter(cycle_id=cycle.pk).order_by("due_date", "id"))
 
 
 def cycle_phase_due(cycle: PlanningCycle, calendar: list[CalendarRow]) -> dt.date | None:

@@ -9,33 +9,34 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from planning_cycle.models import (
-    DEFAULT_CALENDAR,
+    PHASE_ORDER,
     AuditAction,
     Body,
+    CycleMilestone,
     Department,
     Phase,
     PhaseDeadline,
     PlanningCycle,
-    calendar_date,
 )
 
 from .audit import Actor, NotPermitted, actor_require, audit_record
-
-
-class CycleError(Exception):
-    """A cycle could not be created; the message tells why."""
-
-
-class CycleNotPermitted(CycleError, NotPermitted):
-    """The acting user may not create cycles in that body."""
+from .calendar import (  # noqa: F401  (CalendarError and CycleError are this module's errors too)
+    CalendarError,
+    CalendarSpec,
+    CycleError,
+    ResolvedCalendar,
+    body_phase_calendar,
+    calendar_resolve,
+)
 
 
 def body_calendar(body: Body) -> dict[str, tuple[int, int, int]]:
     """Return the body's phase calendar, falling back to Kreis Soest's for missing phases."""
-    calendar = {str(k): v for k, v in DEFAULT_CALENDAR.items()}
-    for entry in body.calendar.all():
-        calendar[entry.phase] = (entry.month, entry.day, entry.year_offset)
-    return calendar
+    return body_phase_calendar(body)[0]
+
+
+class CycleNotPermitted(CycleError, NotPermitted):
+    """The acting user may not create cycles in that body."""
 
 
 def cycle_create(
@@ -45,11 +46,14 @@ def cycle_create(
     year: int,
     title: str = "",
     dates: Mapping[str, dt.date] | None = None,
+    calendar: CalendarSpec | None = None,
 ) -> PlanningCycle:
-    """Create a body's cycle for a year with its phase deadlines, reviews and plans.
+    """Create a body's cycle for a year with its calendar, reviews, plans and deadlines.
 
-    `dates` sets the due dates of some phases for this cycle only; the others come from
-    the body's calendar. Management of the body (and superusers) may create cycles.
+    `calendar` (or only `dates`) sets the due dates of phases, the switched-off phases and
+    the milestones of this cycle; what it leaves out comes from the body's calendar. All
+    or nothing: a wrong calendar (`CalendarError`) or a taken year writes nothing.
+    Management of the body (and superusers) may create cycles.
     """
     actor_require(
         acting_user,
@@ -58,17 +62,15 @@ def cycle_create(
         _("Einen Planungszyklus anlegen"),
         error=CycleNotPermitted,
     )
-    unknown = set(dates or ()) - set(Phase.values) | ({Phase.CLOSED} & set(dates or ()))
-    if unknown:
-        raise CycleError(
-            _("Unbekannte Phase: %(phases)s.") % {"phases": ", ".join(sorted(unknown))}
-        )
+    if calendar is None:
+        calendar = CalendarSpec(dates=dict(dates or {}))
+    resolved = calendar_resolve(body, year, calendar)
     try:
         with transaction.atomic():
             cycle = PlanningCycle.objects.create(
                 body=body, year=year, title=title or _("Planungszyklus %(year)d") % {"year": year}
             )
-            _populate(cycle, dates or {})
+            _populate(cycle, resolved)
             audit_record(
                 actor=acting_user,
                 body=body,
@@ -76,15 +78,19 @@ def cycle_create(
                 target=f"{cycle.title} ({year})",
             )
     except IntegrityError as exc:
-        raise CycleError(
-            _("Für %(body)s gibt es bereits einen Planungszyklus %(year)d.")
-            % {"body": body, "year": year}
-        ) from exc
+        raise _year_taken(body, year) from exc
     return cycle
 
 
+def _year_taken(body: Body, year: int) -> CycleError:
+    return CycleError(
+        _("Für %(body)s gibt es bereits einen Planungszyklus %(year)d.")
+        % {"body": body, "year": year}
+    )
+
+
 def cycle_get_or_create_next(*, cycle: PlanningCycle) -> PlanningCycle:
-    """Return the cycle of the following year, creating it when missing."""
+    """Return the cycle of the following year, creating it when missing (body's calendar)."""
     nxt = PlanningCycle.objects.filter(body_id=cycle.body_id, year=cycle.year + 1).first()
     if nxt is None:
         nxt = PlanningCycle.objects.create(
@@ -92,21 +98,34 @@ def cycle_get_or_create_next(*, cycle: PlanningCycle) -> PlanningCycle:
             year=cycle.year + 1,
             title=_("Planungszyklus %(year)d") % {"year": cycle.year + 1},
         )
-        _populate(nxt)
+        _populate(nxt, calendar_resolve(nxt.body, nxt.year, None))
     return nxt
 
 
-def _populate(cycle: PlanningCycle, dates: Mapping[str, dt.date] | None = None) -> None:
+def _populate(cycle: PlanningCycle, calendar: ResolvedCalendar) -> None:
     body = cycle.body
-    dates = dates or {}
     PhaseDeadline.objects.bulk_create(
         PhaseDeadline(
             body=body,
             cycle=cycle,
             phase=phase,
-            due_date=dates.get(phase) or calendar_date(cycle.year, month, day, offset),
+            due_date=calendar.dates.get(phase),
+            switched_off=phase in calendar.switched_off,
         )
-        for phase, (month, day, offset) in body_calendar(body).items()
+        for phase in PHASE_ORDER
+        if phase != Phase.CLOSED
+    )
+    CycleMilestone.objects.bulk_create(
+        CycleMilestone(
+            body=body,
+            cycle=cycle,
+            title=m.title,
+            kind=m.kind,
+            due_date=m.due_date,
+            audience=m.audience,
+            phase=m.phase,
+        )
+        for m in calendar.milestones
     )
     departments = list(body.departments.filter(takes_part=True))
     for listener in _CYCLE_OPENED:

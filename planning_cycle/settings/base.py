@@ -291,9 +291,13 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "PREPROCESSING_HOOKS": ["workflows.api.schema.drop_undocumented_workflows"],
+    # Choices whose field names (kind, audience, phase, status) other resources use as well.
     "ENUM_NAME_OVERRIDES": {
         "IndicatorStatusEnum": "planning_cycle.controlling.status.Status",
         "MeasureStatusEnum": "planning_cycle.controlling.status.MeasureStatus",
+        "MilestoneKindEnum": "planning_cycle.models.milestones.MilestoneKind",
+        "MilestoneAudienceEnum": "planning_cycle.models.milestones.MilestoneAudience",
+        "PhaseEnum": "planning_cycle.models.cycles.Phase",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

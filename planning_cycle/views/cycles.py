@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.db.models import prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
@@ -9,6 +10,7 @@ from planning_cycle.models import PlanningCycle
 from planning_cycle.selectors.cycles import (
     cycle_calendar,
     cycle_current,
+    cycle_milestones,
     cycle_phase_due,
     cycles_of_body,
 )
@@ -43,6 +45,8 @@ def cycle_overview(request: HttpRequest, pk: int) -> HttpResponse:
 def _overview(request: HttpRequest, cycle: PlanningCycle) -> HttpResponse:
     checker = request_checker(request)
     user = request.user
+    # One query for the calendar and the switched-off phases the transitions read.
+    prefetch_related_objects([cycle], "deadlines")
     calendar = cycle_calendar(cycle)
     rows = [
         {
@@ -61,6 +65,7 @@ def _overview(request: HttpRequest, cycle: PlanningCycle) -> HttpResponse:
             "cycle": cycle,
             "cycles": list(cycles_of_body(body_id(request))),
             "calendar": calendar,
+            "milestones": cycle_milestones(cycle),
             "phase_due": cycle_phase_due(cycle, calendar),
             "rows": rows,
             "panel": panel,

@@ -1,4 +1,4 @@
-"""Management's pages: the body's roles (assign, revoke) and creating a planning cycle."""
+"""Management's pages: the body's roles (assign, revoke)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
@@ -18,7 +17,7 @@ from django.views.decorators.http import require_http_methods
 from planning_cycle.access import user_may
 from planning_cycle.models import Body, Department, Role, RoleAssignment, User
 from planning_cycle.permissions import ROLE_TABLE, roles_held_on
-from planning_cycle.selectors.cycles import cycles_of_body, departments_of_body
+from planning_cycle.selectors.cycles import departments_of_body
 from planning_cycle.selectors.roles import (
     audit_entries,
     body_assignment,
@@ -26,13 +25,10 @@ from planning_cycle.selectors.roles import (
     body_user,
     users_with_roles,
 )
-from planning_cycle.services.cycles import CycleError, CycleNotPermitted, cycle_create
 from planning_cycle.services.roles import RoleError, RoleNotPermitted, role_assign, role_revoke
 from planning_cycle.web import body_id, member_view, request_checker
 
 ROLE_MANAGE = "planning_cycle.role_manage"
-CYCLE_CREATE = "planning_cycle.cycle_create"
-MIN_YEAR, MAX_YEAR = 2000, 2100
 
 
 def body_may(request: HttpRequest, perm: str) -> bool:
@@ -215,70 +211,3 @@ def role_revoke_view(request: HttpRequest, pk: int) -> HttpResponse:
         },
     )
     return redirect("roles")
-
-
-# --- a new planning cycle -----------------------------------------------------------------
-
-
-class CycleCreateForm(forms.Form):
-    year = forms.IntegerField(
-        label=gettext_lazy("Jahr"),
-        min_value=MIN_YEAR,
-        max_value=MAX_YEAR,
-        help_text=gettext_lazy(
-            "Die Fristen der Phasen kommen aus dem Phasenkalender der Kommune (sonst dem "
-            "Standardkalender); jede teilnehmende Organisationseinheit erhält ihre "
-            "Zielbilanzierung und Planung."
-        ),
-        error_messages={
-            "required": gettext_lazy("Bitte geben Sie ein Jahr ein."),
-            "invalid": gettext_lazy("Bitte geben Sie ein Jahr als Zahl ein, z. B. 2027."),
-            "min_value": gettext_lazy("Das Jahr muss %(limit_value)s oder später sein."),
-            "max_value": gettext_lazy("Das Jahr muss %(limit_value)s oder früher sein."),
-        },
-    )
-
-
-def _next_year(body: int) -> int:
-    newest = cycles_of_body(body).values_list("year", flat=True).first()
-    return newest + 1 if newest is not None else timezone.localdate().year
-
-
-@require_http_methods(["GET", "POST"])
-@member_view
-def cycle_new(request: HttpRequest) -> HttpResponse:
-    """Create the body's planning cycle of a year (management only)."""
-    _require(request, CYCLE_CREATE)
-    body = body_id(request)
-    if request.method != "POST":
-        form = CycleCreateForm(initial={"year": _next_year(body)})
-        return _cycle_page(request, form)
-    form = CycleCreateForm(request.POST)
-    if not form.is_valid():
-        return _cycle_page(request, form, status=400)
-    try:
-        cycle = cycle_create(
-            acting_user=request.user,  # type: ignore[arg-type]
-            body=Body.objects.get(pk=body),
-            year=form.cleaned_data["year"],
-        )
-    except CycleNotPermitted as exc:
-        raise PermissionDenied(str(exc)) from exc
-    except CycleError as exc:
-        form.add_error("year", str(exc))
-        return _cycle_page(request, form, status=409)
-    messages.success(request, _("%(cycle)s ist angelegt.") % {"cycle": cycle.title})
-    return redirect("cycle_overview", pk=cycle.pk)
-
-
-def _cycle_page(request: HttpRequest, form: CycleCreateForm, status: int = 200) -> HttpResponse:
-    return render(
-        request,
-        "cycles/new.html",
-        {
-            "form": form,
-            "cycles": list(cycles_of_body(body_id(request))),
-            "nav_section": "cycle_new",
-        },
-        status=status,
-    )

@@ -241,6 +241,7 @@ CASES: dict[str, Case] = {
         lambda o: {"comment": "Doppelt angelegt", "expected_state": "proposed"},
         200,
     ),
+    "cycles_create": Case("management", lambda o: {}, lambda o: {"year": 2030}, 201),
     "indicators_actual_set": Case(
         "department_head",
         lambda o: {"id": o.indicator.pk},

@@ -52,10 +52,15 @@ def transition_names(model: type[models.Model]) -> list[str]:
 
 
 def transition_edges(model: type[models.Model]) -> list[tuple[str, str, str]]:
-    """Return every (source, transition, target) of a workflow model."""
+    """Return every (source, transition, target) of a workflow model.
+
+    A cycle's steps past switched-off phases are left out: with the default calendar they
+    are never the way on.
+    """
     return sorted(
         (str(t.source), t.name, str(t.target))
         for t in state_field(model).get_all_transitions(model)
+        if not t.custom.get("skips")
     )
 
 

@@ -17,7 +17,7 @@ from guardian.core import ObjectPermissionChecker
 from planning_cycle.access import user_may
 from planning_cycle.models import User
 from planning_cycle.text import TextRefused, text_clean
-from workflows.conditions import WARNINGS, explain_failure
+from workflows.conditions import WARNINGS, explain_failure, is_route
 from workflows.guards import GUARDS
 from workflows.models import TransitionLog
 from workflows.registry import (
@@ -106,6 +106,11 @@ def _transitions_from(obj: models.Model, state: str) -> dict[str, Transition]:
     return result
 
 
+def _off_route(obj: models.Model, t: Transition) -> tuple[str, ...]:
+    """Return why a transition is not the object's way on (a cycle's switched-off phase)."""
+    return tuple(explain_failure(c, obj) for c in t.conditions if is_route(c) and not c(obj))
+
+
 def _failed_guards(obj: models.Model, t: Transition) -> tuple[str, ...]:
     reasons = (GUARDS[name](obj) for name in t.custom.get("guards", ()))  # type: ignore[arg-type]
     return tuple(r for r in reasons if r)
@@ -124,7 +129,7 @@ def transition_warnings(obj: models.Model, transition: str) -> tuple[str, ...]:
 
 
 def _failed_conditions(obj: models.Model, t: Transition) -> tuple[str, ...]:
-    return tuple(explain_failure(c, obj) for c in t.conditions if not c(obj))
+    return tuple(explain_failure(c, obj) for c in t.conditions if not is_route(c) and not c(obj))
 
 
 def transitions_available(
@@ -135,7 +140,7 @@ def transitions_available(
     state = state_field(model).value_from_object(obj)
     options = []
     for name, t in _transitions_from(obj, state).items():
-        if not user_may(checker, user, str(t.permission), obj):
+        if not user_may(checker, user, str(t.permission), obj) or _off_route(obj, t):
             continue
         blocked = _failed_conditions(obj, t)
         guard_reasons = () if blocked else _failed_guards(obj, t)
@@ -201,7 +206,7 @@ def _authorise(
     t = _transitions_from(locked, state).get(transition)
     if (expected_state is not None and state != expected_state) or t is None:
         raise _conflict(locked, state, label)
-    failed = _failed_conditions(locked, t)
+    failed = _off_route(locked, t) or _failed_conditions(locked, t)
     if failed:
         raise TransitionBlocked(" ".join(failed), reasons=failed, overridable=False)
     guard_reasons = _failed_guards(locked, t)

@@ -12,12 +12,16 @@ from rest_framework import serializers
 from planning_cycle.api.input import InputSerializer
 from planning_cycle.models import (
     Body,
+    CycleMilestone,
     Department,
     Indicator,
     IndicatorValue,
     Measure,
+    MilestoneAudience,
+    MilestoneKind,
     OperativeGoal,
     Period,
+    Phase,
     PhaseDeadline,
     PlanningCycle,
     PolicyField,
@@ -45,17 +49,89 @@ class DepartmentSerializer(serializers.ModelSerializer[Department]):
 class PhaseDeadlineSerializer(serializers.ModelSerializer[PhaseDeadline]):
     class Meta:
         model = PhaseDeadline
-        fields = ["phase", "due_date"]
+        fields = ["phase", "due_date", "switched_off"]
+        read_only_fields = fields
+
+
+class MilestoneSerializer(serializers.ModelSerializer[CycleMilestone]):
+    # "responsible": the notifications' tasks already name another choice set "audience".
+    responsible = serializers.ChoiceField(
+        source="audience", choices=MilestoneAudience.choices, read_only=True, label=_("zuständig")
+    )
+    phase = serializers.ChoiceField(
+        choices=Phase.choices, allow_blank=True, read_only=True, label=_("Phase")
+    )
+
+    class Meta:
+        model = CycleMilestone
+        fields = ["id", "title", "kind", "due_date", "responsible", "phase", "done_at"]
         read_only_fields = fields
 
 
 class CycleSerializer(serializers.ModelSerializer[PlanningCycle]):
     deadlines = PhaseDeadlineSerializer(many=True, read_only=True)
+    milestones = MilestoneSerializer(many=True, read_only=True)
 
     class Meta:
         model = PlanningCycle
-        fields = ["id", "year", "title", "phase", "created_at", "updated_at", "deadlines"]
+        fields = [
+            "id",
+            "year",
+            "title",
+            "phase",
+            "created_at",
+            "updated_at",
+            "deadlines",
+            "milestones",
+        ]
         read_only_fields = fields
+
+
+class MilestoneInputSerializer(InputSerializer):
+    title = serializers.CharField(max_length=200, label=_("Titel"))
+    kind = serializers.ChoiceField(choices=MilestoneKind.choices, label=_("Art"))
+    due_date = serializers.DateField(label=_("fällig am"))
+    responsible = serializers.ChoiceField(
+        choices=MilestoneAudience.choices,
+        label=_("zuständig"),
+        help_text=_(
+            "Wer erinnert wird: alle Fachdienste, Verwaltungsleitung, "
+            "Strategische Steuerung oder Sitzungsdienst."
+        ),
+    )
+    phase = serializers.ChoiceField(
+        choices=Phase.choices,
+        required=False,
+        allow_blank=True,
+        default="",
+        label=_("Phase"),
+        help_text=_("Die Phase, zu der der Termin gehört (optional; nicht „closed“)."),
+    )
+
+
+class CycleCreateSerializer(InputSerializer):
+    """A new cycle with its calendar; what the calendar leaves out comes from the body's."""
+
+    year = serializers.IntegerField(min_value=2000, max_value=2100, label=_("Jahr"))
+    title = serializers.CharField(max_length=200, required=False, default="", label=_("Titel"))
+    dates = serializers.DictField(
+        child=serializers.DateField(),
+        required=False,
+        default=dict,
+        label=_("Phasentermine"),
+        help_text=_('Fälligkeit je Phase, z. B. {"retreat": "2027-06-30"}.'),
+    )
+    switched_off = serializers.ListField(
+        child=serializers.CharField(max_length=30),
+        required=False,
+        allow_null=True,
+        default=None,
+        label=_("abgeschaltete Phasen"),
+        help_text=_("Phasen, die der Zyklus überspringt; ohne Angabe die der Kommune."),
+    )
+    milestones = MilestoneInputSerializer(
+        many=True, required=False, default=list, label=_("Termine")
+    )
 
 
 class VisionSerializer(serializers.ModelSerializer[Vision]):

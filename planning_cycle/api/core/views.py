@@ -25,6 +25,7 @@ from planning_cycle.api.errors import DomainError
 from planning_cycle.api.pagination import ApiCursorPagination
 from planning_cycle.models import (
     Body,
+    CycleMilestone,
     Department,
     Indicator,
     IndicatorValue,
@@ -41,6 +42,8 @@ from planning_cycle.models import (
 )
 from planning_cycle.selectors.cycles import cycles_of_body, departments_of_body
 from planning_cycle.selectors.users import is_external_only
+from planning_cycle.services.calendar import CalendarError, CalendarSpec, MilestoneSpec
+from planning_cycle.services.cycles import CycleError, CycleNotPermitted, cycle_create
 from planning_cycle.web import request_checker, request_roles
 from workflows.services.content import ContentError
 from workflows.submissions.indicators import (
@@ -134,7 +137,59 @@ class CycleViewSet(CoreViewSet):
 
     def scoped(self, body_id: int) -> QuerySet[Any]:
         deadlines = PhaseDeadline.objects.filter(body_id=body_id).order_by("due_date", "id")
-        return cycles_of_body(body_id).prefetch_related(Prefetch("deadlines", queryset=deadlines))
+        milestones = CycleMilestone.objects.filter(body_id=body_id).order_by("due_date", "id")
+        return cycles_of_body(body_id).prefetch_related(
+            Prefetch("deadlines", queryset=deadlines),
+            Prefetch("milestones", queryset=milestones),
+        )
+
+    @extend_schema(
+        summary="Create a planning cycle with its calendar (management)",
+        tags=["cycles"],
+        request=s.CycleCreateSerializer,
+        responses={201: s.CycleSerializer},
+    )
+    def create(self, request: Request) -> Response:
+        """Create the body's cycle of a year with phase dates, switched-off phases, milestones.
+
+        Refused (400, naming the phase or date) when the dates run backwards or a phase
+        every cycle runs is switched off; 409 when the body has a cycle of that year.
+        Nothing is written unless all of it is right.
+        """
+        data = s.CycleCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        switched_off = values.get("switched_off")
+        calendar = CalendarSpec(
+            dates=values.get("dates") or {},
+            switched_off=None if switched_off is None else frozenset(switched_off),
+            milestones=tuple(
+                MilestoneSpec(
+                    title=m["title"],
+                    kind=m["kind"],
+                    due_date=m["due_date"],
+                    audience=m["responsible"],
+                    phase=m.get("phase") or "",
+                )
+                for m in values.get("milestones") or ()
+            ),
+        )
+        try:
+            cycle = cycle_create(
+                acting_user=request.user,  # type: ignore[arg-type]
+                body=Body.objects.get(pk=user_body_id(request)),
+                year=values["year"],
+                title=values.get("title") or "",
+                calendar=calendar,
+            )
+        except CycleNotPermitted as exc:
+            raise DomainError(str(exc), status_code=status.HTTP_403_FORBIDDEN) from exc
+        except CalendarError as exc:
+            raise serializers.ValidationError({exc.field or "dates": [exc.message]}) from exc
+        except CycleError as exc:
+            raise DomainError(str(exc), status_code=status.HTTP_409_CONFLICT) from exc
+        created = self.scoped(user_body_id(request)).get(pk=cycle.pk)
+        return Response(s.CycleSerializer(created).data, status=status.HTTP_201_CREATED)
 
 
 @resource("policy-fields", "policy field", "policy fields")
