@@ -310,6 +310,7 @@ class MeasureAdmin(BodyScopedAdmin):
     search_fields = ("key", "title", "description")
     list_select_related = ("operative_goal", "owner", "body")
     raw_id_fields = ("operative_goal",)
+    filter_horizontal = ("products",)
 
 
 class IndicatorValueInline(admin.TabularInline):
@@ -419,4 +420,5 @@ class ApiTokenAdmin(ReadOnlyAdmin):
 
 
 # The committees' admin is its own module (this one is long enough); registered with it.
+from planning_cycle import admin_budgets as _budgets  # noqa: E402, F401
 from planning_cycle import admin_committees as _committees  # noqa: E402, F401

@@ -38,6 +38,7 @@ WORKFLOW_PERMISSIONS: list[tuple[str, str | StrPromise]] = [
     ("delivery_monitor", _("Zustellprobleme einsehen und erneut senden")),
     ("role_manage", _("Rollen vergeben und entziehen")),
     ("cycle_create", _("Planungszyklus anlegen")),
+    ("framework_set", _("Rahmenvorgaben festlegen (Budgetobergrenzen, Sparziele)")),
     # Consultation rounds (Beteiligungsverfahren) and their statements.
     ("consultation_manage", _("Beteiligungsverfahren durchführen")),
     ("consultation_view", _("Alle Beteiligungsverfahren einsehen")),
@@ -72,6 +73,7 @@ ROLE_TABLE: dict[str, RoleSpec] = {
             {
                 "cycle_create",
                 "cycle_advance",
+                "framework_set",
                 "cycle_override",
                 "review_decide",
                 "plan_decide",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -10,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.formats import get_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from guardian.core import ObjectPermissionChecker
 
@@ -73,3 +75,14 @@ def safe_next(request: HttpRequest, value: str | None, default: str) -> str:
     ):
         return value
     return default
+
+
+def localised_number(raw: str) -> str:
+    """Return a number typed in the user's notation (1.250.000,50 or 1250000.50) with a dot."""
+    text = re.sub(r"[\s\u00a0€]", "", raw)
+    decimal = str(get_format("DECIMAL_SEPARATOR"))
+    thousand = str(get_format("THOUSAND_SEPARATOR"))
+    grouped = rf"-?\d{{1,3}}({re.escape(thousand)}\d{{3}})+({re.escape(decimal)}\d*)?"
+    if thousand and thousand != decimal and re.fullmatch(grouped, text):
+        text = text.replace(thousand, "")
+    return text.replace(decimal, ".")

@@ -87,3 +87,17 @@ def explain_failure(condition: Any, instance: Any) -> str:
     return _("Bedingung „%(name)s“ ist nicht erfüllt.") % {
         "name": getattr(condition, "__name__", "?")
     }
+
+
+# A warning does not block a transition: it is shown before it is fired (the web asks to
+# confirm it) and reported with its result. A transition names its warnings
+# (`custom={"warnings": (...)}`); the workflow packages register them by name.
+Warning = Callable[[Any], str | None]
+
+WARNINGS: dict[str, Warning] = {}
+
+
+def warning_register(name: str, check: Warning) -> Warning:
+    """Register a warning a transition names; it returns the text, or None when all is well."""
+    WARNINGS[name] = check
+    return check

@@ -41,3 +41,5 @@ class SubmitForm(forms.Form):
 
     comment = forms.CharField(required=False, strip=False)
     expected_state = forms.CharField(required=False, max_length=30)
+    # The user read the submit's warnings (a plan over its budget ceiling) and goes on.
+    confirm_warnings = forms.BooleanField(required=False)

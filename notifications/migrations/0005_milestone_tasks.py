@@ -7,7 +7,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("contenttypes", "0002_remove_content_type_name"),
         ("notifications", "0004_committee_deadlines"),
-        ("planning_cycle", "0012_calendar"),
+        ("planning_cycle", "0014_calendar"),
     ]
 
     operations = [

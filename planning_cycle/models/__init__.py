@@ -11,10 +11,12 @@ from .bodies import (
     Department,
     DepartmentGroupObjectPermission,
     DepartmentUserObjectPermission,
+    ReportingPeriod,
     Role,
     RoleAssignment,
     User,
 )
+from .budgets import BudgetCeiling, SavingsTarget
 from .committees import (
     Committee,
     CommitteeGroupObjectPermission,
@@ -49,6 +51,7 @@ from .indicators import (
     TargetKind,
     UnitKind,
     ValueKind,
+    periods_of_body,
     unit_kind_for,
 )
 from .milestones import CycleMilestone, MilestoneAudience, MilestoneKind
@@ -75,6 +78,7 @@ __all__ = [
     "BodyGroupObjectPermission",
     "BodyKind",
     "BodyUserObjectPermission",
+    "BudgetCeiling",
     "Committee",
     "CommitteeGroupObjectPermission",
     "CommitteeKind",
@@ -101,8 +105,10 @@ __all__ = [
     "PolicyField",
     "Product",
     "ProductBudget",
+    "ReportingPeriod",
     "Role",
     "RoleAssignment",
+    "SavingsTarget",
     "StrategicGoal",
     "TargetKind",
     "TokenScope",
@@ -111,6 +117,7 @@ __all__ = [
     "ValueKind",
     "Vision",
     "calendar_date",
+    "periods_of_body",
     "phase_after",
     "unit_kind_for",
 ]

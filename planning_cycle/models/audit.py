@@ -21,6 +21,7 @@ class AuditAction(models.TextChoices):
     ROLE_ASSIGN = "role_assign", _("Rolle vergeben")
     ROLE_REVOKE = "role_revoke", _("Rolle entzogen")
     CYCLE_CREATE = "cycle_create", _("Planungszyklus angelegt")
+    FRAMEWORK_SET = "framework_set", _("Rahmenvorgaben geändert")
 
 
 class AuditQuerySet(models.QuerySet["AuditEntry"]):

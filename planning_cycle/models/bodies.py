@@ -20,6 +20,14 @@ class BodyKind(models.TextChoices):
     GEMEINDE = "gemeinde", _("Gemeinde")
 
 
+class ReportingPeriod(models.TextChoices):
+    """How often a body reports indicator actuals: the periods open besides the year."""
+
+    YEAR = "year", _("jährlich")
+    HALF_YEAR = "half_year", _("halbjährlich")
+    QUARTER = "quarter", _("vierteljährlich")
+
+
 class Body(models.Model):
     """A local government (Kommune); every other row belongs to exactly one."""
 
@@ -28,6 +36,13 @@ class Body(models.Model):
     kind = models.CharField(_("Art"), max_length=20, choices=BodyKind.choices)
     state = models.CharField(
         _("Bundesland"), max_length=2, help_text=_("Kürzel des Landes, z. B. NI oder NW")
+    )
+    reporting_period = models.CharField(
+        _("Berichtszeitraum"),
+        max_length=10,
+        choices=ReportingPeriod.choices,
+        default=ReportingPeriod.YEAR,
+        help_text=_("Wie oft Istwerte der Kennzahlen berichtet werden."),
     )
     created_at = models.DateTimeField(_("angelegt am"), auto_now_add=True)
     updated_at = models.DateTimeField(_("geändert am"), auto_now=True)

@@ -263,6 +263,9 @@ class Measure(models.Model):
     cost = models.DecimalField(
         _("Kosten (EUR)"), max_digits=14, decimal_places=2, null=True, blank=True
     )
+    products = models.ManyToManyField(
+        Product, verbose_name=_("Produkte"), blank=True, related_name="measures"
+    )
     done_on = models.DateField(
         _("erledigt am"),
         null=True,

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .bodies import Body
+from .bodies import Body, ReportingPeriod
 from .goals import OperativeGoal, Product, StrategicGoal
 
 
@@ -144,11 +145,31 @@ class Period(models.TextChoices):
     Q4 = "q4", _("4. Quartal")
 
 
+# The periods a body may report values in, by its reporting period (the year always).
+PERIODS_OF_REPORTING: dict[str, tuple[str, ...]] = {
+    ReportingPeriod.YEAR: (Period.YEAR,),
+    ReportingPeriod.HALF_YEAR: (Period.YEAR, Period.H1, Period.H2),
+    ReportingPeriod.QUARTER: (Period.YEAR, Period.Q1, Period.Q2, Period.Q3, Period.Q4),
+}
+
+
+def periods_of_body(body: Body) -> tuple[str, ...]:
+    """Return the periods a body reports values in (the year first)."""
+    return PERIODS_OF_REPORTING.get(body.reporting_period, (Period.YEAR,))
+
+
 class TargetKind(models.TextChoices):
     AT_LEAST = "at_least", _("mindestens")
     AT_MOST = "at_most", _("höchstens")
     EXACTLY = "exactly", _("genau")
     RANGE = "range", _("Bereich")
+
+
+class CurrentValues(models.Manager["IndicatorValue"]):
+    """The current versions only: what every reader means by an indicator's values."""
+
+    def get_queryset(self) -> models.QuerySet[IndicatorValue]:
+        return super().get_queryset().filter(current=True)
 
 
 class IndicatorValue(models.Model):
@@ -187,19 +208,42 @@ class IndicatorValue(models.Model):
     )
     comment = models.TextField(_("Kommentar"), blank=True)
     source = models.CharField(_("Quelle"), max_length=300, blank=True)
+    # Versions: a correction after the review was accepted keeps the old row, not current.
+    version = models.PositiveSmallIntegerField(_("Fassung"), default=1)
+    current = models.BooleanField(_("aktuelle Fassung"), default=True)
+    reason = models.TextField(_("Grund der Korrektur"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("erfasst von"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("erfasst am"), null=True, blank=True)
+
+    objects = CurrentValues()
+    versions = models.Manager()  # noqa: DJ012 (a second manager, not a field)
 
     class Meta:
         verbose_name = _("Kennzahlwert")
         verbose_name_plural = _("Kennzahlwerte")
         ordering = ["indicator", "year", "period", "kind"]
         constraints = [
+            # Unique among current versions; superseded versions are kept as history.
             models.UniqueConstraint(
-                fields=["indicator", "year", "period", "kind"], name="indicator_value_unique"
+                fields=["indicator", "year", "period", "kind"],
+                condition=Q(current=True),
+                name="indicator_value_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["indicator", "year", "period", "kind", "version"],
+                name="indicator_value_version_unique",
             ),
             # One baseline per indicator.
             models.UniqueConstraint(
                 fields=["indicator"],
-                condition=Q(kind="baseline"),
+                condition=Q(kind="baseline", current=True),
                 name="indicator_single_baseline",
             ),
             # Only a target has a kind.

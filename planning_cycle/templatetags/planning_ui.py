@@ -9,6 +9,7 @@ from django import template
 from django.db import models
 from django.utils import formats
 
+from planning_cycle.selectors.budgets import euro_text, percent_text
 from workflows.web import object_url
 
 register = template.Library()
@@ -59,3 +60,19 @@ def number(value: Any) -> str:
         amount.quantize(Decimal(1)) if amount == amount.to_integral_value() else amount.normalize()
     )
     return formats.number_format(amount, force_grouping=True)
+
+
+@register.filter
+def euro(value: Any) -> str:
+    """Format an amount in euros, grouped, with cents only where there are any."""
+    if value is None or value == "":
+        return "\u2013"
+    return euro_text(Decimal(value))
+
+
+@register.filter
+def percent(value: Any) -> str:
+    """Format a percentage without trailing zeros."""
+    if value is None or value == "":
+        return "\u2013"
+    return percent_text(Decimal(value))

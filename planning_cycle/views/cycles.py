@@ -14,6 +14,7 @@ from planning_cycle.selectors.cycles import (
     cycle_phase_due,
     cycles_of_body,
 )
+from planning_cycle.views.roles import body_may
 from planning_cycle.web import body_id, member_view, request_checker
 from workflows.panels import panel_for
 from workflows.selectors import NextPhase, cycle_next_phase, state_view
@@ -69,6 +70,8 @@ def _overview(request: HttpRequest, cycle: PlanningCycle) -> HttpResponse:
             "rows": rows,
             "panel": panel,
             "next_phase": next_phase,
+            "show_framework": body_may(request, "planning_cycle.framework_set")
+            or body_may(request, "planning_cycle.view_drafts"),
             "nav_section": "cycles",
         },
     )

@@ -183,6 +183,9 @@ CASES: dict[str, Case] = {
         lambda o: {"expected_state": "open"},
         200,
     ),
+    "cycles_framework_update": Case(
+        "management", lambda o: {"id": o.world.cycle.pk}, lambda o: {"savings_percent": "1"}, 200
+    ),
     "cycles_transitions_fire": Case(
         "management",
         lambda o: {"id": o.world.cycle.pk, "name": "to_framework"},
@@ -248,6 +251,9 @@ CASES: dict[str, Case] = {
     "notifications_read_all_create": Case("department_head", lambda o: {}, lambda o: {}, 200),
     "notifications_read_create": Case(
         "department_head", lambda o: {"id": o.notification_id}, lambda o: {}, 200
+    ),
+    "plans_budget_partial_update": Case(
+        "department_head", lambda o: {"id": o.plan.pk}, lambda o: {"products": []}, 200
     ),
     "plans_partial_update": Case(
         "department_head", lambda o: {"id": o.plan.pk}, lambda o: {"summary": "Plan"}, 200

@@ -101,6 +101,13 @@ class TransitionOptionSerializer(serializers.Serializer[Any]):
         read_only=True,
         help_text=_("Blockiert, aber mit Begründung („override_reason“) trotzdem möglich."),
     )
+    warnings = serializers.ListField(
+        child=serializers.CharField(),
+        read_only=True,
+        help_text=_(
+            "Hinweise, die den Schritt nicht blockieren (z. B. Budgetobergrenze überschritten)."
+        ),
+    )
 
 
 class TransitionResultSerializer(serializers.Serializer[Any]):
@@ -111,6 +118,11 @@ class TransitionResultSerializer(serializers.Serializer[Any]):
     state_label = serializers.CharField(read_only=True)
     history_id = serializers.IntegerField(read_only=True)
     created_at = serializers.DateTimeField(read_only=True)
+    warnings = serializers.ListField(
+        child=serializers.CharField(),
+        read_only=True,
+        help_text=_("Hinweise zum ausgeführten Schritt (er wurde trotzdem ausgeführt)."),
+    )
 
 
 def _fire_serializer(model: type[models.Model], prefix: str) -> type[serializers.Serializer[Any]]:

@@ -23,6 +23,7 @@ from workflows.services.transitions import (
     CommentRequired,
     TransitionError,
     transition_fire,
+    transition_warnings,
     transitions_available,
 )
 
@@ -68,6 +69,7 @@ def transition_options(request: Request, obj: models.Model) -> list[dict[str, An
             "enabled": o.enabled,
             "blocked_by": list(o.blocked_by),
             "overridable": o.overridable,
+            "warnings": list(transition_warnings(obj, o.name)) if o.enabled else [],
         }
         for o in transitions_available(user=user, obj=obj, checker=checker)
     ]
@@ -100,6 +102,7 @@ def transition_fire_response(request: Request, obj: models.Model, name: str) -> 
                 "state_label": state_label(model, log.target_state),
                 "history_id": log.pk,
                 "created_at": log.created_at,
+                "warnings": list(result.extra.get("warnings", ())),
             }
         ).data
     )

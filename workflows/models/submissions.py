@@ -139,7 +139,8 @@ class DepartmentPlan(DepartmentSubmission):
         target=PlanState.SUBMITTED,
         permission="planning_cycle.plan_submit",
         conditions=[IN_PLANNING],
-        custom={"label": _("Einreichen")},
+        # Over its budget ceiling a plan may still go in: the department is warned first.
+        custom={"label": _("Einreichen"), "warnings": ("budget_ceiling",)},
     )
     def submit(self) -> None:
         """Submit the plan to management."""

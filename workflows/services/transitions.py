@@ -17,7 +17,7 @@ from guardian.core import ObjectPermissionChecker
 from planning_cycle.access import user_may
 from planning_cycle.models import User
 from planning_cycle.text import TextRefused, text_clean
-from workflows.conditions import explain_failure, is_route
+from workflows.conditions import WARNINGS, explain_failure, is_route
 from workflows.guards import GUARDS
 from workflows.models import TransitionLog
 from workflows.registry import (
@@ -114,6 +114,18 @@ def _off_route(obj: models.Model, t: Transition) -> tuple[str, ...]:
 def _failed_guards(obj: models.Model, t: Transition) -> tuple[str, ...]:
     reasons = (GUARDS[name](obj) for name in t.custom.get("guards", ()))  # type: ignore[arg-type]
     return tuple(r for r in reasons if r)
+
+
+def _warnings(obj: models.Model, t: Transition) -> tuple[str, ...]:
+    texts = (WARNINGS[name](obj) for name in t.custom.get("warnings", ()))  # type: ignore[arg-type]
+    return tuple(text for text in texts if text)
+
+
+def transition_warnings(obj: models.Model, transition: str) -> tuple[str, ...]:
+    """Return the warnings of a transition from the object's state (they do not block it)."""
+    state = state_field(type(obj)).value_from_object(obj)
+    t = _transitions_from(obj, state).get(transition)
+    return () if t is None else _warnings(obj, t)
 
 
 def _failed_conditions(obj: models.Model, t: Transition) -> tuple[str, ...]:
@@ -294,6 +306,9 @@ def transition_fire(
                 expected_state=expected_state,
                 consequence=consequence_of is not None,
             )
+            # What the transition warns of, as the locked row stands before it is fired.
+            declared = _transitions_from(locked, state)[transition]
+            warnings = _warnings(locked, declared)
             getattr(locked, transition)()
             locked.save(update_fields=workflow.update_fields)
             log = record_transition(
@@ -312,4 +327,4 @@ def transition_fire(
         # database cannot lock rows); the block is rolled back, so report the winner.
         fresh = model._default_manager.get(pk=obj.pk)
         raise _conflict(fresh, fsm_field.value_from_object(fresh), label) from exc
-    return TransitionResult(obj=locked, log=log)
+    return TransitionResult(obj=locked, log=log, extra={"warnings": warnings})

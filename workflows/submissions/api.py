@@ -25,6 +25,8 @@ from workflows.models import DepartmentPlan, DepartmentReview
 from workflows.models.submissions import DepartmentSubmission
 from workflows.services.content import content_update
 
+from .budget_api import PlanBudgetMixin
+
 FIELDS = ["id", "cycle", "department", "state", "state_label", "summary", "updated_at"]
 
 
@@ -130,10 +132,17 @@ def submission_viewset(
 ReviewViewSet = submission_viewset(
     DepartmentReview, "Review", plural="goal reviews", one="goal review", text_of="goal review's"
 )
-PlanViewSet = submission_viewset(
-    DepartmentPlan,
-    "Plan",
-    plural="goal and budget plans",
-    one="goal and budget plan",
-    text_of="plan's",
+PlanViewSet = type(
+    "PlanViewSet",
+    (
+        PlanBudgetMixin,
+        submission_viewset(
+            DepartmentPlan,
+            "Plan",
+            plural="goal and budget plans",
+            one="goal and budget plan",
+            text_of="plan's",
+        ),
+    ),
+    {"__doc__": "The departments' goal and budget plans of the user's body."},
 )

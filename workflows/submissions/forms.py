@@ -35,6 +35,9 @@ class IndicatorActualForm(forms.Form):
     """One actual value; the localised decimal separator is accepted (48,5 or 48.5)."""
 
     value = forms.CharField(label=_("Istwert"), required=False, max_length=40)
+    period = forms.CharField(label=_("Zeitraum"), required=False, max_length=4)
+    comment = forms.CharField(label=_("Kommentar"), required=False, max_length=2000)
+    source = forms.CharField(label=_("Quelle"), required=False, max_length=300)
 
     def clean_value(self) -> str:
         raw = str(self.cleaned_data.get("value") or "").strip().replace(" ", "")

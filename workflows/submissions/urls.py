@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import budget_views, views
 
 urlpatterns = [
     path("zielbilanzierungen/<int:pk>/", views.review_detail, name="review_detail"),
@@ -14,4 +14,5 @@ urlpatterns = [
     ),
     path("planungen/<int:pk>/", views.plan_detail, name="plan_detail"),
     path("planungen/<int:pk>/bearbeiten/", views.plan_edit, name="plan_edit"),
+    path("planungen/<int:pk>/haushalt/", budget_views.plan_budget, name="plan_budget"),
 ]

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -14,19 +15,22 @@ from django.utils.formats import get_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from planning_cycle.controlling.rollup import RollUp
+from planning_cycle.controlling.selectors import IndicatorState, body_status
+from planning_cycle.models import IndicatorValue, Period, ValueKind, periods_of_body
 from planning_cycle.selectors.indicators import (
     IndicatorRow,
     department_indicator_rows,
     department_indicators,
 )
 from planning_cycle.web import member_view, request_checker
-from workflows.models import DepartmentPlan, DepartmentReview
+from workflows.models import DepartmentPlan, DepartmentReview, GoalAgreement
 from workflows.services.content import ContentError
 from workflows.views.content import content_detail, content_edit, content_page
 from workflows.web import object_url, workflow_queryset
 
 from .forms import IndicatorActualForm
-from .indicators import indicator_actual_set
+from .indicators import indicator_actual_record, indicator_actual_set
 
 
 @dataclass
@@ -36,6 +40,22 @@ class IndicatorEntry:
     row: IndicatorRow
     value: str
     error: str = ""
+    state: IndicatorState | None = None
+    history: list[IndicatorValue] = field(default_factory=list)
+
+    @property
+    def versions(self) -> list[IndicatorValue]:
+        """Return the actuals entered in periods or corrected (beyond the current year value)."""
+        return [v for v in self.history if v.period != Period.YEAR or v.version > 1]
+
+
+@dataclass
+class AgreementEntry:
+    """A goal agreement of the past cycle with its status and its indicators' rows."""
+
+    agreement: GoalAgreement
+    status: RollUp | None
+    entries: list[IndicatorEntry]
 
 
 def input_value(value: Decimal | None) -> str:
@@ -65,19 +85,57 @@ def review_page_context(
     rows = department_indicator_rows(
         body_id=review.body_id, department_id=review.department_id, year=year
     )
-    entries = [IndicatorEntry(row=row, value=input_value(row.actual)) for row in rows]
+    status = body_status(body_id=review.body_id, year=year)
+    history: dict[int, list[IndicatorValue]] = defaultdict(list)
+    for value in (
+        IndicatorValue.versions.filter(
+            indicator_id__in=[row.indicator.pk for row in rows], year=year, kind=ValueKind.ACTUAL
+        )
+        .select_related("recorded_by")
+        .order_by("period", "-version")
+    ):
+        history[value.indicator_id].append(value)
+    entries = [
+        IndicatorEntry(
+            row=row,
+            value=input_value(row.actual),
+            state=status.indicators.get(row.indicator.pk),
+            history=history[row.indicator.pk],
+        )
+        for row in rows
+    ]
     refused = extra.get("indicator_input")
     if refused is not None:
         pk, raw, message = refused
         for entry in entries:
             if entry.row.indicator.pk == pk:
                 entry.value, entry.error = raw, message
+    by_goal: dict[int, list[IndicatorEntry]] = defaultdict(list)
+    for entry in entries:
+        if entry.row.indicator.operative_goal_id is not None:
+            by_goal[entry.row.indicator.operative_goal_id].append(entry)
+    agreements = [
+        AgreementEntry(
+            agreement=agreement,
+            status=status.operative_goals.get(agreement.operative_goal_id),
+            entries=by_goal[agreement.operative_goal_id],
+        )
+        for agreement in GoalAgreement.objects.filter(
+            body_id=review.body_id, cycle__year=year, department_id=review.department_id
+        )
+        .select_related("operative_goal")
+        .order_by("operative_goal__position", "operative_goal__number")
+    ]
+    periods = [(p, Period(p).label) for p in periods_of_body(review.body)]
     return {
         "summary_label": _summary_label(review),
         "show_indicators": True,
         "indicator_year": year,
         "indicator_entries": entries,
         "indicators_editable": editable,
+        "indicator_status": status,
+        "review_agreements": agreements,
+        "indicator_periods": periods if len(periods) > 1 else [],
     }
 
 
@@ -89,8 +147,13 @@ def plan_page_context(
     editable: bool,
     extra: Mapping[str, Any],
 ) -> dict[str, Any]:
-    """Add the text's heading (a plan shows nothing else yet; budgets come with their link)."""
-    return {"summary_label": _summary_label(plan)}
+    """Add the text's heading and the budget panel (planned budget, ceiling, savings)."""
+    from .budget_views import budget_context
+
+    context: dict[str, Any] = {"summary_label": _summary_label(plan)}
+    if visible:
+        context.update(budget_context(plan, editable=editable, extra=extra))
+    return context
 
 
 @member_view
@@ -139,14 +202,27 @@ def review_indicator_actual(request: HttpRequest, pk: int, indicator_pk: int) ->
             request, review, extra={"indicator_input": (indicator.pk, raw, message)}, status=400
         )
     year = review.cycle.year - 1
+    period = form.cleaned_data["period"] or Period.YEAR
     try:
-        stored = indicator_actual_set(
-            acting_user=request.user,  # type: ignore[arg-type]
-            indicator=indicator,
-            year=year,
-            value=form.cleaned_data["value"],
-            checker=request_checker(request),
-        )
+        if form.cleaned_data["value"] == "" and period == Period.YEAR:
+            stored = indicator_actual_set(
+                acting_user=request.user,  # type: ignore[arg-type]
+                indicator=indicator,
+                year=year,
+                value="",
+                checker=request_checker(request),
+            )
+        else:
+            stored = indicator_actual_record(
+                acting_user=request.user,  # type: ignore[arg-type]
+                indicator=indicator,
+                year=year,
+                period=period,
+                value=form.cleaned_data["value"],
+                comment=form.cleaned_data["comment"],
+                source=form.cleaned_data["source"],
+                checker=request_checker(request),
+            )
     except ContentError as exc:
         current = workflow_queryset(DepartmentReview, request).get(pk=pk)
         return content_page(

@@ -9,10 +9,12 @@ from django.utils.translation import gettext_lazy as _
 
 from planning_cycle.models import Department, Phase, PlanningCycle
 from planning_cycle.services.cycles import on_cycle_opened
+from workflows.conditions import warning_register
 from workflows.guards import guard_register
 from workflows.models import DepartmentPlan, DepartmentReview, PlanState, ReviewState
 from workflows.registry import Task, Workflow, workflow_objects_created, workflow_register
 
+from .budgets import plan_ceiling_warning
 from .guards import all_plans_approved, all_reviews_accepted
 
 if TYPE_CHECKING:
@@ -40,6 +42,7 @@ def register() -> None:
     on_cycle_opened(submissions_open)
     guard_register("all_reviews_accepted", all_reviews_accepted)
     guard_register("all_plans_approved", all_plans_approved)
+    warning_register("budget_ceiling", plan_ceiling_warning)
     workflow_register(
         _submission(
             DepartmentReview,

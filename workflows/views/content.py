@@ -36,6 +36,7 @@ from workflows.services.transitions import (
     TransitionOption,
     state_field,
     transition_fire,
+    transition_warnings,
 )
 from workflows.web import object_url, workflow_queryset
 
@@ -93,6 +94,7 @@ def content_page(
     submit_form: SubmitForm | None = None,
     status: int = 200,
     extra: Mapping[str, Any] | None = None,
+    confirm_error: str = "",
 ) -> HttpResponse:
     """Render an object's page; `form`, `submit_form` and `extra` carry a refusal back.
 
@@ -127,6 +129,9 @@ def content_page(
         and not locked_reason
         and not any(o.name == SUBMIT for o in panel.item.options),
         "required_for_submit": _required_answers(type(obj)),
+        # What submitting warns of: the form asks to confirm it (it does not block).
+        "submit_warnings": transition_warnings(obj, SUBMIT) if submit else (),
+        "confirm_error": confirm_error,
     }
     if form is not None and form.errors and not panel.item.content_visible:
         # The form is not shown (the user may not see the draft): say why nothing was saved.
@@ -176,6 +181,20 @@ def content_edit(request: HttpRequest, model: type[models.Model], pk: int) -> Ht
     submit_form = SubmitForm(request.POST) if submitting else None
     if not form.is_valid() or (submit_form is not None and not submit_form.is_valid()):
         return content_page(request, obj, form=form, submit_form=submit_form, status=400)
+    warnings = transition_warnings(obj, SUBMIT) if submit_form is not None else ()
+    if warnings and not submit_form.cleaned_data["confirm_warnings"]:  # type: ignore[union-attr]
+        # The confirmation step: nothing is saved until the user confirms the warning.
+        return content_page(
+            request,
+            obj,
+            form=form,
+            submit_form=submit_form,
+            status=400,
+            confirm_error=_(
+                "Nicht eingereicht und nicht gespeichert: bitte bestätigen Sie, dass Sie "
+                "trotz des Hinweises einreichen möchten."
+            ),
+        )
     try:
         with transaction.atomic():
             _save(request, obj, form)
@@ -224,6 +243,8 @@ def content_edit(request: HttpRequest, model: type[models.Model], pk: int) -> Ht
             _("Gespeichert und eingereicht: %(object)s steht jetzt auf „%(state)s“.")
             % {"object": result.obj, "state": state_label(model, state_of(result.obj))},
         )
+        for warning in result.extra.get("warnings", ()):
+            messages.warning(request, warning)
     return redirect(object_url(obj))
 
 

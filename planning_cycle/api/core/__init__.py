@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from django.urls import URLPattern, path
+from django.urls import URLPattern, path, re_path
 from rest_framework.routers import DefaultRouter
 
-from . import catalog, views
+from planning_cycle.api.ids import ID_PATTERN
+
+from . import budgets, catalog, views
 
 
 def register(router: DefaultRouter) -> list[URLPattern]:
@@ -21,4 +23,11 @@ def register(router: DefaultRouter) -> list[URLPattern]:
     router.register("indicator-values", views.IndicatorValueViewSet, basename="api-indicator-value")
     router.register("products", views.ProductViewSet, basename="api-product")
     router.register("product-budgets", views.ProductBudgetViewSet, basename="api-product-budget")
-    return [path("catalog/", catalog.CatalogView.as_view(), name="api-catalog")]
+    return [
+        path("catalog/", catalog.CatalogView.as_view(), name="api-catalog"),
+        re_path(
+            rf"^cycles/(?P<pk>{ID_PATTERN})/framework/$",
+            budgets.CycleFrameworkView.as_view(),
+            name="api-cycle-framework",
+        ),
+    ]

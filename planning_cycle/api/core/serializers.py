@@ -20,6 +20,7 @@ from planning_cycle.models import (
     MilestoneAudience,
     MilestoneKind,
     OperativeGoal,
+    Period,
     Phase,
     PhaseDeadline,
     PlanningCycle,
@@ -206,6 +207,7 @@ class MeasureSerializer(serializers.ModelSerializer[Measure]):
             "due_date",
             "done_on",
             "cost",
+            "products",
             "position",
         ]
         read_only_fields = fields
@@ -299,5 +301,19 @@ class ActualInputSerializer(InputSerializer):
         label=_("Jahr"), help_text=_("Das Jahr, auf das sich der Istwert bezieht.")
     )
     value = DecimalInputField(
-        label=_("Wert"), allow_null=True, help_text=_("Leer oder null entfernt den Istwert.")
+        label=_("Wert"),
+        allow_null=True,
+        help_text=_("Leer oder null entfernt den Istwert (nur für das ganze Jahr)."),
+    )
+    period = serializers.ChoiceField(
+        label=_("Zeitraum"),
+        choices=Period.choices,
+        default=Period.YEAR,
+        help_text=_("Möglich sind die Zeiträume, die die Kommune berichtet."),
+    )
+    comment = serializers.CharField(
+        label=_("Kommentar"), max_length=2000, required=False, allow_blank=True, default=""
+    )
+    source = serializers.CharField(  # type: ignore[assignment]
+        label=_("Quelle"), max_length=300, required=False, allow_blank=True, default=""
     )

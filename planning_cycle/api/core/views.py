@@ -34,6 +34,7 @@ from planning_cycle.models import (
     IndicatorValue,
     Measure,
     OperativeGoal,
+    Period,
     PhaseDeadline,
     PlanningCycle,
     PolicyField,
@@ -48,7 +49,11 @@ from planning_cycle.services.calendar import CalendarError, CalendarSpec, Milest
 from planning_cycle.services.cycles import CycleError, CycleNotPermitted, cycle_create
 from planning_cycle.web import request_checker, request_roles
 from workflows.services.content import ContentError
-from workflows.submissions.indicators import INTEGER_DIGITS, indicator_actual_set
+from workflows.submissions.indicators import (
+    INTEGER_DIGITS,
+    indicator_actual_record,
+    indicator_actual_set,
+)
 
 from . import filters
 from . import serializers as s
@@ -256,6 +261,9 @@ class MeasureViewSet(CoreViewSet):
     serializer_class = s.MeasureSerializer
     filterset_class = filters.MeasureFilter
 
+    def scoped(self, body_id: int) -> QuerySet[Any]:
+        return super().scoped(body_id).prefetch_related("products")
+
 
 @resource("indicators", "indicator", "indicators")
 class IndicatorViewSet(CoreViewSet):
@@ -267,7 +275,7 @@ class IndicatorViewSet(CoreViewSet):
 
     @extend_schema(
         operation_id="indicators_actual_set",
-        summary="Set or remove the actual value of an indicator in one year",
+        summary="Set or remove the actual value of an indicator in one period of a year",
         tags=["indicators"],
         request=s.ActualInputSerializer,
         responses={
@@ -287,13 +295,26 @@ class IndicatorViewSet(CoreViewSet):
         data = s.ActualInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:
-            stored = indicator_actual_set(
-                acting_user=request.user,  # type: ignore[arg-type]
-                indicator=indicator,
-                year=data.validated_data["year"],
-                value=data.validated_data["value"],
-                checker=request_checker(request),  # type: ignore[arg-type]
-            )
+            entry = data.validated_data
+            if entry["value"] in (None, "") and entry["period"] == Period.YEAR:
+                stored = indicator_actual_set(
+                    acting_user=request.user,  # type: ignore[arg-type]
+                    indicator=indicator,
+                    year=entry["year"],
+                    value=entry["value"],
+                    checker=request_checker(request),  # type: ignore[arg-type]
+                )
+            else:
+                stored = indicator_actual_record(
+                    acting_user=request.user,  # type: ignore[arg-type]
+                    indicator=indicator,
+                    year=entry["year"],
+                    period=entry["period"],
+                    value=entry["value"],
+                    comment=entry["comment"],
+                    source=entry["source"],
+                    checker=request_checker(request),  # type: ignore[arg-type]
+                )
         except ContentError as exc:
             if exc.field and exc.status == status.HTTP_400_BAD_REQUEST:
                 raise serializers.ValidationError({exc.field: [exc.message]}) from exc

@@ -27,15 +27,15 @@ STATUS_FILLS: dict[str, tuple[str, str]] = {
 
 _PATTERNS = (
     "<defs>"
-    '<pattern id="pc-met" width="6" height="6" patternUnits="userSpaceOnUse">'
+    '<pattern id="{p}-pc-met" width="6" height="6" patternUnits="userSpaceOnUse">'
     '<rect width="6" height="6" fill="#2e7d32"/></pattern>'
-    '<pattern id="pc-tol" width="6" height="6" patternUnits="userSpaceOnUse">'
+    '<pattern id="{p}-pc-tol" width="6" height="6" patternUnits="userSpaceOnUse">'
     '<rect width="6" height="6" fill="#fff3e0"/><circle cx="3" cy="3" r="1.6" fill="#b26a00"/>'
     "</pattern>"
-    '<pattern id="pc-miss" width="6" height="6" patternUnits="userSpaceOnUse" '
+    '<pattern id="{p}-pc-miss" width="6" height="6" patternUnits="userSpaceOnUse" '
     'patternTransform="rotate(45)"><rect width="6" height="6" fill="#ffebee"/>'
     '<rect width="3" height="6" fill="#c62828"/></pattern>'
-    '<pattern id="pc-none" width="6" height="6" patternUnits="userSpaceOnUse">'
+    '<pattern id="{p}-pc-none" width="6" height="6" patternUnits="userSpaceOnUse">'
     '<rect width="6" height="6" fill="#ffffff"/><path d="M0 3H6M3 0V6" stroke="#616161" '
     'stroke-width="1"/></pattern>'
     "</defs>"

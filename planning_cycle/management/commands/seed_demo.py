@@ -42,6 +42,7 @@ from workflows.services.transitions import transition_fire
 
 from ._demo_consultation import consultation_seed
 from ._demo_council import council_seed
+from ._demo_values import values_seed
 
 PASSWORD = "demo-planung"
 CATALOG_DIR = Path(settings.BASE_DIR) / "catalogs"
@@ -180,6 +181,8 @@ class Command(BaseCommand):
             consultation_seed(bodies[PEINE], peine_cycle, users, self.stdout.write)
             # Committees, the Börde paper of 2018 and the 2025 goals paper before the Kreistag.
             council_seed(bodies[PEINE], users, admin, self.stdout.write)
+            # FD 67's indicators with targets and 2025 actuals for its goal review.
+            values_seed(bodies[PEINE], self.stdout.write)
         self._print_states(peine_cycle)
         self._print_logins()
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("planning_cycle", "0011_indicator_targets"),
+        ("planning_cycle", "0013_budget_framework"),
     ]
 
     operations = [
