@@ -270,7 +270,7 @@ class CatalogView(APIView):
         parameters=[
             OpenApiParameter(
                 "year",
-                int,
+                {"type": "integer", "minimum": 1900, "maximum": 2200},
                 description="The year of the statuses (1900 to 2200); default: the year the "
                 "current goal review reports (the current cycle's year minus one).",
             ),
