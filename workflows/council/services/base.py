@@ -1,4 +1,4 @@
-"""What the council services share: errors, permission and input checks, limits."""
+"""What the council services share: errors, permission and input checks, row writes, limits."""
 
 from __future__ import annotations
 
