@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.utils.formats import sanitize_separators
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from guardian.core import ObjectPermissionChecker
@@ -159,6 +160,9 @@ def review_indicator_correct(request: HttpRequest, pk: int, indicator_pk: int) -
         }
     )
     data.period = data.period or Period.YEAR
+    # The localised decimal separator is accepted (48,5 or 48.5), as in the entry form.
+    raw = data.value.strip().replace(" ", "")
+    value = str(sanitize_separators(raw)) if raw else ""
     year = review.cycle.year - 1
     try:
         indicator_actual_correct(
@@ -166,7 +170,7 @@ def review_indicator_correct(request: HttpRequest, pk: int, indicator_pk: int) -
             indicator=indicator,
             year=year,
             period=data.period,
-            value=data.value,
+            value=value,
             reason=data.reason,
             comment=data.comment,
             source=data.source,
