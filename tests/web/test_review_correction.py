@@ -30,7 +30,11 @@ def indicator_of(world: World, number: str = "1.1", actual: str = "90") -> Indic
         body=world.body, indicator=indicator, year=2025, kind=ValueKind.TARGET, value=Decimal(100)
     )
     IndicatorValue.objects.create(
-        body=world.body, indicator=indicator, year=2025, kind=ValueKind.ACTUAL, value=Decimal(actual)
+        body=world.body,
+        indicator=indicator,
+        year=2025,
+        kind=ValueKind.ACTUAL,
+        value=Decimal(actual),
     )
     return indicator
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from django.db import connection
+from django.db import connection, models
 from django.test.utils import CaptureQueriesContext
 
 from tests.support.factories import cycle_for
@@ -34,11 +34,11 @@ def past_agreement(world: World, number: str = "1.1", state: str = S.IN_IMPLEMEN
     return walk(agreement(cycle, world.department, goal), state, world.users)
 
 
-def url(world: World, item: GoalAgreement) -> str:
+def url(world: World, item: models.Model) -> str:
     return f"/zielbilanzierungen/{review(world).pk}/zielvereinbarungen/{item.pk}/zielerreichung/"
 
 
-def post(client, world: World, item: GoalAgreement, transition: str, comment: str = "Grund"):
+def post(client, world: World, item: models.Model, transition: str, comment: str = "Grund"):
     return client.post(
         url(world, item),
         {"transition": transition, "comment": comment, "expected_state": S.IN_IMPLEMENTATION},
@@ -65,7 +65,9 @@ def test_the_department_head_sets_each_outcome(world, client_for, transition):
 
 def test_a_missing_comment_is_refused_by_the_transition_service(world, client_for):
     item = past_agreement(world)
-    response = post(client_for(world.users["department_head"]), world, item, "report_not_achieved", "")
+    response = post(
+        client_for(world.users["department_head"]), world, item, "report_not_achieved", ""
+    )
     assert response.status_code == 400
     assert "Für „Ziel nicht erreicht“ ist ein Kommentar erforderlich." in response.content.decode()
     assert current_state(item) == S.IN_IMPLEMENTATION
@@ -89,7 +91,10 @@ def test_a_double_submit_is_a_409_with_a_german_message(world, client_for):
     again = post(client, world, item, "report_achieved")
     assert again.status_code == 409
     text = again.content.decode()
-    assert "„Ziel erreicht“ ist nicht mehr möglich" in text and "Bitte laden Sie die Seite neu." in text
+    assert (
+        "„Ziel erreicht“ ist nicht mehr möglich" in text
+        and "Bitte laden Sie die Seite neu." in text
+    )
     # The other outcome after the first one won is refused the same way.
     assert post(client, world, item, "report_carried_over").status_code == 409
     assert current_state(item) == S.ACHIEVED
@@ -160,4 +165,3 @@ def test_query_count_with_forms_is_constant_in_the_number_of_agreements(world, c
     for n in range(3, 6):
         past_agreement(world, f"1.{n}")
     assert page_queries(world, client) == two
-

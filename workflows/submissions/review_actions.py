@@ -120,9 +120,7 @@ def review_agreement_outcome(request: HttpRequest, pk: int, agreement_pk: int) -
     except TransitionError as exc:
         current = workflow_queryset(DepartmentReview, request).get(pk=pk)
         refused = (agreement.pk, chosen, comment, exc.message)
-        return content_page(
-            request, current, extra={"agreement_input": refused}, status=exc.status
-        )
+        return content_page(request, current, extra={"agreement_input": refused}, status=exc.status)
     done = result.obj
     messages.success(
         request,

@@ -58,8 +58,7 @@ DEMO_AGREEMENTS = (
         "bisher verteilt bei Schulen und Verbänden.",
         "Kinder, Jugendliche und Erwachsene nutzen ein gebündeltes Umweltbildungsangebot: "
         "800 bis 1.200 Teilnehmende im Jahr.",
-        "Produkt Umweltbildung: Programm des Umweltzentrums, Schulprojekte, "
-        "Exkursionen.",
+        "Produkt Umweltbildung: Programm des Umweltzentrums, Schulprojekte, Exkursionen.",
         "Trägerschaft mit Verbänden in einer Kooperationsvereinbarung regeln; "
         "Teilnehmendenstatistik jährlich auswerten.",
         "0,5 Stellen Koordination; 25.000 € Sachmittel; Räume im Kreishaus.",
@@ -89,9 +88,7 @@ def review_agreements_seed(
         return
     goals = {
         g.number: g
-        for g in OperativeGoal.objects.filter(
-            body=body, departments=department, superseded=False
-        )
+        for g in OperativeGoal.objects.filter(body=body, departments=department, superseded=False)
     }
     existing = set(
         GoalAgreement.objects.filter(cycle=cycle, department=department).values_list(
@@ -117,9 +114,7 @@ def review_agreements_seed(
             resources=spec.resources,
         )
         for transition, login in STEPS:
-            agreement = transition_fire(
-                acting_user=users[login], obj=agreement, transition=transition
-            ).obj
+            transition_fire(acting_user=users[login], obj=agreement, transition=transition)
         created += 1
     if created:
         write(f"{body}: {created} Zielvereinbarungen {YEAR} des {DEPARTMENT} in Umsetzung.")
