@@ -10,10 +10,10 @@ from planning_cycle.views import (
     controlling,
     cycle_new,
     cycles,
-    milestones,
     departments,
     framework,
     goals,
+    milestones,
     roles,
     tokens,
 )

@@ -14,9 +14,9 @@ from collections.abc import Sequence
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
-from django.utils.formats import date_format
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from planning_cycle.models import CycleMilestone, Department, Phase, PlanningCycle

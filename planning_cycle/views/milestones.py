@@ -30,6 +30,7 @@ from .cycles import render_overview
 from .milestone_forms import MILESTONE_MANAGE, MilestoneForm
 from .roles import body_may
 
+
 def _cycle(request: HttpRequest, pk: int) -> PlanningCycle:
     return get_object_or_404(cycles_of_body(body_id(request)), pk=pk)
 
@@ -96,9 +97,11 @@ def milestone_mark_done(request: HttpRequest, pk: int, milestone: int) -> HttpRe
 def milestone_delete(request: HttpRequest, pk: int, milestone: int) -> HttpResponse:
     """Remove a milestone that is not done; its open task is cancelled."""
     cycle = _cycle(request, pk)
-    found = CycleMilestone.objects.select_related("cycle", "body").filter(
-        pk=milestone, cycle_id=cycle.pk
-    ).first()
+    found = (
+        CycleMilestone.objects.select_related("cycle", "body")
+        .filter(pk=milestone, cycle_id=cycle.pk)
+        .first()
+    )
     if found is None:
         if not body_may(request, MILESTONE_MANAGE):
             raise PermissionDenied

@@ -126,7 +126,7 @@ def test_only_an_interim_report_milestone_and_a_reported_period(world: World) ->
         interim_paper_create(
             acting_user=office, year=2025, period=Period.YEAR, milestone=other_kind
         )
-    with pytest.raises(CouncilError, match="berichtet .* keine Werte"):
+    with pytest.raises(CouncilError, match=r"berichtet .* keine Werte"):
         interim_paper_create(acting_user=office, year=2025, period=Period.Q3)
     assert not Paper.objects.exists()
 

@@ -103,7 +103,7 @@ def interim_paper_create(
             _("„%(title)s“ ist kein Zwischenbericht an den Rat.") % {"title": milestone.title},
             "milestone",
         )
-    body = Body.objects.get(pk=acting_user.body_id)
+    body = Body.objects.get(pk=acting_user.body_id or 0)
     if period not in periods_of_body(body):
         raise CouncilError(
             _("Im Zeitraum „%(period)s“ berichtet %(body)s keine Werte.")

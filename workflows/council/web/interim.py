@@ -60,7 +60,7 @@ def interim_paper_new(request: HttpRequest) -> HttpResponse:
     """Offer, and on POST create, the interim report paper of a period."""
     require_manage(request)
     user = request_user(request)
-    body = Body.objects.get(pk=user.body_id)
+    body = Body.objects.get(pk=user.body_id or 0)
     milestone = _milestone(request, body)
     if request.method != "POST":
         if milestone is not None:
