@@ -67,6 +67,10 @@ class MilestoneNotPermitted(NotPermitted):
     """Only the body's management marks milestones done, adds and removes them."""
 
 
+class MilestoneTaken(CalendarError):
+    """The cycle already has a milestone of that title on that date."""
+
+
 def _require_management(acting_user: Actor, cycle: PlanningCycle, what: str) -> None:
     actor_require(acting_user, "cycle_advance", cycle.body, what, error=MilestoneNotPermitted)
 
@@ -115,7 +119,7 @@ def milestone_add(
     except IntegrityError as exc:
         if "milestone_unique_per_cycle" not in str(exc):
             raise
-        raise CalendarError(
+        raise MilestoneTaken(
             _("Den Termin „%(title)s“ am %(date)s gibt es in diesem Zyklus schon.")
             % {"title": spec.title, "date": date_format(spec.due_date, "d.m.Y")},
             field="milestones",
