@@ -6,7 +6,9 @@ import datetime as dt
 import io
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from pypdf import PdfReader
 
@@ -138,3 +140,25 @@ def test_the_default_period_is_the_last_one_ended_before_the_due_date(world: Wor
     body.reporting_period = "half_year"
     assert interim_period_default(body, dt.date(2026, 9, 15)) == (2026, Period.H1)
     assert interim_period_default(body, dt.date(2026, 5, 1)) == (2025, Period.YEAR)
+
+
+def test_the_cycle_page_reads_the_papers_of_its_milestones_at_once(world: World) -> None:
+    office = world.users[Role.COMMITTEE_SECRETARY]
+    client = client_of(office)
+    page = reverse("cycle_overview", args=[world.cycle.pk])
+    interim_paper_create(
+        acting_user=office,
+        year=2025,
+        period=Period.YEAR,
+        milestone=interim_milestone(world),
+        lead_department=world.department,
+    )
+    client.get(page)
+    with CaptureQueriesContext(connection) as one:
+        client.get(page)
+    for n in range(3):
+        interim_milestone(world, title=f"Zwischenbericht {n + 2}")
+    with CaptureQueriesContext(connection) as four:
+        response = client.get(page)
+    assert response.content.decode().count(f"{URL}?termin=") == 3
+    assert len(four) == len(one)
