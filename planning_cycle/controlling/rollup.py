@@ -8,6 +8,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, partial
+from types import MappingProxyType
+from typing import NamedTuple
 
 from django.db import models
 from django.utils.translation import gettext as _
@@ -66,8 +68,7 @@ MEASURES = Scale(
 )
 
 
-@dataclass(frozen=True)
-class Child:
+class Child(NamedTuple):
     """One element below a parent: its label, status and the leaves counted under it."""
 
     label: str
@@ -88,9 +89,16 @@ class RollUp(Result):
         return Child(label=label, result=self, leaves=self.leaves)
 
 
+# One leaf of each status; shared, as roll-ups only read the counts of their children.
+_ONE: dict[str, Mapping[str, int]] = {}
+
+
 def leaf(label: str, result: Result) -> Child:
     """Return an indicator's (or measure's) status as a child counting one leaf."""
-    return Child(label=label, result=result, leaves={result.code: 1})
+    one = _ONE.get(result.code)
+    if one is None:
+        one = _ONE[result.code] = MappingProxyType({result.code: 1})
+    return Child(label, result, one)
 
 
 def counts_text(counts: Mapping[str, int], scale: Scale) -> str:

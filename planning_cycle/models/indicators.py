@@ -232,7 +232,7 @@ class IndicatorValue(models.Model):
         indexes = [
             # The statuses and reports read a body's current values of one period at once.
             models.Index(
-                fields=["body", "year", "period"],
+                fields=["body", "year", "period", "kind"],
                 condition=Q(current=True),
                 name="indicator_value_period_idx",
             ),

@@ -85,3 +85,17 @@ def status_badge(status: Result) -> SafeString:
         status.icon,
         status.label,
     )
+
+
+@register.simple_tag
+def status_line(status: Result | None, prefix: str = "") -> SafeString:
+    """Return a status as a line: the prefix, the badge and the reason (as goals/_status.html)."""
+    if not status:
+        return SafeString("")
+    return format_html(
+        '<p class="kern-body kern-body--small status-line">{}{} '
+        '<span class="status-line__reason">{}</span></p>',
+        format_html("<strong>{}</strong> ", prefix) if prefix else "",
+        status_badge(status),
+        status.reason,
+    )
