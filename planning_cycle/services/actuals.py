@@ -227,7 +227,8 @@ def _audit_target(name: str, result: ActualsImport) -> str:
             labels.append(label)
     spans = "; ".join(f"{year} ({', '.join(labels)})" for year, labels in periods.items())
     return _(
-        "%(file)s: %(new)d neu, %(changed)d geändert, %(unchanged)d unverändert – %(periods)s"
+        "%(file)s: %(new)d neu, %(changed)d geändert, %(unchanged)d unverändert; "
+        "Zeiträume: %(periods)s"
     ) % {
         "file": PureWindowsPath(name).name or _("ohne Dateinamen"),
         "new": result.count(Change.NEW),

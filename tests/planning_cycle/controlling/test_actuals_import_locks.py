@@ -144,7 +144,8 @@ def test_the_import_is_audited_with_file_counts_and_periods(world: World, catalo
     entry = AuditEntry.objects.get(body=world.body, action=AuditAction.ACTUALS_IMPORT)
     assert entry.actor == actor
     assert entry.target == (
-        "istwerte-2025.csv: 3 neu, 1 geändert, 0 unverändert – 2024 (Jahr); 2025 (Jahr, 2. Quartal)"
+        "istwerte-2025.csv: 3 neu, 1 geändert, 0 unverändert; "
+        "Zeiträume: 2024 (Jahr); 2025 (Jahr, 2. Quartal)"
     )
     assert str(entry).startswith("Istwerte importiert: ")
 
