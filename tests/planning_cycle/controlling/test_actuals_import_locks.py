@@ -7,6 +7,8 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 
 from planning_cycle.models import AuditAction, AuditEntry, IndicatorValue, ValueKind
 from planning_cycle.services.actuals import SYSTEM, ActualsImport, indicator_actuals_import
@@ -20,6 +22,7 @@ from .actuals_support import Catalog, actuals, build_catalog, csv_bytes
 pytestmark = pytest.mark.django_db
 
 YEAR = 2025  # the review of the world's 2026 cycle reports on 2025
+URL = "/ziele/istwerte-import/"
 
 
 @pytest.fixture
@@ -171,3 +174,26 @@ def test_the_lock_check_reads_a_constant_number_of_queries(
     with django_assert_num_queries(7):
         result = run(world, csv_bytes(rows), dry_run=True)
     assert [e.row for e in result.errors] == [27]  # quote 2025: its department's review
+
+
+def test_the_page_refuses_a_value_locked_since_the_preview(world: World, catalog: Catalog) -> None:
+    client = Client()
+    client.force_login(world.users["strategy_unit"])
+    data = csv_bytes([["Kennzahl", "Jahr", "Wert"], ["quote", str(YEAR), "6"]])
+    preview = client.post(URL, {"file": SimpleUploadedFile("ist.csv", data)})
+    assert preview.status_code == 200
+    accept(world)
+
+    done = client.post(URL, {"token": preview.context["token"]})
+
+    assert done.status_code == 422
+    html = done.content.decode()
+    assert "Der Istwert der Kennzahl „Quote“ (quote) für 2025, Jahr ist gesperrt" in html
+    assert 'name="token"' not in html
+    assert not actuals(catalog.quota)
+    assert not AuditEntry.objects.filter(action=AuditAction.ACTUALS_IMPORT).exists()
+
+    again = client.post(URL, {"file": SimpleUploadedFile("ist.csv", data)})
+
+    assert again.status_code == 422
+    assert "angenommen ist; Korrekturen über" in again.content.decode()
