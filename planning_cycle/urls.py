@@ -13,6 +13,7 @@ from planning_cycle.views import (
     departments,
     framework,
     goals,
+    milestones,
     roles,
     tokens,
 )
@@ -27,6 +28,17 @@ urlpatterns = [
     path("", cycles.home, name="home"),
     path("zyklen/neu/", cycle_new.cycle_new, name="cycle_new"),
     path("zyklen/<int:pk>/", cycles.cycle_overview, name="cycle_overview"),
+    path("zyklen/<int:pk>/termine/", milestones.milestone_new, name="milestone_new"),
+    path(
+        "zyklen/<int:pk>/termine/<int:milestone>/erledigt/",
+        milestones.milestone_mark_done,
+        name="milestone_done",
+    ),
+    path(
+        "zyklen/<int:pk>/termine/<int:milestone>/entfernen/",
+        milestones.milestone_delete,
+        name="milestone_remove",
+    ),
     path("zyklen/<int:pk>/rahmenvorgaben/", framework.framework, name="cycle_framework"),
     path("einheiten/<int:pk>/", departments.department_detail, name="department_detail"),
     path("ziele/", goals.catalog, name="goal_catalog"),

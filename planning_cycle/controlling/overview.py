@@ -1,7 +1,7 @@
 """The controlling overview: the goal hierarchy with rolled-up statuses in one period.
 
 `controlling_overview` reads in a fixed number of queries, whatever the number of goals
-and indicators (`body_status`'s seven plus four), and links every worst child to its page.
+and indicators (`body_status`'s seven plus three), and links every worst child to its page.
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from django.urls import reverse
 
 from planning_cycle.models import (
-    Indicator,
     OperativeGoal,
     Period,
     PolicyField,
@@ -19,14 +18,14 @@ from planning_cycle.models import (
 )
 
 from .rollup import RollUp
-from .selectors import BodyStatus, IndicatorState, body_status
+from .selectors import BodyStatus, IndicatorRef, IndicatorState, body_status
 
 
 @dataclass
 class IndicatorRow:
     """An indicator below a goal with its state in the period and its page."""
 
-    indicator: Indicator
+    indicator: IndicatorRef
     state: IndicatorState
     url: str
 
@@ -89,17 +88,13 @@ def controlling_overview(*, body_id: int, year: int, period: str = Period.YEAR) 
     indicator_url = _url_pattern("indicator_detail")
     operative_url = _url_pattern("operative_goal_detail")
     indicators: dict[tuple[str, int], list[IndicatorRow]] = {}
-    for indicator in (
-        Indicator.objects.filter(body_id=body_id)
-        .exclude(strategic_goal=None, operative_goal=None)
-        .order_by("key")
-        .only("key", "name", "unit", "unit_kind", "strategic_goal_id", "operative_goal_id")
-    ):
-        owner = (
-            ("s", indicator.strategic_goal_id)
-            if indicator.strategic_goal_id is not None
-            else ("o", indicator.operative_goal_id or 0)
-        )
+    for indicator in status.indicator_refs:
+        if indicator.strategic_goal_id is not None:
+            owner = ("s", indicator.strategic_goal_id)
+        elif indicator.operative_goal_id is not None:
+            owner = ("o", indicator.operative_goal_id)
+        else:
+            continue
         indicators.setdefault(owner, []).append(
             IndicatorRow(
                 indicator, status.indicators[indicator.pk], indicator_url.format(indicator.pk)

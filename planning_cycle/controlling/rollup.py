@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property, partial
 
 from django.db import models
 from django.utils.translation import gettext as _
@@ -26,15 +27,23 @@ class Scale:
     none_assigned: StrOrPromise
     none_with_data: StrOrPromise
 
+    # Computed once: a catalog's roll-up asks for them for every goal.
+    @cached_property
+    def _severities(self) -> dict[str, int]:
+        ranks = {code: len(self.worst_first) - n for n, code in enumerate(self.worst_first)}
+        return {**ranks, self.empty: -1}
+
+    @cached_property
+    def _codes(self) -> tuple[str, ...]:
+        return tuple(self.statuses.values)
+
     def severity(self, code: str) -> int:
         """Return how bad a status is; the empty status counts as the least bad."""
-        if code == self.empty:
-            return -1
-        return len(self.worst_first) - self.worst_first.index(code)
+        return self._severities[code]
 
     def zero(self) -> dict[str, int]:
         """Return a count of 0 for every status, in the order of the choices."""
-        return {code: 0 for code in self.statuses.values}
+        return dict.fromkeys(self._codes, 0)
 
     def label(self, code: str) -> str:
         """Return the German label of a status."""
@@ -66,7 +75,7 @@ class Child:
     leaves: Mapping[str, int]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class RollUp(Result):
     """A parent's status: the worst child's, with counts per status."""
 
@@ -98,31 +107,37 @@ def roll_up(children: Sequence[Child], scale: Scale = INDICATORS) -> RollUp:
     """
     counts, leaves = scale.zero(), scale.zero()
     worst: Child | None = None
+    worst_severity = -2
     for child in children:
-        counts[child.result.code] += 1
+        child_code = child.result.code
+        counts[child_code] += 1
         for code, number in child.leaves.items():
             leaves[code] += number
-        if worst is None or scale.severity(child.result.code) > scale.severity(worst.result.code):
-            worst = child
-    leaf_text = counts_text(leaves, scale)
-    if worst is None or not any(leaves.values()):
+        severity = scale.severity(child_code)
+        if severity > worst_severity:
+            worst, worst_severity = child, severity
+    if worst is None or not any(leaves.values()) or worst.result.code == scale.empty:
         code = scale.empty
-        reason = str(scale.none_assigned)
-    elif worst.result.code == scale.empty:
-        code = scale.empty
-        reason = str(scale.none_with_data) % {"leaves": leaf_text}
     else:
         code = worst.result.code
-        reason = _("Am schlechtesten: %(child)s (%(status)s). Insgesamt: %(leaves)s.") % {
-            "child": worst.label,
-            "status": worst.result.label,
-            "leaves": leaf_text,
-        }
     return RollUp(
         code=code,
         label=scale.label(code),
-        reason=reason,
+        explanation=partial(_reason, code, worst, leaves, scale),
         worst=worst,
         counts=counts,
         leaves=leaves,
     )
+
+
+def _reason(code: str, worst: Child | None, leaves: Mapping[str, int], scale: Scale) -> str:
+    """Return the German reason of a roll-up: its worst child and the counts below it."""
+    if worst is None or not any(leaves.values()):
+        return str(scale.none_assigned)
+    if code == scale.empty:
+        return str(scale.none_with_data) % {"leaves": counts_text(leaves, scale)}
+    return _("Am schlechtesten: %(child)s (%(status)s). Insgesamt: %(leaves)s.") % {
+        "child": worst.label,
+        "status": worst.result.label,
+        "leaves": counts_text(leaves, scale),
+    }

@@ -11,6 +11,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -31,7 +32,14 @@ from planning_cycle.selectors.cycles import cycle_current
 
 from .formatting import period_text, target_text, with_unit
 from .rollup import MEASURES, Child, RollUp, leaf, roll_up
-from .status import Result, Target, effective_kind, indicator_status, measure_status
+from .status import (
+    Result,
+    Target,
+    effective_kind,
+    indicator_status,
+    measure_status,
+    status_labels,
+)
 
 
 @dataclass(frozen=True)
@@ -41,9 +49,37 @@ class IndicatorState:
     status: Result
     target: Target | None
     actual: Decimal | None
-    target_text: str
-    actual_text: str
+    unit_kind: str = ""
+    unit: str = ""
     target_kind_given: bool = False
+
+    # Written on first use: the overview computes thousands of states and shows few texts.
+    @cached_property
+    def target_text(self) -> str:
+        """Return the target with its kind and unit: `≤ 60 Tage`; empty without a target."""
+        target = self.target
+        if target is None:
+            return ""
+        return target_text(target.kind, target.value, target.upper, self.unit_kind, self.unit)
+
+    @cached_property
+    def actual_text(self) -> str:
+        """Return the actual with its unit; empty without an actual."""
+        return "" if self.actual is None else with_unit(self.actual, self.unit_kind, self.unit)
+
+
+@dataclass(frozen=True)
+class IndicatorRef:
+    """The fields of an indicator the statuses and the overview need, without a model."""
+
+    pk: int
+    key: str
+    name: str
+    unit: str
+    unit_kind: str
+    strategic_goal_id: int | None
+    operative_goal_id: int | None
+    product_id: int | None
 
 
 @dataclass
@@ -53,6 +89,7 @@ class BodyStatus:
     year: int
     period: str
     indicators: dict[int, IndicatorState] = field(default_factory=dict)
+    indicator_refs: list[IndicatorRef] = field(default_factory=list)  # in the order of keys
     measures: dict[int, Result] = field(default_factory=dict)
     operative_goals: dict[int, RollUp] = field(default_factory=dict)
     operative_goal_measures: dict[int, RollUp] = field(default_factory=dict)
@@ -104,22 +141,33 @@ def reporting_years(body_id: int) -> list[int]:
 
 def _indicator_states(
     body_id: int, year: int, period: str
-) -> list[tuple[Indicator, IndicatorState]]:
-    """Compute every indicator's status in the period, in the order of keys (two queries)."""
-    values: dict[int, dict[str, IndicatorValue]] = defaultdict(dict)
-    for value in IndicatorValue.objects.filter(
+) -> list[tuple[IndicatorRef, IndicatorState]]:
+    """Compute every indicator's status in the period, in the order of keys (two queries).
+
+    Reads plain rows rather than models: for thousands of indicators building model
+    instances cost more than the statuses themselves.
+    """
+    targets: dict[int, tuple[Decimal, str | None, Decimal | None]] = {}
+    actuals: dict[int, Decimal] = {}
+    for indicator_id, kind, value, target_kind, upper in IndicatorValue.objects.filter(
         body_id=body_id,
         year=year,
         period=period,
         kind__in=[ValueKind.TARGET, ValueKind.ACTUAL],
-    ).only("indicator_id", "kind", "value", "target_kind", "upper_value"):
-        values[value.indicator_id][value.kind] = value
+    ).values_list("indicator_id", "kind", "value", "target_kind", "upper_value"):
+        if kind == ValueKind.TARGET:
+            targets[indicator_id] = (value, target_kind, upper)
+        else:
+            actuals[indicator_id] = value
     text = period_text(year, period)
-    states: list[tuple[Indicator, IndicatorState]] = []
-    for indicator in (
+    labels = status_labels()
+    states: list[tuple[IndicatorRef, IndicatorState]] = []
+    for row in (
         Indicator.objects.filter(body_id=body_id)
         .order_by("key")
-        .only(
+        .values_list(
+            "pk",
+            "key",
             "name",
             "unit",
             "unit_kind",
@@ -130,31 +178,19 @@ def _indicator_states(
             "product_id",
         )
     ):
-        own = values.get(indicator.pk, {})
-        stored_target, stored_actual = own.get(ValueKind.TARGET), own.get(ValueKind.ACTUAL)
+        pk, key, name, unit, unit_kind, direction, tolerance = row[:7]
+        ref = IndicatorRef(pk, key, name, unit, unit_kind, row[7], row[8], row[9])
+        stored = targets.get(pk)
         target = None
-        if stored_target is not None:
-            kind = effective_kind(stored_target.target_kind, indicator.direction)
-            upper = stored_target.upper_value if kind == TargetKind.RANGE else None
-            target = Target(kind=kind, value=stored_target.value, upper=upper)
-        actual = stored_actual.value if stored_actual is not None else None
-        state = IndicatorState(
-            status=indicator_status(
-                actual=actual, target=target, tolerance=indicator.tolerance, period=text
-            ),
-            target=target,
-            actual=actual,
-            target_text=target_text(
-                target.kind, target.value, target.upper, indicator.unit_kind, indicator.unit
-            )
-            if target
-            else "",
-            actual_text=with_unit(actual, indicator.unit_kind, indicator.unit)
-            if actual is not None
-            else "",
-            target_kind_given=bool(stored_target and stored_target.target_kind),
+        if stored is not None:
+            kind = effective_kind(stored[1], direction)
+            target = Target(kind, stored[0], stored[2] if kind == TargetKind.RANGE else None)
+        actual = actuals.get(pk)
+        status = indicator_status(
+            actual=actual, target=target, tolerance=tolerance, period=text, labels=labels
         )
-        states.append((indicator, state))
+        given = bool(stored and stored[1])
+        states.append((ref, IndicatorState(status, target, actual, unit_kind, unit, given)))
     return states
 
 
@@ -171,6 +207,7 @@ def body_status(
     under: dict[tuple[str, int], list[Child]] = defaultdict(list)
     for indicator, state in _indicator_states(body_id, year, period):
         result.indicators[indicator.pk] = state
+        result.indicator_refs.append(indicator)
         child = leaf(indicator.name, state.status)
         if indicator.strategic_goal_id is not None:
             under[("strategic_goal", indicator.strategic_goal_id)].append(child)
@@ -180,39 +217,59 @@ def body_status(
             under[("product", indicator.product_id)].append(child)
 
     measures: dict[int, list[Child]] = defaultdict(list)
-    for measure in Measure.objects.filter(body_id=body_id).order_by("operative_goal", "position"):
-        done = measure_status(due_date=measure.due_date, done_on=measure.done_on, today=today)
-        result.measures[measure.pk] = done
-        measures[measure.operative_goal_id].append(leaf(measure.title[:80], done))
+    for pk, goal_id, title, due_date, done_on in (
+        Measure.objects.filter(body_id=body_id)
+        .order_by("operative_goal", "position")
+        .values_list("pk", "operative_goal_id", "title", "due_date", "done_on")
+    ):
+        done = measure_status(due_date=due_date, done_on=done_on, today=today)
+        result.measures[pk] = done
+        measures[goal_id].append(leaf(title[:80], done))
 
-    for goal in OperativeGoal.objects.filter(body_id=body_id).order_by("position", "number"):
-        rolled = roll_up(under[("operative_goal", goal.pk)])
-        result.operative_goals[goal.pk] = rolled
-        result.operative_goal_measures[goal.pk] = roll_up(measures[goal.pk], MEASURES)
-        if not goal.superseded:
-            label = _("Operatives Ziel %(number)s") % {"number": goal.number}
-            under[("strategic_goal", goal.strategic_goal_id)].append(rolled.as_child(label))
+    operative = _("Operatives Ziel %(number)s")
+    for pk, number, superseded, parent_id in (
+        OperativeGoal.objects.filter(body_id=body_id)
+        .order_by("position", "number")
+        .values_list("pk", "number", "superseded", "strategic_goal_id")
+    ):
+        rolled = roll_up(under[("operative_goal", pk)])
+        result.operative_goals[pk] = rolled
+        result.operative_goal_measures[pk] = roll_up(measures[pk], MEASURES)
+        if not superseded:
+            label = operative % {"number": number}
+            under[("strategic_goal", parent_id)].append(rolled.as_child(label))
 
     fields: dict[int, list[Child]] = defaultdict(list)
-    for sgoal in StrategicGoal.objects.filter(body_id=body_id).order_by("position", "number"):
-        rolled = roll_up(under[("strategic_goal", sgoal.pk)])
-        result.strategic_goals[sgoal.pk] = rolled
-        if not sgoal.superseded:
-            label = _("Strategisches Ziel %(number)s") % {"number": sgoal.number}
-            fields[sgoal.policy_field_id].append(rolled.as_child(label))
+    strategic = _("Strategisches Ziel %(number)s")
+    for pk, number, superseded, parent_id in (
+        StrategicGoal.objects.filter(body_id=body_id)
+        .order_by("position", "number")
+        .values_list("pk", "number", "superseded", "policy_field_id")
+    ):
+        rolled = roll_up(under[("strategic_goal", pk)])
+        result.strategic_goals[pk] = rolled
+        if not superseded:
+            label = strategic % {"number": number}
+            fields[parent_id].append(rolled.as_child(label))
 
     top: list[Child] = []
-    for policy_field in PolicyField.objects.filter(body_id=body_id).order_by("position", "key"):
-        rolled = roll_up(fields[policy_field.pk])
-        result.policy_fields[policy_field.pk] = rolled
-        top.append(rolled.as_child(policy_field.name))
+    for pk, name in (
+        PolicyField.objects.filter(body_id=body_id)
+        .order_by("position", "key")
+        .values_list("pk", "name")
+    ):
+        rolled = roll_up(fields[pk])
+        result.policy_fields[pk] = rolled
+        top.append(rolled.as_child(name))
     result.body = roll_up(top)
 
     areas: dict[str, list[Child]] = defaultdict(list)
-    for product in Product.objects.filter(body_id=body_id).order_by("code"):
-        rolled = roll_up(under[("product", product.pk)])
-        result.products[product.pk] = rolled
-        areas[product_area(product.code)].append(rolled.as_child(f"{product.code} {product.name}"))
+    for pk, code, name in (
+        Product.objects.filter(body_id=body_id).order_by("code").values_list("pk", "code", "name")
+    ):
+        rolled = roll_up(under[("product", pk)])
+        result.products[pk] = rolled
+        areas[product_area(code)].append(rolled.as_child(f"{code} {name}"))
     result.product_areas = {area: roll_up(children) for area, children in areas.items()}
     return result
 

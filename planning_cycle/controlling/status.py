@@ -6,8 +6,10 @@ Pure functions without database access; the rules are documented in docs/control
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property, partial
 
 from django.db import models
 from django.utils import formats
@@ -52,13 +54,22 @@ BADGES: dict[str, tuple[str, str]] = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Result:
-    """A computed status with its German label and the reason for it."""
+    """A computed status with its German label and the reason for it.
+
+    The reason may be given as a function: a catalog of thousands of indicators computes
+    every status, but a page shows few reasons, so their text is written on first use.
+    """
 
     code: str
     label: str
-    reason: str
+    explanation: str | Callable[[], str] = field(default="", repr=False)
+
+    @cached_property
+    def reason(self) -> str:
+        """Return the German reason of the status (written on first use)."""
+        return self.explanation() if callable(self.explanation) else self.explanation
 
     @property
     def variant(self) -> str:
@@ -197,15 +208,21 @@ def _reason(status: str, actual: Decimal, target: Target, note: str) -> str:
     return _("Ist %(actual)s weicht vom Zielwert %(target)s ab %(note)s.") % values
 
 
-def indicator_status(
-    *, actual: Decimal | None, target: Target | None, tolerance: Decimal, period: str
-) -> Result:
-    """Return the status of an actual against its target in a period (text, e.g. `2025`).
+def indicator_code(*, actual: Decimal | None, target: Target | None, tolerance: Decimal) -> str:
+    """Return the status code of an actual against its target (rules: `indicator_status`)."""
+    if actual is None or target is None:
+        return Status.NO_DATA
+    if _met(actual, target):
+        return Status.MET
+    if _within(actual, target, tolerance):
+        return Status.WITHIN_TOLERANCE
+    return Status.MISSED
 
-    Met when the actual meets the target as set; within tolerance when it misses it by
-    at most `tolerance` percent of the target (bounds inclusive); missed otherwise; no data
-    when the actual or the target is missing.
-    """
+
+def indicator_reason(
+    code: str, actual: Decimal | None, target: Target | None, tolerance: Decimal, period: str
+) -> str:
+    """Return the German reason of an indicator's status code in a period."""
     if actual is None or target is None:
         if actual is None and target is None:
             reason = _("Weder Ziel- noch Istwert für %(period)s.")
@@ -213,15 +230,34 @@ def indicator_status(
             reason = _("Kein Zielwert für %(period)s.")
         else:
             reason = _("Kein Istwert für %(period)s.")
-        return Result(Status.NO_DATA, str(Status.NO_DATA.label), reason % {"period": period})
-    if _met(actual, target):
-        status = Status.MET
-    elif _within(actual, target, tolerance):
-        status = Status.WITHIN_TOLERANCE
-    else:
-        status = Status.MISSED
-    note = "" if status == Status.MET else _tolerance_note(target, tolerance)
-    return Result(status, str(status.label), _reason(status, actual, target, note))
+        return reason % {"period": period}
+    note = "" if code == Status.MET else _tolerance_note(target, tolerance)
+    return _reason(code, actual, target, note)
+
+
+def indicator_status(
+    *,
+    actual: Decimal | None,
+    target: Target | None,
+    tolerance: Decimal,
+    period: str,
+    labels: dict[str, str] | None = None,
+) -> Result:
+    """Return the status of an actual against its target in a period (text, e.g. `2025`).
+
+    Met when the actual meets the target as set; within tolerance when it misses it by
+    at most `tolerance` percent of the target (bounds inclusive); missed otherwise; no data
+    when the actual or the target is missing. `labels` (from `status_labels`) saves the
+    translation per call when many statuses are computed at once.
+    """
+    code = indicator_code(actual=actual, target=target, tolerance=tolerance)
+    label = labels[code] if labels is not None else str(Status(code).label)
+    return Result(code, label, partial(indicator_reason, code, actual, target, tolerance, period))
+
+
+def status_labels() -> dict[str, str]:
+    """Return the label of every indicator status in the current language."""
+    return {code: str(label) for code, label in Status.choices}
 
 
 def _date(value: dt.date) -> str:

@@ -229,6 +229,14 @@ class IndicatorValue(models.Model):
         verbose_name = _("Kennzahlwert")
         verbose_name_plural = _("Kennzahlwerte")
         ordering = ["indicator", "year", "period", "kind"]
+        indexes = [
+            # The statuses and reports read a body's current values of one period at once.
+            models.Index(
+                fields=["body", "year", "period"],
+                condition=Q(current=True),
+                name="indicator_value_period_idx",
+            ),
+        ]
         constraints = [
             # Unique among current versions; superseded versions are kept as history.
             models.UniqueConstraint(

@@ -131,14 +131,18 @@ def _check_order(dates: dict[str, dt.date]) -> None:
             )
 
 
-def _check_milestone(m: MilestoneSpec, number: int, off: frozenset[str]) -> MilestoneSpec:
-    where = _("Termin %(n)d") % {"n": number}
+def _check_milestone(m: MilestoneSpec, number: int | None, off: frozenset[str]) -> MilestoneSpec:
+    where = _("Termin %(n)d") % {"n": number} if number else _("Termin")
     title = " ".join(m.title.split())
     if not title:
         raise CalendarError(
             _("%(where)s: Bitte geben Sie einen Titel an.") % {"where": where}, field="milestones"
         )
-    where = _("Termin %(n)d („%(title)s“)") % {"n": number, "title": title}
+    where = (
+        _("Termin %(n)d („%(title)s“)") % {"n": number, "title": title}
+        if number
+        else _("Termin „%(title)s“") % {"title": title}
+    )
     if len(title) > MAX_TITLE:
         raise CalendarError(
             _("%(where)s: Der Titel ist länger als %(max)d Zeichen.")
@@ -227,3 +231,31 @@ def calendar_resolve(body: Body, year: int, spec: CalendarSpec | None) -> Resolv
             )
         seen.add((m.title, m.due_date))
     return ResolvedCalendar(dates=dates, switched_off=off, milestones=milestones)
+
+
+def milestone_check(
+    m: MilestoneSpec, *, year: int, dates: Mapping[str, dt.date], off: frozenset[str]
+) -> MilestoneSpec:
+    """Check one milestone added to an existing cycle of `year` with its phase `dates`.
+
+    The rules of `calendar_resolve`, and the date must lie within the cycle: from 1 January
+    of its year to the end of that year or its last phase date, whichever is later.
+    """
+    checked = _check_milestone(m, None, off)
+    start = dt.date(year, 1, 1)
+    end = max([dt.date(year, 12, 31), *dates.values()])
+    if not start <= checked.due_date <= end:
+        raise CalendarError(
+            _(
+                "Der Termin „%(title)s“ am %(date)s liegt außerhalb des Zyklus "
+                "(%(start)s bis %(end)s)."
+            )
+            % {
+                "title": checked.title,
+                "date": _day(checked.due_date),
+                "start": _day(start),
+                "end": _day(end),
+            },
+            field="milestones",
+        )
+    return checked

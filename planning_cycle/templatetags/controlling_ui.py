@@ -6,11 +6,13 @@ from decimal import Decimal
 from typing import Any
 
 from django import template
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 
 from planning_cycle.controlling.consistency import catalog_check_allowed
 from planning_cycle.controlling.formatting import period_text, target_text, with_unit
 from planning_cycle.controlling.selectors import BodyStatus
-from planning_cycle.controlling.status import effective_kind
+from planning_cycle.controlling.status import Result, effective_kind
 from planning_cycle.models import Indicator, IndicatorValue, ValueKind
 from planning_cycle.services.actuals import IMPORT_ROLES
 from planning_cycle.web import request_roles
@@ -70,3 +72,16 @@ def amount_text(value: Decimal | None, indicator: Indicator) -> str:
 def reporting_period(year: int, period: str) -> str:
     """Return a year and period as text: `2025`, `1. Halbjahr 2025`."""
     return period_text(year, period)
+
+
+@register.simple_tag
+def status_badge(status: Result) -> SafeString:
+    """Return a status as a KERN badge with its icon and its label in words."""
+    # A tag rather than an include: the overview shows hundreds of badges.
+    return format_html(
+        '<span class="kern-badge kern-badge--{}"><span class="kern-icon kern-icon--{}" '
+        'aria-hidden="true"></span><span class="kern-label kern-label--small">{}</span></span>',
+        status.variant,
+        status.icon,
+        status.label,
+    )

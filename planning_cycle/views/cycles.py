@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.db.models import prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
-from planning_cycle.models import PlanningCycle
+from planning_cycle.models import Phase, PlanningCycle
 from planning_cycle.selectors.cycles import (
     cycle_calendar,
     cycle_current,
@@ -14,6 +15,7 @@ from planning_cycle.selectors.cycles import (
     cycle_phase_due,
     cycles_of_body,
 )
+from planning_cycle.views.milestone_forms import MILESTONE_MANAGE, MilestoneForm
 from planning_cycle.views.roles import body_may
 from planning_cycle.web import body_id, member_view, request_checker
 from workflows.panels import panel_for
@@ -43,6 +45,17 @@ def cycle_overview(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _overview(request: HttpRequest, cycle: PlanningCycle) -> HttpResponse:
+    return render_overview(request, cycle)
+
+
+def render_overview(
+    request: HttpRequest,
+    cycle: PlanningCycle,
+    *,
+    milestone_form: forms.Form | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """Render the cycle's overview; `milestone_form` a refused new milestone with its input."""
     checker = request_checker(request)
     user = request.user
     # One query for the calendar and the switched-off phases the transitions read.
@@ -66,6 +79,12 @@ def _overview(request: HttpRequest, cycle: PlanningCycle) -> HttpResponse:
             "cycles": list(cycles_of_body(body_id(request))),
             "calendar": calendar,
             "milestones": cycle_milestones(cycle),
+            "milestone_form": milestone_form
+            or (
+                MilestoneForm(cycle=cycle)
+                if cycle.phase != Phase.CLOSED and body_may(request, MILESTONE_MANAGE)
+                else None
+            ),
             "phase_due": cycle_phase_due(cycle, calendar),
             "rows": rows,
             "panel": panel,
@@ -74,6 +93,7 @@ def _overview(request: HttpRequest, cycle: PlanningCycle) -> HttpResponse:
             or body_may(request, "planning_cycle.view_drafts"),
             "nav_section": "cycles",
         },
+        status=status,
     )
 
 

@@ -3,6 +3,7 @@
 from .web import (
     agenda,
     committees,
+    interim,
     locations,
     meetings,
     papers,
@@ -14,6 +15,7 @@ from .web import (
 )
 
 urlpatterns = [
+    *interim.urls,
     *papers.urls,
     *steps.urls,
     *meetings.urls,

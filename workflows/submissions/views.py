@@ -31,6 +31,7 @@ from workflows.web import object_url, workflow_queryset
 
 from .forms import IndicatorActualForm
 from .indicators import indicator_actual_record, indicator_actual_set
+from .review_actions import CorrectionInput, OutcomeInput, may_correct, outcome_input
 
 
 @dataclass
@@ -42,11 +43,14 @@ class IndicatorEntry:
     error: str = ""
     state: IndicatorState | None = None
     history: list[IndicatorValue] = field(default_factory=list)
+    correction: CorrectionInput | None = None
 
     @property
     def versions(self) -> list[IndicatorValue]:
-        """Return the actuals entered in periods or corrected (beyond the current year value)."""
-        return [v for v in self.history if v.period != Period.YEAR or v.version > 1]
+        """Return every version once an actual was entered by period or corrected, else none."""
+        if any(v.period != Period.YEAR or v.version > 1 for v in self.history):
+            return self.history
+        return []
 
 
 @dataclass
@@ -56,6 +60,7 @@ class AgreementEntry:
     agreement: GoalAgreement
     status: RollUp | None
     entries: list[IndicatorEntry]
+    outcome: OutcomeInput
 
 
 def input_value(value: Decimal | None) -> str:
@@ -110,6 +115,14 @@ def review_page_context(
         for entry in entries:
             if entry.row.indicator.pk == pk:
                 entry.value, entry.error = raw, message
+    user, checker = request.user, request_checker(request)
+    if may_correct(user=user, review=review, checker=checker):  # type: ignore[arg-type]
+        corrected = extra.get("indicator_correction")
+        for entry in entries:
+            if corrected is not None and corrected[0] == entry.row.indicator.pk:
+                entry.correction = corrected[1]
+            elif entry.row.actual is not None:
+                entry.correction = CorrectionInput(value=input_value(entry.row.actual))
     by_goal: dict[int, list[IndicatorEntry]] = defaultdict(list)
     for entry in entries:
         if entry.row.indicator.operative_goal_id is not None:
@@ -119,13 +132,21 @@ def review_page_context(
             agreement=agreement,
             status=status.operative_goals.get(agreement.operative_goal_id),
             entries=by_goal[agreement.operative_goal_id],
+            outcome=outcome_input(user=user, agreement=agreement, checker=checker),  # type: ignore[arg-type]
         )
         for agreement in GoalAgreement.objects.filter(
             body_id=review.body_id, cycle__year=year, department_id=review.department_id
         )
-        .select_related("operative_goal")
+        .select_related("operative_goal", "department", "cycle")
         .order_by("operative_goal__position", "operative_goal__number")
     ]
+    reported = extra.get("agreement_input")
+    if reported is not None:
+        pk, chosen, comment, message = reported
+        for item in agreements:
+            if item.agreement.pk == pk:
+                item.outcome.chosen, item.outcome.comment = chosen, comment
+                item.outcome.error = message
     periods = [(p, Period(p).label) for p in periods_of_body(review.body)]
     return {
         "summary_label": _summary_label(review),

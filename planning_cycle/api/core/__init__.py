@@ -7,7 +7,7 @@ from rest_framework.routers import DefaultRouter
 
 from planning_cycle.api.ids import ID_PATTERN
 
-from . import budgets, catalog, views
+from . import budgets, catalog, milestones, views
 
 
 def register(router: DefaultRouter) -> list[URLPattern]:
@@ -29,5 +29,20 @@ def register(router: DefaultRouter) -> list[URLPattern]:
             rf"^cycles/(?P<pk>{ID_PATTERN})/framework/$",
             budgets.CycleFrameworkView.as_view(),
             name="api-cycle-framework",
+        ),
+        re_path(
+            rf"^cycles/(?P<pk>{ID_PATTERN})/milestones/$",
+            milestones.CycleMilestonesView.as_view(),
+            name="api-cycle-milestones",
+        ),
+        re_path(
+            rf"^cycles/(?P<pk>{ID_PATTERN})/milestones/(?P<milestone>{ID_PATTERN})/$",
+            milestones.CycleMilestoneView.as_view(),
+            name="api-cycle-milestone",
+        ),
+        re_path(
+            rf"^cycles/(?P<pk>{ID_PATTERN})/milestones/(?P<milestone>{ID_PATTERN})/done/$",
+            milestones.CycleMilestoneDoneView.as_view(),
+            name="api-cycle-milestone-done",
         ),
     ]

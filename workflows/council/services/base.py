@@ -1,10 +1,11 @@
-"""What the council services share: errors, permission and input checks, limits."""
+"""What the council services share: errors, permission and input checks, row writes, limits."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
 
-from django.db import models
+from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext as _
 from guardian.core import ObjectPermissionChecker
 
@@ -18,6 +19,8 @@ RECORD = "planning_cycle.result_record"
 COMMITTEES = "planning_cycle.committee_manage"
 TITLE_MAX = 500
 TEXT_MAX = 50_000
+
+M = TypeVar("M", bound=models.Model)
 
 
 class CouncilError(ContentError):
@@ -57,3 +60,32 @@ def text_input(
     if required and not text:
         raise CouncilError(_("Bitte geben Sie %(what)s an.") % {"what": what}, field)
     return text
+
+
+def row_create(model: type[M], values: Mapping[str, Any], taken: Callable[[], CouncilError]) -> M:
+    """Create a row; refuse with `taken` (409) what a database constraint finds twice."""
+    try:
+        with transaction.atomic():
+            return model._default_manager.create(**values)
+    except IntegrityError:
+        raise taken() from None
+
+
+def row_update(
+    obj: M,
+    values: Mapping[str, Any],
+    taken: Callable[[], CouncilError],
+    check: Callable[[M], None] | None = None,
+) -> M:
+    """Set the values on the locked row (after `check`); refuse with `taken` as on creating."""
+    try:
+        with transaction.atomic():
+            locked = type(obj)._default_manager.select_for_update().get(pk=obj.pk)
+            if check is not None:
+                check(locked)
+            for field, value in values.items():
+                setattr(locked, field, value)
+            locked.save()
+    except IntegrityError:
+        raise taken() from None
+    return locked

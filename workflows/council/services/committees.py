@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.core import ObjectPermissionChecker
@@ -12,7 +12,16 @@ from guardian.core import ObjectPermissionChecker
 from planning_cycle.models import Committee, CommitteeKind, User
 
 from ..models import Membership, Person
-from .base import COMMITTEES, CouncilError, checker_for, require, same_body, text_input
+from .base import (
+    COMMITTEES,
+    CouncilError,
+    checker_for,
+    require,
+    row_create,
+    row_update,
+    same_body,
+    text_input,
+)
 
 NAME_MAX = 200
 SHORT_NAME_MAX = 40
@@ -92,11 +101,7 @@ def committee_create(
         website=website,
     )
     assert acting_user.body_id is not None  # require_committee_manage: a user of a body
-    try:
-        with transaction.atomic():
-            return Committee.objects.create(body_id=acting_user.body_id, **values)
-    except IntegrityError:
-        raise _name_taken() from None
+    return row_create(Committee, {"body_id": acting_user.body_id, **values}, _name_taken)
 
 
 def committee_update(
@@ -125,15 +130,7 @@ def committee_update(
         position=position,
         website=website,
     )
-    try:
-        with transaction.atomic():
-            locked = Committee.objects.select_for_update().get(pk=committee.pk)
-            for field, value in values.items():
-                setattr(locked, field, value)
-            locked.save()
-    except IntegrityError:
-        raise _name_taken() from None
-    return locked
+    return row_update(committee, values, _name_taken)
 
 
 def membership_add(

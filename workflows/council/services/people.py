@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from guardian.core import ObjectPermissionChecker
@@ -12,7 +12,7 @@ from guardian.core import ObjectPermissionChecker
 from planning_cycle.models import User
 
 from ..models import LegislativeTerm, Location, Membership, Person
-from .base import CouncilError, checker_for, same_body, text_input
+from .base import CouncilError, checker_for, row_create, row_update, same_body, text_input
 from .committees import require_committee_manage
 
 PERSON_NAME_MAX = 100
@@ -80,11 +80,14 @@ def person_create(
     )
     body_id = _body_id(acting_user)
     # The database refuses a namesake (person_name_unique); a second submission meets it.
-    try:
-        with transaction.atomic():
-            return Person.objects.create(body_id=body_id, public_consent=public_consent, **values)
-    except IntegrityError:
-        raise _namesake() from None
+    return row_create(
+        Person, {"body_id": body_id, "public_consent": public_consent, **values}, _namesake
+    )
+
+
+def _not_deleted(person: Person) -> None:
+    if person.deleted:
+        raise CouncilError(_("Diese Person ist gelöscht."), status=409)
 
 
 def person_update(
@@ -105,18 +108,9 @@ def person_update(
     values = _person_values(
         given_name=given_name, family_name=family_name, title=title, form_of_address=form_of_address
     )
-    try:
-        with transaction.atomic():
-            locked = Person.objects.select_for_update().get(pk=person.pk)
-            if locked.deleted:
-                raise CouncilError(_("Diese Person ist gelöscht."), status=409)
-            for field, value in values.items():
-                setattr(locked, field, value)
-            locked.public_consent = public_consent
-            locked.save()
-    except IntegrityError:
-        raise _namesake() from None
-    return locked
+    return row_update(
+        person, {**values, "public_consent": public_consent}, _namesake, check=_not_deleted
+    )
 
 
 def person_delete(
@@ -187,11 +181,9 @@ def legislative_term_create(
     checker = checker_for(acting_user, checker)
     require_committee_manage(acting_user, checker)
     values = _term_values(name=name, start_date=start_date, end_date=end_date)
-    try:
-        with transaction.atomic():
-            return LegislativeTerm.objects.create(body_id=_body_id(acting_user), **values)
-    except IntegrityError:
-        raise _term_name_taken() from None
+    return row_create(
+        LegislativeTerm, {"body_id": _body_id(acting_user), **values}, _term_name_taken
+    )
 
 
 def legislative_term_update(
@@ -208,15 +200,7 @@ def legislative_term_update(
     same_body(acting_user, term, "term", _("Wahlperiode"))
     require_committee_manage(acting_user, checker)
     values = _term_values(name=name, start_date=start_date, end_date=end_date)
-    try:
-        with transaction.atomic():
-            locked = LegislativeTerm.objects.select_for_update().get(pk=term.pk)
-            for field, value in values.items():
-                setattr(locked, field, value)
-            locked.save()
-    except IntegrityError:
-        raise _term_name_taken() from None
-    return locked
+    return row_update(term, values, _term_name_taken)
 
 
 # --- locations ----------------------------------------------------------------------------
@@ -277,11 +261,7 @@ def location_create(
     )
     body_id = _body_id(acting_user)
     # The database refuses a second place of the same name and room (location_unique).
-    try:
-        with transaction.atomic():
-            return Location.objects.create(body_id=body_id, **values)
-    except IntegrityError:
-        raise _same_place() from None
+    return row_create(Location, {"body_id": body_id, **values}, _same_place)
 
 
 def location_update(
@@ -306,12 +286,4 @@ def location_update(
         postal_code=postal_code,
         locality=locality,
     )
-    try:
-        with transaction.atomic():
-            locked = Location.objects.select_for_update().get(pk=location.pk)
-            for field, value in values.items():
-                setattr(locked, field, value)
-            locked.save()
-    except IntegrityError:
-        raise _same_place() from None
-    return locked
+    return row_update(location, values, _same_place)

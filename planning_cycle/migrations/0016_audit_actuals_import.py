@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('planning_cycle', '0014_calendar'),
+        ('planning_cycle', '0015_indicator_value_period_index'),
     ]
 
     operations = [
