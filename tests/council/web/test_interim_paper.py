@@ -94,6 +94,19 @@ def test_a_second_click_gives_the_same_paper(world: World) -> None:
     assert not created and paper == Paper.objects.get()
 
 
+def test_a_deleted_paper_makes_way_for_a_new_draft(world: World) -> None:
+    milestone = interim_milestone(world)
+    office = world.users[Role.COMMITTEE_SECRETARY]
+    post(world, office, milestone)
+    old = Paper.objects.get()
+    Paper.objects.filter(pk=old.pk).update(deleted=True)  # as the admin deletes it
+    response = post(world, office, milestone)
+    new = Paper.objects.get(deleted=False)
+    assert new.pk != old.pk
+    assert response["Location"] == reverse("workflows:paper_detail", args=[new.pk])  # type: ignore[index]
+    assert InterimReportPaper.objects.get().paper_id == new.pk
+
+
 @pytest.mark.parametrize("role", [Role.MANAGEMENT, Role.DEPARTMENT_HEAD, Role.COUNCIL_MEMBER])
 def test_who_does_not_manage_papers_gets_403(world: World, role: Role) -> None:
     milestone = interim_milestone(world)

@@ -11,6 +11,7 @@ import datetime as dt
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 from guardian.core import ObjectPermissionChecker
 
@@ -69,7 +70,9 @@ def _lead_department(user: User, body_id: int) -> Department | None:
 def interim_paper_of(body_id: int, year: int, period: str) -> Paper | None:
     """Return the paper drafted for the body's goal review of a period, if any."""
     row = (
-        InterimReportPaper.objects.filter(body_id=body_id, year=year, period=period)
+        InterimReportPaper.objects.filter(
+            body_id=body_id, year=year, period=period, paper__deleted=False
+        )
         .select_related("paper")
         .first()
     )
@@ -112,7 +115,9 @@ def interim_paper_create(
         )
     existing = interim_paper_of(body.pk, year, period)
     if existing is None and milestone is not None:
-        row = InterimReportPaper.objects.filter(milestone=milestone).select_related("paper")
+        row = InterimReportPaper.objects.filter(
+            milestone=milestone, paper__deleted=False
+        ).select_related("paper")
         existing = row[0].paper if row else None
     if existing is not None:
         return existing, False
@@ -124,6 +129,13 @@ def interim_paper_create(
     }
     try:
         with transaction.atomic():
+            # A deleted paper no longer reports the period: a new draft takes its place.
+            InterimReportPaper.objects.filter(
+                Q(body=body, year=year, period=period) | Q(milestone=milestone)
+                if milestone is not None
+                else Q(body=body, year=year, period=period),
+                paper__deleted=True,
+            ).delete()
             paper = paper_create(
                 acting_user=acting_user,
                 title=_("Zwischenbericht Zielbilanz %(period)s") % {"period": label},
