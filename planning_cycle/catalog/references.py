@@ -240,6 +240,23 @@ class References:
                 key_field = "key" if "key" in measure else "title"
                 measure_keys.add(_text(measure, key_field), (*measure_loc, key_field))
                 self.ref(measure, "owner", measure_loc, self.departments, department)
+                self.measure_products(measure, measure_loc)
+
+    def measure_products(self, measure: Raw, loc: Loc) -> None:
+        """Check that a measure's product codes resolve, naming the measure when one does not."""
+        name = _text(measure, "key") or _text(measure, "title") or "?"
+        unique = _Unique(self.checker, _("Eintrag"))
+        for index, code in _texts(measure, "products"):
+            if code not in self.products:
+                self.checker.problem(
+                    (*loc, "products", index),
+                    _(
+                        "Unbekannte Produktnummer „%(code)s“ bei der Maßnahme „%(measure)s“: "
+                        "das Produkt ist in dieser Datei nicht definiert."
+                    )
+                    % {"code": code, "measure": name},
+                )
+            unique.add(code, (*loc, "products", index))
 
     def check_indicators(self) -> None:
         """Check that indicator keys are unique and each period has one target and one actual."""

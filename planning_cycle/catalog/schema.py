@@ -212,6 +212,7 @@ class MeasureSpec(Spec):
     partners: list[Name300] = []
     due: dt.date | None = None
     cost: Annotated[Money, Field(ge=0)] | None = None
+    products: list[Code] = []
     _key_from_title: bool = PrivateAttr(default=False)
 
     @property

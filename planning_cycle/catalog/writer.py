@@ -346,7 +346,7 @@ class CatalogWriter:
             products=[self.products[c] for c in spec.products],
         )
         for m, measure in enumerate(spec.measures):
-            self.upsert(
+            stored, measure_outcome, _old = self.upsert(
                 Measure,
                 {"operative_goal": operative, "key": measure.key},
                 {
@@ -367,6 +367,13 @@ class CatalogWriter:
                     due_date="due",
                     cost="cost",
                 ),
+            )
+            self.set_related(
+                Measure,
+                stored,
+                measure_outcome,
+                keep=omitted(measure, products="products"),
+                products=[self.products[c] for c in measure.products],
             )
         for i, indicator in enumerate(spec.indicators):
             self.import_indicator((*loc, "indicators", i), indicator, operative_goal=operative)

@@ -1,4 +1,4 @@
-"""The append-only audit trail of administrative acts: roles granted and revoked, cycles created."""
+"""The append-only audit trail of administrative acts: roles, cycles, frameworks, imports."""
 
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ class AuditAction(models.TextChoices):
     ROLE_REVOKE = "role_revoke", _("Rolle entzogen")
     CYCLE_CREATE = "cycle_create", _("Planungszyklus angelegt")
     FRAMEWORK_SET = "framework_set", _("Rahmenvorgaben geändert")
+    ACTUALS_IMPORT = "actuals_import", _("Istwerte importiert")
 
 
 class AuditQuerySet(models.QuerySet["AuditEntry"]):

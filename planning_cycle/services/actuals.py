@@ -6,6 +6,7 @@ import enum
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from pathlib import PureWindowsPath
 from typing import IO
 
 from django.db import IntegrityError, transaction
@@ -16,10 +17,20 @@ from planning_cycle.controlling.actuals_import import (
     RowError,
     actuals_validate,
 )
-from planning_cycle.models import Body, Indicator, IndicatorValue, Role, User, ValueKind
+from planning_cycle.models import (
+    AuditAction,
+    Body,
+    Indicator,
+    IndicatorValue,
+    Period,
+    Role,
+    User,
+    ValueKind,
+)
 from planning_cycle.selectors.users import user_roles
 
-from .audit import SYSTEM, Actor, NotPermitted
+from .actual_locks import YearSlot, actuals_locked
+from .audit import SYSTEM, Actor, NotPermitted, audit_record
 
 __all__ = ["SYSTEM", "ActualsImport", "Change", "indicator_actuals_import"]
 
@@ -86,15 +97,6 @@ def actuals_import_allowed(actor: Actor, body: Body) -> bool:
     return actor.body_id == body.pk and bool(user_roles(actor) & IMPORT_ROLES)
 
 
-def _may_overwrite(value: IndicatorValue) -> bool:
-    """Tell whether an existing actual may be replaced by an import.
-
-    This is the one place where a locked value (accepted review, see docs/controlling.md)
-    is to be refused; until values can be locked, every actual may be overwritten.
-    """
-    return True
-
-
 def indicator_actuals_import(
     *, acting_user: Actor, body: Body, file: IO[bytes], dry_run: bool
 ) -> ActualsImport:
@@ -112,22 +114,30 @@ def indicator_actuals_import(
         return ActualsImport(errors=validation.errors)
     if dry_run:
         existing = _existing(body, validation.rows, lock=False)
-        return ActualsImport(rows=_preview(validation.rows, existing, []))
+        preview = _preview(validation.rows, existing)
+        return ActualsImport(rows=preview, errors=_locked(body, preview, lock=False))
     try:
         with transaction.atomic():
             existing = _existing(body, validation.rows, lock=True)
-            errors: list[RowError] = []
-            preview = _preview(validation.rows, existing, errors)
+            preview = _preview(validation.rows, existing)
+            errors = _locked(body, preview, lock=True)
             if errors:
                 return ActualsImport(rows=preview, errors=errors)
             _write(body, validation.rows, preview, existing)
+            result = ActualsImport(rows=preview, written=True)
+            audit_record(
+                actor=acting_user,
+                body=body,
+                action=AuditAction.ACTUALS_IMPORT,
+                target=_audit_target(name, result),
+            )
     except IntegrityError:
         return ActualsImport(
             errors=[
                 RowError(_("Die Istwerte wurden gleichzeitig geändert; bitte erneut importieren."))
             ]
         )
-    return ActualsImport(rows=preview, written=True)
+    return result
 
 
 Slot = tuple[int, int, str]
@@ -147,10 +157,8 @@ def _existing(body: Body, rows: Iterable[ActualRow], *, lock: bool) -> dict[Slot
     return {(v.indicator_id, v.year, v.period): v for v in queryset}
 
 
-def _preview(
-    rows: list[ActualRow], existing: dict[Slot, IndicatorValue], errors: list[RowError]
-) -> list[PreviewRow]:
-    """Compare each row with the stored actual; report actuals that may not be replaced."""
+def _preview(rows: list[ActualRow], existing: dict[Slot, IndicatorValue]) -> list[PreviewRow]:
+    """Compare each row with the stored actual."""
     preview = []
     for row in rows:
         old = existing.get((row.indicator.pk, row.year, row.period))
@@ -164,13 +172,6 @@ def _preview(
             change = Change.UNCHANGED
         else:
             change = Change.CHANGED
-            if not _may_overwrite(old):
-                errors.append(
-                    RowError(
-                        _("Der Istwert ist gesperrt und kann nicht überschrieben werden."),
-                        row.row,
-                    )
-                )
         preview.append(
             PreviewRow(
                 row=row.row,
@@ -183,6 +184,58 @@ def _preview(
             )
         )
     return preview
+
+
+def _locked(body: Body, preview: list[PreviewRow], *, lock: bool) -> list[RowError]:
+    """Refuse each row that would write an actual of a locked year (accepted review).
+
+    Unchanged rows write nothing and pass; the finders registered with `actuals_locked`
+    (the goal review's) decide in a fixed number of queries for the whole file.
+    """
+    writing = [row for row in preview if row.change != Change.UNCHANGED]
+    reasons: dict[YearSlot, str] = actuals_locked(
+        body, [(row.indicator, row.year) for row in writing], lock=lock
+    )
+    return [
+        RowError(
+            _(
+                "Der Istwert der Kennzahl „%(indicator)s“ (%(key)s) für %(year)d, "
+                "%(period)s ist gesperrt, weil %(reason)s."
+            )
+            % {
+                "indicator": row.indicator.name,
+                "key": row.indicator.key,
+                "year": row.year,
+                "period": Period(row.period).label,
+                "reason": reasons[(row.indicator.pk, row.year)],
+            },
+            row.row,
+        )
+        for row in writing
+        if (row.indicator.pk, row.year) in reasons
+    ]
+
+
+def _audit_target(name: str, result: ActualsImport) -> str:
+    """Describe a written import for the audit trail: file, counts, years and periods."""
+    periods: dict[int, list[str]] = {}
+    order = list(Period.values)
+    for row in sorted(result.rows, key=lambda r: (r.year, order.index(r.period))):
+        labels = periods.setdefault(row.year, [])
+        label = str(Period(row.period).label)
+        if label not in labels:
+            labels.append(label)
+    spans = "; ".join(f"{year} ({', '.join(labels)})" for year, labels in periods.items())
+    return _(
+        "%(file)s: %(new)d neu, %(changed)d geändert, %(unchanged)d unverändert; "
+        "Zeiträume: %(periods)s"
+    ) % {
+        "file": PureWindowsPath(name).name or _("ohne Dateinamen"),
+        "new": result.count(Change.NEW),
+        "changed": result.count(Change.CHANGED),
+        "unchanged": result.count(Change.UNCHANGED),
+        "periods": spans,
+    }
 
 
 def _write(

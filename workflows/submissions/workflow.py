@@ -8,12 +8,14 @@ from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 from planning_cycle.models import Department, Phase, PlanningCycle
+from planning_cycle.services.actual_locks import actuals_lock_register
 from planning_cycle.services.cycles import on_cycle_opened
 from workflows.conditions import warning_register
 from workflows.guards import guard_register
 from workflows.models import DepartmentPlan, DepartmentReview, PlanState, ReviewState
 from workflows.registry import Task, Workflow, workflow_objects_created, workflow_register
 
+from .actual_locks import review_locks
 from .budgets import plan_ceiling_warning
 from .guards import all_plans_approved, all_reviews_accepted
 
@@ -40,6 +42,7 @@ def submissions_open(cycle: PlanningCycle, departments: list[Department]) -> Non
 def register() -> None:
     """Declare the review's and the plan's workflows; a new cycle creates their objects."""
     on_cycle_opened(submissions_open)
+    actuals_lock_register(review_locks)
     guard_register("all_reviews_accepted", all_reviews_accepted)
     guard_register("all_plans_approved", all_plans_approved)
     warning_register("budget_ceiling", plan_ceiling_warning)

@@ -40,6 +40,7 @@ from workflows.models import DepartmentReview, GoalAgreement
 from workflows.services.content import ContentError
 from workflows.services.transitions import transition_fire
 
+from ._demo_budgets import budgets_seed
 from ._demo_consultation import consultation_seed
 from ._demo_council import council_seed
 from ._demo_review import review_agreements_seed
@@ -186,6 +187,8 @@ class Command(BaseCommand):
             values_seed(bodies[PEINE], self.stdout.write)
             # FD 67's 2025 agreements in implementation: its review reports their achievement.
             review_agreements_seed(bodies[PEINE], users, self.stdout.write)
+            # Ceilings per department and Peine's 1 % savings target; FD 67's products.
+            budgets_seed(bodies[PEINE], peine_cycle, self.stdout.write)
         self._print_states(peine_cycle)
         self._print_logins()
 

@@ -314,26 +314,6 @@ def test_management_of_another_body_may_not_import(world: World, catalog: Catalo
         run(world, data, actor=other.users["management"])
 
 
-def test_a_value_that_may_not_be_overwritten_stops_the_whole_file(
-    world: World, catalog: Catalog, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    IndicatorValue.objects.create(
-        body=world.body, indicator=catalog.quota, year=2025, kind=ValueKind.ACTUAL, value=5
-    )
-    monkeypatch.setattr("planning_cycle.services.actuals._may_overwrite", lambda value: False)
-    data = csv_bytes(
-        [["Kennzahl", "Jahr", "Wert"], ["faelle", "2025", "1"], ["quote", "2025", "6"]]
-    )
-
-    result = run(world, data)
-
-    assert messages(result) == [
-        "Zeile 3: Der Istwert ist gesperrt und kann nicht überschrieben werden."
-    ]
-    assert actuals(catalog.quota) == {(2025, "year"): 5}
-    assert not actuals(catalog.cases)
-
-
 def test_the_check_reads_a_constant_number_of_queries(
     world: World, catalog: Catalog, django_assert_num_queries: Any
 ) -> None:
@@ -349,8 +329,9 @@ def test_the_check_reads_a_constant_number_of_queries(
     rows += [["", "36100", str(year), "1"] for year in range(2000, 2030)]
     large = csv_bytes(rows)
 
-    # Indicators by key, by product, the product codes, the stored actuals.
-    with django_assert_num_queries(4):
+    # Indicators by key, by product, the product codes, the stored actuals; the lock check's
+    # goal and product departments (no department here: no reviews to read).
+    with django_assert_num_queries(6):
         assert run(world, small, dry_run=True).valid
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(6):
         assert len(run(world, large, dry_run=True).rows) == 60
