@@ -74,11 +74,19 @@ def test_an_invalid_file_shows_errors_per_row_and_column_and_no_confirm(
     response = upload(client, data, "ist.xlsx")
 
     assert response.status_code == 422
-    html = response.content.decode()
-    assert "Zeile 2, Spalte „Wert“: „12,3,4“ ist keine Zahl." in html
+    html = " ".join(response.content.decode().split())
+    # Row and column in their own cells; the message does not repeat them.
     assert (
-        "Zeile 3, Spalte „Kennzahl“: Eine Kennzahl „nix“ gibt es in dieser Kommune nicht." in html
-    )
+        '<td class="kern-table__cell kern-table__cell--numeric">2</td> '
+        '<td class="kern-table__cell">Wert</td> '
+        '<td class="kern-table__cell">„12,3,4“ ist keine Zahl.</td>'
+    ) in html
+    assert (
+        '<td class="kern-table__cell kern-table__cell--numeric">3</td> '
+        '<td class="kern-table__cell">Kennzahl</td> '
+        '<td class="kern-table__cell">Eine Kennzahl „nix“ gibt es in dieser Kommune nicht.</td>'
+    ) in html
+    assert "Zeile 2" not in html
     assert 'name="token"' not in html
     assert not IndicatorValue.objects.exists()
 
