@@ -8,6 +8,7 @@ they import this module as `_common`; they call `setup_django()` before importin
 from __future__ import annotations
 
 import cProfile
+import gc
 import io
 import os
 import pstats
@@ -91,6 +92,8 @@ def best_of_interleaved(
     results: dict[str, list[float]] = {name: [] for name in sides}
     for i in range(runs):
         for name, run in sides.items():
+            # Start each run with no garbage left by the one before, as timeit does.
+            gc.collect()
             results[name].append(run())
             log(f"  {name} run {i + 1}: {results[name][-1]:{spec}} {unit}")
     return {name: best(values) for name, values in results.items()}

@@ -7,13 +7,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property, partial
+from functools import cached_property, lru_cache, partial
 from types import MappingProxyType
 from typing import NamedTuple
 
 from django.db import models
+from django.utils.translation import get_language, gettext_lazy, override
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from .formatting import StrOrPromise
 from .status import MeasureStatus, Result, Status
@@ -48,8 +48,15 @@ class Scale:
         return dict.fromkeys(self._codes, 0)
 
     def label(self, code: str) -> str:
-        """Return the German label of a status."""
-        return str(self.statuses(code).label)
+        """Return the label of a status in the current language."""
+        return _labels(self.statuses, get_language())[code]
+
+
+@lru_cache(maxsize=32)
+def _labels(statuses: type[models.TextChoices], language: str | None) -> dict[str, str]:
+    """Return the labels of statuses in a language (translated once, not per goal)."""
+    with override(language):
+        return {code: str(label) for code, label in statuses.choices}
 
 
 INDICATORS = Scale(

@@ -224,6 +224,7 @@ def body_status(
         measures[goal_id].append(leaf(title[:80], done))
 
     operative = _("Operatives Ziel %(number)s")
+    no_measures = roll_up([], MEASURES)  # shared by the goals without measures (read only)
     for pk, number, superseded, parent_id in (
         OperativeGoal.objects.filter(body_id=body_id)
         .order_by("position", "number")
@@ -231,7 +232,9 @@ def body_status(
     ):
         rolled = roll_up(under[("operative_goal", pk)])
         result.operative_goals[pk] = rolled
-        result.operative_goal_measures[pk] = roll_up(measures[pk], MEASURES)
+        result.operative_goal_measures[pk] = (
+            roll_up(measures[pk], MEASURES) if pk in measures else no_measures
+        )
         if not superseded:
             label = operative % {"number": number}
             under[("strategic_goal", parent_id)].append(rolled.as_child(label))

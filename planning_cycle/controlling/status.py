@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property, partial
+from typing import NamedTuple
 
 from django.db import models
 from django.utils import formats
@@ -82,9 +83,8 @@ class Result:
         return BADGES.get(self.code, ("info", "info"))[1]
 
 
-@dataclass(frozen=True)
-class Target:
-    """A target of a definite kind; `upper` only for a range."""
+class Target(NamedTuple):
+    """A target of a definite kind; `upper` only for a range (a tuple: made per indicator)."""
 
     kind: str
     value: Decimal

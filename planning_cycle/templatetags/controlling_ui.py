@@ -6,11 +6,12 @@ from decimal import Decimal
 from typing import Any
 
 from django import template
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
 from planning_cycle.controlling.consistency import catalog_check_allowed
 from planning_cycle.controlling.formatting import period_text, target_text, with_unit
+from planning_cycle.controlling.overview import GoalRow
 from planning_cycle.controlling.selectors import BodyStatus
 from planning_cycle.controlling.status import Result, effective_kind
 from planning_cycle.models import Indicator, IndicatorValue, ValueKind
@@ -98,4 +99,42 @@ def status_line(status: Result | None, prefix: str = "") -> SafeString:
         format_html("<strong>{}</strong> ", prefix) if prefix else "",
         status_badge(status),
         status.reason,
+    )
+
+
+def _shortened(text: str, limit: int) -> str:
+    """Return the text cut to `limit` characters with an ellipsis, if it is longer."""
+    return text if len(text) <= limit else f"{text[: limit - 1].rstrip()}…"
+
+
+@register.simple_tag
+def operative_goal_items(rows: list[GoalRow], superseded: str, worst_prefix: str) -> SafeString:
+    """Return the list items of operative goals: link, badge, reason and worst child.
+
+    A tag rather than a loop in the template: the overview lists hundreds of goals.
+    """
+    return format_html_join(
+        "\n",
+        '<li><a class="kern-link" href="{}">{} {}</a>{} {} '
+        '<span class="kern-body--small">{}</span>{}</li>',
+        (
+            (
+                row.url,
+                row.goal.number,
+                _shortened(row.goal.title, 120),
+                format_html(" ({})", superseded) if row.goal.superseded else "",
+                status_badge(row.status),
+                row.status.reason,
+                format_html(
+                    ' <span class="kern-body--small">{} '
+                    '<a class="kern-link" href="{}">{}</a></span>',
+                    worst_prefix,
+                    row.worst_url,
+                    row.worst_label,
+                )
+                if row.worst_label
+                else "",
+            )
+            for row in rows
+        ),
     )

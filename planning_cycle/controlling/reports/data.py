@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from planning_cycle.controlling.overview import Overview, controlling_overview
 from planning_cycle.controlling.rollup import INDICATORS
-from planning_cycle.controlling.status import Result, Status
+from planning_cycle.controlling.status import Result, Status, status_labels
 from planning_cycle.models import Body, Measure
 
 from .charts import status_bar
@@ -42,11 +42,6 @@ class GoalReview:
         body = self.overview.status.body
         leaves = body.leaves if body else INDICATORS.zero()
         return [(INDICATORS.label(code), leaves.get(code, 0)) for code in Status.values]
-
-
-def status_labels() -> dict[str, str]:
-    """Return the German label of every indicator status."""
-    return {code: INDICATORS.label(code) for code in Status.values}
 
 
 def field_chart(counts: dict[str, int], name: str, pk: int) -> str:

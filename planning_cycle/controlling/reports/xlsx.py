@@ -12,7 +12,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from planning_cycle.controlling.status import Status
 
-from .data import GoalReview, status_labels
+from ..status import status_labels
+from .data import GoalReview
 
 NUMBER = "#,##0.####"
 DATE = "DD.MM.YYYY"
