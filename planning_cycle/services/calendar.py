@@ -219,7 +219,8 @@ def calendar_resolve(body: Body, year: int, spec: CalendarSpec | None) -> Resolv
             field="milestones",
         )
     milestones = tuple(
-        _check_milestone(m, number, off) for number, m in enumerate(spec.milestones, start=1)
+        _check_within(_check_milestone(m, number, off), year, dates)
+        for number, m in enumerate(spec.milestones, start=1)
     )
     seen: set[tuple[str, dt.date]] = set()
     for m in milestones:
@@ -238,24 +239,31 @@ def milestone_check(
 ) -> MilestoneSpec:
     """Check one milestone added to an existing cycle of `year` with its phase `dates`.
 
-    The rules of `calendar_resolve`, and the date must lie within the cycle: from 1 January
-    of its year to the end of that year or its last phase date, whichever is later.
+    The rules of `calendar_resolve`, the date within the cycle among them.
     """
-    checked = _check_milestone(m, None, off)
+    return _check_within(_check_milestone(m, None, off), year, dates)
+
+
+def _check_within(m: MilestoneSpec, year: int, dates: Mapping[str, dt.date]) -> MilestoneSpec:
+    """Refuse a milestone outside its cycle.
+
+    A cycle runs from 1 January of its year to the end of that year or its last phase
+    date, whichever is later.
+    """
     start = dt.date(year, 1, 1)
     end = max([dt.date(year, 12, 31), *dates.values()])
-    if not start <= checked.due_date <= end:
+    if not start <= m.due_date <= end:
         raise CalendarError(
             _(
                 "Der Termin „%(title)s“ am %(date)s liegt außerhalb des Zyklus "
                 "(%(start)s bis %(end)s)."
             )
             % {
-                "title": checked.title,
-                "date": _day(checked.due_date),
+                "title": m.title,
+                "date": _day(m.due_date),
                 "start": _day(start),
                 "end": _day(end),
             },
             field="milestones",
         )
-    return checked
+    return m

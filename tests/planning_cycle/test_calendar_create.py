@@ -149,6 +149,18 @@ def test_dates_are_compared_across_a_switched_off_phase(world: World) -> None:
             ),
             "gehört zur Phase „Strategieklausur“, die abgeschaltet ist",
         ),
+        (
+            CalendarSpec(
+                milestones=(MilestoneSpec("X", "other", dt.date(2062, 6, 1), "management"),)
+            ),
+            "Der Termin „X“ am 01.06.2062 liegt außerhalb des Zyklus (01.01.2027 bis",
+        ),
+        (
+            CalendarSpec(
+                milestones=(MilestoneSpec("X", "other", dt.date(2026, 12, 31), "management"),)
+            ),
+            "Der Termin „X“ am 31.12.2026 liegt außerhalb des Zyklus (01.01.2027 bis",
+        ),
     ],
 )
 def test_a_bad_calendar_is_refused_and_nothing_written(

@@ -80,7 +80,9 @@ def status_bar(
             f'<text x="{legend_x + 16}" y="{bar + 20}" font-size="11" '
             f'fill="#000000">{escape(label)}</text>'
         )
-        legend_x += width // 4
+        # Each entry as wide as its text (about 6 px a character at 11 px), so that a long
+        # label ("im Toleranzbereich") does not run into the next one.
+        legend_x += max(width // 5, 16 + len(label) * 6 + 18)
     if not total:
         parts.append(
             f'<text x="4" y="15" font-size="11" fill="#000000">'
