@@ -1,7 +1,8 @@
 """The controlling overview: the goal hierarchy with rolled-up statuses in one period.
 
 `controlling_overview` reads in a fixed number of queries, whatever the number of goals
-and indicators (`body_status`'s seven plus three), and links every worst child to its page.
+and indicators (`body_status`'s seven: it reuses their rows), and links every worst child
+to its page.
 """
 
 from __future__ import annotations
@@ -10,15 +11,10 @@ from dataclasses import dataclass, field
 
 from django.urls import reverse
 
-from planning_cycle.models import (
-    OperativeGoal,
-    Period,
-    PolicyField,
-    StrategicGoal,
-)
+from planning_cycle.models import Period
 
 from .rollup import RollUp
-from .selectors import BodyStatus, IndicatorRef, IndicatorState, body_status
+from .selectors import BodyStatus, FieldRef, GoalRef, IndicatorRef, IndicatorState, body_status
 
 
 @dataclass
@@ -39,7 +35,7 @@ def _url_pattern(name: str) -> str:
 class GoalRow:
     """A goal (strategic or operative) with its status, its children and its worst child."""
 
-    goal: StrategicGoal | OperativeGoal
+    goal: GoalRef
     status: RollUp
     url: str
     indicators: list[IndicatorRow] = field(default_factory=list)
@@ -52,7 +48,7 @@ class GoalRow:
 class FieldRow:
     """A policy field with its rolled-up status, its strategic goals and its worst child."""
 
-    policy_field: PolicyField
+    policy_field: FieldRef
     status: RollUp
     goals: list[GoalRow] = field(default_factory=list)
     worst_url: str = ""
@@ -102,11 +98,7 @@ def controlling_overview(*, body_id: int, year: int, period: str = Period.YEAR) 
         )
 
     operative: dict[int, list[GoalRow]] = {}
-    for ogoal in (
-        OperativeGoal.objects.filter(body_id=body_id)
-        .order_by("position", "number")
-        .only("number", "title", "superseded", "strategic_goal_id")
-    ):
+    for ogoal in status.operative_goal_refs:
         rows = indicators.get(("o", ogoal.pk), [])
         row = GoalRow(
             goal=ogoal,
@@ -117,14 +109,10 @@ def controlling_overview(*, body_id: int, year: int, period: str = Period.YEAR) 
         row.worst_label, row.worst_url = _worst(
             row.status, [(r.indicator.name, r.state.status.code, r.url) for r in rows]
         )
-        operative.setdefault(ogoal.strategic_goal_id, []).append(row)
+        operative.setdefault(ogoal.parent_id, []).append(row)
 
     strategic: dict[int, list[GoalRow]] = {}
-    for sgoal in (
-        StrategicGoal.objects.filter(body_id=body_id)
-        .order_by("position", "number")
-        .only("number", "title", "superseded", "policy_field_id")
-    ):
+    for sgoal in status.strategic_goal_refs:
         own = indicators.get(("s", sgoal.pk), [])
         children = operative.get(sgoal.pk, [])
         row = GoalRow(
@@ -140,10 +128,10 @@ def controlling_overview(*, body_id: int, year: int, period: str = Period.YEAR) 
             if not c.goal.superseded
         ]
         row.worst_label, row.worst_url = _worst(row.status, candidates)
-        strategic.setdefault(sgoal.policy_field_id, []).append(row)
+        strategic.setdefault(sgoal.parent_id, []).append(row)
 
     fields: list[FieldRow] = []
-    for policy_field in PolicyField.objects.filter(body_id=body_id).order_by("position", "key"):
+    for policy_field in status.policy_field_refs:
         goals = strategic.get(policy_field.pk, [])
         field_row = FieldRow(policy_field, status.policy_fields[policy_field.pk], goals)
         field_row.worst_label, field_row.worst_url = _worst(

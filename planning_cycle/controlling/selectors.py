@@ -89,6 +89,23 @@ class IndicatorRef(NamedTuple):
     product_id: int | None
 
 
+class GoalRef(NamedTuple):
+    """A strategic or operative goal as the overview shows it, with its parent's id."""
+
+    pk: int
+    number: str
+    title: str
+    superseded: bool
+    parent_id: int
+
+
+class FieldRef(NamedTuple):
+    """A policy field as the overview shows it."""
+
+    pk: int
+    name: str
+
+
 @dataclass
 class BodyStatus:
     """Every status of a body in one period, keyed by the ids of the rows."""
@@ -96,7 +113,11 @@ class BodyStatus:
     year: int
     period: str
     indicators: dict[int, IndicatorState] = field(default_factory=dict)
+    # The rows behind the statuses, in catalog order, so that the overview reads them once.
     indicator_refs: list[IndicatorRef] = field(default_factory=list)  # in the order of keys
+    operative_goal_refs: list[GoalRef] = field(default_factory=list)
+    strategic_goal_refs: list[GoalRef] = field(default_factory=list)
+    policy_field_refs: list[FieldRef] = field(default_factory=list)
     measures: dict[int, Result] = field(default_factory=dict)
     operative_goals: dict[int, RollUp] = field(default_factory=dict)
     operative_goal_measures: dict[int, RollUp] = field(default_factory=dict)
@@ -225,11 +246,14 @@ def body_status(
 
     operative = _("Operatives Ziel %(number)s")
     no_measures = roll_up([], MEASURES)  # shared by the goals without measures (read only)
-    for pk, number, superseded, parent_id in (
+    for goal in map(
+        GoalRef._make,
         OperativeGoal.objects.filter(body_id=body_id)
         .order_by("position", "number")
-        .values_list("pk", "number", "superseded", "strategic_goal_id")
+        .values_list("pk", "number", "title", "superseded", "strategic_goal_id"),
     ):
+        result.operative_goal_refs.append(goal)
+        pk, number, superseded, parent_id = goal.pk, goal.number, goal.superseded, goal.parent_id
         rolled = roll_up(under[("operative_goal", pk)])
         result.operative_goals[pk] = rolled
         result.operative_goal_measures[pk] = (
@@ -241,11 +265,14 @@ def body_status(
 
     fields: dict[int, list[Child]] = defaultdict(list)
     strategic = _("Strategisches Ziel %(number)s")
-    for pk, number, superseded, parent_id in (
+    for goal in map(
+        GoalRef._make,
         StrategicGoal.objects.filter(body_id=body_id)
         .order_by("position", "number")
-        .values_list("pk", "number", "superseded", "policy_field_id")
+        .values_list("pk", "number", "title", "superseded", "policy_field_id"),
     ):
+        result.strategic_goal_refs.append(goal)
+        pk, number, superseded, parent_id = goal.pk, goal.number, goal.superseded, goal.parent_id
         rolled = roll_up(under[("strategic_goal", pk)])
         result.strategic_goals[pk] = rolled
         if not superseded:
@@ -258,6 +285,7 @@ def body_status(
         .order_by("position", "key")
         .values_list("pk", "name")
     ):
+        result.policy_field_refs.append(FieldRef(pk, name))
         rolled = roll_up(fields[pk])
         result.policy_fields[pk] = rolled
         top.append(rolled.as_child(name))

@@ -7,6 +7,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from planning_cycle.controlling.overview import controlling_overview
 from tests.planning_cycle.controlling.test_selectors import YEAR, add_field
 from tests.support.world import World, build_world
 
@@ -80,3 +81,14 @@ def test_the_query_count_does_not_grow_with_the_indicators(world: World) -> None
         add_field(world, n)
 
     assert count(client, URL) == few
+
+
+def test_the_overview_reads_only_the_statuses_queries(world: World) -> None:
+    add_field(world, 1)
+    add_field(world, 2)
+    with CaptureQueriesContext(connection) as captured:
+        overview = controlling_overview(body_id=world.body.pk, year=YEAR)
+    # body_status's seven; the goals and fields shown come from the same rows.
+    assert len(captured) == 7
+    assert [row.policy_field.name for row in overview.fields] == ["Feld 1", "Feld 2"]
+    assert all(goal.children for row in overview.fields for goal in row.goals)
