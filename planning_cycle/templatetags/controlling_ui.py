@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import html
 from decimal import Decimal
 from typing import Any
 
 from django import template
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 
 from planning_cycle.controlling.consistency import catalog_check_allowed
 from planning_cycle.controlling.formatting import period_text, target_text, with_unit
@@ -75,16 +76,24 @@ def reporting_period(year: int, period: str) -> str:
     return period_text(year, period)
 
 
+def _esc(value: object) -> str:
+    """Return a value escaped for HTML, as Django's `conditional_escape` does.
+
+    Without `keep_lazy`'s checks per call: the overview escapes thousands of values.
+    """
+    if isinstance(value, SafeString):
+        return value
+    return html.escape(str(value), quote=True)
+
+
 @register.simple_tag
 def status_badge(status: Result) -> SafeString:
     """Return a status as a KERN badge with its icon and its label in words."""
     # A tag rather than an include: the overview shows hundreds of badges.
-    return format_html(
-        '<span class="kern-badge kern-badge--{}"><span class="kern-icon kern-icon--{}" '
-        'aria-hidden="true"></span><span class="kern-label kern-label--small">{}</span></span>',
-        status.variant,
-        status.icon,
-        status.label,
+    return mark_safe(  # noqa: S308 - every value is escaped
+        f'<span class="kern-badge kern-badge--{_esc(status.variant)}">'
+        f'<span class="kern-icon kern-icon--{_esc(status.icon)}" aria-hidden="true"></span>'
+        f'<span class="kern-label kern-label--small">{_esc(status.label)}</span></span>'
     )
 
 
@@ -113,28 +122,19 @@ def operative_goal_items(rows: list[GoalRow], superseded: str, worst_prefix: str
 
     A tag rather than a loop in the template: the overview lists hundreds of goals.
     """
-    return format_html_join(
-        "\n",
-        '<li><a class="kern-link" href="{}">{} {}</a>{} {} '
-        '<span class="kern-body--small">{}</span>{}</li>',
-        (
-            (
-                row.url,
-                row.goal.number,
-                _shortened(row.goal.title, 120),
-                format_html(" ({})", superseded) if row.goal.superseded else "",
-                status_badge(row.status),
-                row.status.reason,
-                format_html(
-                    ' <span class="kern-body--small">{} '
-                    '<a class="kern-link" href="{}">{}</a></span>',
-                    worst_prefix,
-                    row.worst_url,
-                    row.worst_label,
-                )
-                if row.worst_label
-                else "",
-            )
-            for row in rows
-        ),
-    )
+    items = []
+    for row in rows:
+        goal = row.goal
+        after = f" ({_esc(superseded)})" if goal.superseded else ""
+        worst = (
+            f' <span class="kern-body--small">{_esc(worst_prefix)} '
+            f'<a class="kern-link" href="{_esc(row.worst_url)}">{_esc(row.worst_label)}</a></span>'
+            if row.worst_label
+            else ""
+        )
+        items.append(
+            f'<li><a class="kern-link" href="{_esc(row.url)}">{_esc(goal.number)} '
+            f"{_esc(_shortened(goal.title, 120))}</a>{after} {status_badge(row.status)} "
+            f'<span class="kern-body--small">{_esc(row.status.reason)}</span>{worst}</li>'
+        )
+    return mark_safe("\n".join(items))  # noqa: S308 - every value is escaped

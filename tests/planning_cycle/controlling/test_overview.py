@@ -8,6 +8,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from planning_cycle.controlling.overview import controlling_overview
+from planning_cycle.models import Indicator, OperativeGoal
 from tests.planning_cycle.controlling.test_selectors import YEAR, add_field
 from tests.support.world import World, build_world
 
@@ -92,3 +93,15 @@ def test_the_overview_reads_only_the_statuses_queries(world: World) -> None:
     assert len(captured) == 7
     assert [row.policy_field.name for row in overview.fields] == ["Feld 1", "Feld 2"]
     assert all(goal.children for row in overview.fields for goal in row.goals)
+
+
+def test_goal_titles_and_names_are_escaped(world: World) -> None:
+    add_field(world, 1)
+    OperativeGoal.objects.filter(number="1.2").update(title='<script>alert("x")</script> & Co')
+    Indicator.objects.filter(key="energie-1").update(name="<b>Energie</b>")
+
+    html = client_of(world, "management").get(URL).content.decode()
+
+    assert "<script>alert" not in html and "<b>Energie</b>" not in html
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; Co" in html
+    assert "&lt;b&gt;Energie&lt;/b&gt;" in html  # the worst child's link text
