@@ -41,6 +41,7 @@ from workflows.services.content import ContentError
 from workflows.services.transitions import transition_fire
 
 from ._demo_budgets import budgets_seed
+from ._demo_calendar import milestones_seed
 from ._demo_consultation import consultation_seed
 from ._demo_council import council_seed
 from ._demo_review import review_agreements_seed
@@ -189,6 +190,8 @@ class Command(BaseCommand):
             review_agreements_seed(bodies[PEINE], users, self.stdout.write)
             # Ceilings per department and Peine's 1 % savings target; FD 67's products.
             budgets_seed(bodies[PEINE], peine_cycle, self.stdout.write)
+            # A preparation step and an interim report to the Kreistag in the cycle's year.
+            milestones_seed(peine_cycle, users["leitung"], self.stdout.write)
         self._print_states(peine_cycle)
         self._print_logins()
 
