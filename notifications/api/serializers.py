@@ -30,14 +30,21 @@ from ..services.deadlines import (
     DeadlineError,
     _check_reason,
 )
+from ..services.milestones import MILESTONE_TASK_KINDS
 
 LATEST_DUE_DATE = dt.date(2999, 12, 31)
 
 
+# The deadlines of a cycle's calendar milestones are no workflow's tasks: a type of their own.
+MILESTONE_OBJECT_TYPE = "milestone"
+
+
 @functools.cache
 def _object_types() -> dict[str, str]:
-    """Map each declared task kind to the API name of the workflow whose objects it is about."""
-    return {task.kind: workflow.api_name.lower() for workflow, task in tasks()}
+    """Map each task kind to the API name of what it is about (a workflow, or a milestone)."""
+    types = {task.kind: workflow.api_name.lower() for workflow, task in tasks()}
+    types.update(dict.fromkeys(MILESTONE_TASK_KINDS.values(), MILESTONE_OBJECT_TYPE))
+    return types
 
 
 def _reader(
@@ -61,8 +68,9 @@ class TaskObjectTypeField(serializers.Field):  # type: ignore[type-arg]
 
 
 def documented_object_types() -> list[str]:
-    """Return the object types of the published workflows' tasks, in registry order."""
-    return list(dict.fromkeys(w.api_name.lower() for w, _task in tasks() if w.documented))
+    """Return the object types of the published workflows' tasks (registry order), milestone."""
+    published = (w.api_name.lower() for w, _task in tasks() if w.documented)
+    return [*dict.fromkeys(published), MILESTONE_OBJECT_TYPE]
 
 
 class TaskObjectTypeScheme(OpenApiSerializerFieldExtension):  # type: ignore[no-untyped-call]

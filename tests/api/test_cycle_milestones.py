@@ -39,6 +39,10 @@ def test_management_adds_marks_done_and_removes(
         "council_office",
         None,
     )
+    # Its deadline is listed as a task about a milestone (an object type of the schema).
+    tasks = client.get("/api/v1/deadlines/?page_size=100", **auth).json()["results"]
+    [task] = [t for t in tasks if t["kind"] == "milestone_interim_report"]
+    assert task["object_type"] == "milestone"
     again = client.post(url(world), NEW, content_type="application/json", **auth)
     assert again.status_code == 409
     assert "gibt es in diesem Zyklus schon" in again.content.decode()

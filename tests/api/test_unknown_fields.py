@@ -23,7 +23,8 @@ from django.test import Client
 from django.utils import timezone, translation
 
 from notifications.models import Deadline, DeadlineState, TaskKind
-from planning_cycle.models import ApiToken, Indicator, TokenScope, User
+from notifications.services.milestones import milestone_add
+from planning_cycle.models import ApiToken, CycleMilestone, Indicator, TokenScope, User
 from planning_cycle.services.tokens import api_token_create
 from tests.api.consultation import Scene, scene_build
 from tests.support.consultation import round_build
@@ -126,6 +127,18 @@ def objects(world: World) -> Objects:
         notification_id=NotificationFactory(recipient=head, deadline=deadline).pk,
         token=token,
         free_goal_id=operative_goal(world.body, number="1.2", position=1).pk,
+    )
+
+
+def milestone(objects: Objects) -> CycleMilestone:
+    """Add a milestone to the world's cycle (for the operations on one)."""
+    return milestone_add(
+        acting_user=objects.world.users["management"],
+        cycle=objects.world.cycle,
+        title="Vorbereitung",
+        kind="preparation",
+        due_date=dt.date(objects.world.cycle.year, 8, 31),
+        audience="departments",
     )
 
 
@@ -242,6 +255,23 @@ CASES: dict[str, Case] = {
         200,
     ),
     "cycles_create": Case("management", lambda o: {}, lambda o: {"year": 2030}, 201),
+    "cycles_milestones_create": Case(
+        "management",
+        lambda o: {"id": o.world.cycle.pk},
+        lambda o: {
+            "title": "Zwischenbericht",
+            "kind": "interim_report",
+            "due_date": f"{o.world.cycle.year}-09-15",
+            "responsible": "council_office",
+        },
+        201,
+    ),
+    "cycles_milestones_done": Case(
+        "management",
+        lambda o: {"id": o.world.cycle.pk, "milestone": milestone(o).pk},
+        lambda o: {},
+        200,
+    ),
     "indicators_actual_set": Case(
         "department_head",
         lambda o: {"id": o.indicator.pk},

@@ -20,6 +20,7 @@ from notifications.services.milestones import (
 from planning_cycle.api.auth import IsBodyMember
 from planning_cycle.api.errors import DomainError
 from planning_cycle.api.ids import parse_id
+from planning_cycle.api.input import refuse_body
 from planning_cycle.models import CycleMilestone, PlanningCycle, User
 from planning_cycle.selectors.cycles import cycles_of_body
 from planning_cycle.services.calendar import CalendarError
@@ -144,6 +145,7 @@ class CycleMilestoneDoneView(_MilestoneBase):
     def post(self, request: Request, pk: str, milestone: str) -> Response:
         """Mark the milestone done and close its task (no more reminders); idempotent."""
         found = self._milestone(request, pk, milestone)
+        refuse_body(request)
         try:
             done = milestone_done(acting_user=self._user(request), milestone=found)
         except MilestoneNotPermitted as exc:
