@@ -7,16 +7,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache, partial
+from functools import cached_property, partial
 from types import MappingProxyType
 from typing import NamedTuple
 
 from django.db import models
-from django.utils.translation import get_language, gettext_lazy, override
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .formatting import StrOrPromise
-from .status import MeasureStatus, Result, Status
+from .status import MeasureStatus, Result, Status, choice_labels
 
 
 @dataclass(frozen=True)
@@ -49,14 +49,7 @@ class Scale:
 
     def label(self, code: str) -> str:
         """Return the label of a status in the current language."""
-        return _labels(self.statuses, get_language())[code]
-
-
-@lru_cache(maxsize=32)
-def _labels(statuses: type[models.TextChoices], language: str | None) -> dict[str, str]:
-    """Return the labels of statuses in a language (translated once, not per goal)."""
-    with override(language):
-        return {code: str(label) for code, label in statuses.choices}
+        return choice_labels(self.statuses)[code]
 
 
 INDICATORS = Scale(

@@ -9,13 +9,13 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import cached_property, partial
+from functools import cached_property, lru_cache, partial
 from typing import NamedTuple
 
 from django.db import models
 from django.utils import formats
+from django.utils.translation import get_language, gettext_lazy, override
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from planning_cycle.models import Direction, TargetKind
 
@@ -257,7 +257,18 @@ def indicator_status(
 
 def status_labels() -> dict[str, str]:
     """Return the label of every indicator status in the current language."""
-    return {code: str(label) for code, label in Status.choices}
+    return dict(choice_labels(Status))  # a copy: the cached one is shared
+
+
+def choice_labels(statuses: type[models.TextChoices]) -> dict[str, str]:
+    """Return the labels of statuses in the current language (translated once per language)."""
+    return _labels(statuses, get_language())
+
+
+@lru_cache(maxsize=32)
+def _labels(statuses: type[models.TextChoices], language: str | None) -> dict[str, str]:
+    with override(language):
+        return {code: str(label) for code, label in statuses.choices}
 
 
 def _date(value: dt.date) -> str:
